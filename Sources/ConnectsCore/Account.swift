@@ -1,0 +1,49 @@
+/// A marketplace account: a freelancer or agency that holds connects, or a client that holds none.
+public struct Account: Hashable, Sendable, Codable {
+    /// Who the account belongs to.
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        case freelancer
+        case client
+        case agency
+
+        /// Whether accounts of this kind hold connects at all (clients do not).
+        public var holdsConnects: Bool { self != .client }
+    }
+
+    /// Whether the account may still move connects.
+    public enum Status: String, Hashable, Sendable, Codable {
+        case active
+        case closed
+    }
+
+    public var id: String
+    public var externalID: String
+    public var kind: Kind
+    public var name: String?
+    /// The plan key; `nil` for clients.
+    public var plan: String?
+    /// A downgrade waiting for the next cycle start.
+    public var pendingPlan: String?
+    public var status: Status
+    public var createdAt: Instant
+
+    public init(
+        id: String,
+        externalID: String,
+        kind: Kind,
+        name: String? = nil,
+        plan: String?,
+        pendingPlan: String? = nil,
+        status: Status = .active,
+        createdAt: Instant
+    ) {
+        self.id = id
+        self.externalID = externalID
+        self.kind = kind
+        self.name = name
+        self.plan = plan
+        self.pendingPlan = pendingPlan
+        self.status = status
+        self.createdAt = createdAt
+    }
+}

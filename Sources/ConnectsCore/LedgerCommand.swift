@@ -1,0 +1,147 @@
+/// A request to move an account's connects, decided by ``AccountLedger/execute(_:now:policy:)``.
+public enum LedgerCommand: Sendable {
+    /// Credits a new lot: plan grants, rewards, purchases, courtesy, credit adjustments.
+    case credit(Credit)
+    /// Takes connects from lots in the spend order: proposal fees, debit adjustments.
+    case debit(Debit)
+    /// Reserves connects of specific lots for a boost.
+    case placeHold(HoldRequest)
+    /// Spends exactly what a hold reserved.
+    case captureHold(id: String, cause: Cause, actor: String)
+    /// Frees what a hold reserved.
+    case releaseHold(id: String, cause: Cause, actor: String)
+    /// Gives a spend back to the lots it came from.
+    case returnSpend(ReturnRequest)
+    /// Undoes a reward, courtesy, grant, purchase or adjustment, as far as it is still unspent.
+    case reverse(Reversal)
+    /// Writes `expire` entries for every lot past its expiry (also done before every other command).
+    case expireDue
+    /// Closes the account: later movements are refused with `account_closed`.
+    case close(actor: String)
+
+    /// A credit of a new lot.
+    public struct Credit: Sendable, Hashable {
+        public var kind: EntryKind
+        public var source: LotSource
+        public var amount: Int64
+        public var cause: Cause
+        public var actor: String
+        public var reason: String?
+        public var ticket: String?
+        public var eventKey: String?
+
+        public init(
+            kind: EntryKind,
+            source: LotSource,
+            amount: Int64,
+            cause: Cause,
+            actor: String = "system",
+            reason: String? = nil,
+            ticket: String? = nil,
+            eventKey: String? = nil
+        ) {
+            self.kind = kind
+            self.source = source
+            self.amount = amount
+            self.cause = cause
+            self.actor = actor
+            self.reason = reason
+            self.ticket = ticket
+            self.eventKey = eventKey
+        }
+    }
+
+    /// A debit of `amount` connects (a positive number).
+    public struct Debit: Sendable, Hashable {
+        public var kind: EntryKind
+        public var amount: Int64
+        public var cause: Cause
+        public var actor: String
+        public var reason: String?
+        public var ticket: String?
+        public var eventKey: String?
+
+        public init(
+            kind: EntryKind,
+            amount: Int64,
+            cause: Cause,
+            actor: String = "system",
+            reason: String? = nil,
+            ticket: String? = nil,
+            eventKey: String? = nil
+        ) {
+            self.kind = kind
+            self.amount = amount
+            self.cause = cause
+            self.actor = actor
+            self.reason = reason
+            self.ticket = ticket
+            self.eventKey = eventKey
+        }
+    }
+
+    /// A hold of `amount` connects for `cause`.
+    public struct HoldRequest: Sendable, Hashable {
+        public var amount: Int64
+        public var cause: Cause
+        public var actor: String
+        public var eventKey: String?
+
+        public init(amount: Int64, cause: Cause, actor: String = "system", eventKey: String? = nil) {
+            self.amount = amount
+            self.cause = cause
+            self.actor = actor
+            self.eventKey = eventKey
+        }
+    }
+
+    /// A return of the spend entry `original`, decided by `rule`.
+    public struct ReturnRequest: Sendable, Hashable {
+        public var original: Entry
+        public var rule: String
+        public var cause: Cause
+        public var actor: String
+        public var eventKey: String?
+
+        public init(original: Entry, rule: String, cause: Cause, actor: String = "system", eventKey: String? = nil) {
+            self.original = original
+            self.rule = rule
+            self.cause = cause
+            self.actor = actor
+            self.eventKey = eventKey
+        }
+    }
+
+    /// A support reversal of `original`, with a written reason.
+    public struct Reversal: Sendable, Hashable {
+        public var original: Entry
+        public var reason: String
+        public var actor: String
+
+        public init(original: Entry, reason: String, actor: String) {
+            self.original = original
+            self.reason = reason
+            self.actor = actor
+        }
+    }
+
+    /// The lots a command refers to by id, which the store must load even if nothing remains in them.
+    public var referencedLotIDs: [String] {
+        switch self {
+        case .returnSpend(let request): return request.original.allocations.map(\.lotID)
+        case .reverse(let reversal): return reversal.original.allocations.map(\.lotID)
+        default: return []
+        }
+    }
+
+    /// The business event key that makes this command happen at most once, if it has one.
+    public var eventKey: String? {
+        switch self {
+        case .credit(let credit): return credit.eventKey
+        case .debit(let debit): return debit.eventKey
+        case .placeHold(let request): return request.eventKey
+        case .returnSpend(let request): return request.eventKey ?? "return:\(request.original.id)"
+        case .reverse, .captureHold, .releaseHold, .expireDue, .close: return nil
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// The part of the economy's policy that the ledger itself obeys: expiry and the return grace period.
+///
+/// The full marketplace policy (plans, prices, costs, rewards) builds on this; the ledger needs only
+/// these numbers to decide lots' lifetimes.
+public struct LedgerPolicy: Hashable, Sendable, Codable {
+    /// The policy document's version, recorded on every entry it decided.
+    public var version: Int64
+    /// How long a credited lot lives, in days; `nil` for never.
+    public var expiryDays: Int64?
+    /// How long a returned part whose lot expired in the meantime lives again, in days.
+    public var returnGraceDays: Int64
+    /// Sources whose lots never expire.
+    public var neverExpiringSources: Set<LotSource>
+    /// The most connects one support action (adjustment or reversal) by a support agent may move.
+    public var supportActionMax: Int64
+
+    public init(
+        version: Int64 = 1,
+        expiryDays: Int64? = 365,
+        returnGraceDays: Int64 = 30,
+        neverExpiringSources: Set<LotSource> = [],
+        supportActionMax: Int64 = 100
+    ) {
+        self.version = version
+        self.expiryDays = expiryDays
+        self.returnGraceDays = returnGraceDays
+        self.neverExpiringSources = neverExpiringSources
+        self.supportActionMax = supportActionMax
+    }
+
+    /// The defaults of RULES.md: one year for every source, 30 days of grace.
+    public static let standard = LedgerPolicy()
+
+    /// When a lot of `source` granted at `grantedAt` expires.
+    public func expiry(of source: LotSource, grantedAt: Instant) -> Instant? {
+        guard let expiryDays, !neverExpiringSources.contains(source) else { return nil }
+        return grantedAt.adding(days: expiryDays)
+    }
+}

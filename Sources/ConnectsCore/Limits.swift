@@ -1,0 +1,22 @@
+/// The explicit limits of DESIGN.md. Every input and queue has one; exceeding any is refused with a
+/// stable error code, never clamped.
+public enum Limits {
+    /// The largest number of connects one movement may move.
+    public static let movementMax: Int64 = 100_000
+    /// The largest balance an account may hold.
+    public static let balanceMax: Int64 = 1_000_000_000
+    /// The largest request body, in bytes.
+    public static let requestBodyBytesMax = 64 * 1024
+    /// The longest idempotency key, in UTF-8 bytes.
+    public static let idempotencyKeyBytesMax = 255
+    /// The largest page of a list.
+    public static let pageSizeMax = 500
+    /// The default page size of a list.
+    public static let pageSizeDefault = 50
+    /// The longest support reason, in characters.
+    public static let reasonLengthMax = 500
+    /// The longest external identifier, name or ticket, in characters.
+    public static let labelLengthMax = 200
+    /// The number of lots one account may have open at once; a spend never walks more than this.
+    public static let openLotsPerAccountMax = 100_000
+}

@@ -1,0 +1,49 @@
+import ConnectsCore
+import ConnectsStore
+import Crypto
+import HTTPTypes
+import Hummingbird
+
+/// Resolves `Authorization: Bearer <key>` to a ``Caller`` for every `/v1` request.
+///
+/// Keys are stored as SHA-256 digests: they are long random secrets, so a fast digest is enough and a
+/// stolen database does not reveal them.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = ConnectsRequestContext
+
+    let store: any LedgerStore
+    /// The digest of the `--admin-key`, which is never stored.
+    let adminKeyHash: String?
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard request.uri.path.hasPrefix("/v1/") else { return try await next(request, context) }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.count > 7 else {
+            throw ConnectsError(.unauthenticated, "send Authorization: Bearer <api key>")
+        }
+        let secret = String(header.dropFirst(7))
+        guard secret.utf8.count <= 256 else { throw ConnectsError(.unauthenticated, "unknown API key") }
+        let hash = Self.digest(secret)
+        var context = context
+        if hash == adminKeyHash {
+            context.caller = Caller(keyID: "admin", role: .admin, accountID: nil)
+        } else if let key = try await store.apiKey(secretHash: hash) {
+            context.caller = Caller(keyID: key.id, role: key.role, accountID: key.accountID)
+        } else {
+            throw ConnectsError(.unauthenticated, "unknown API key")
+        }
+        context.logger[metadataKey: "caller.key"] = .string(context.caller!.keyID)
+        return try await next(request, context)
+    }
+
+    /// The hex SHA-256 of `secret`.
+    static func digest(_ secret: String) -> String {
+        SHA256.hash(data: Array(secret.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

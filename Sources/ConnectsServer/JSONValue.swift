@@ -1,0 +1,135 @@
+import ConnectsCore
+
+/// A JSON document, read and written without losing the difference between `null`, absent, integer,
+/// fraction and boolean, so that input can be validated field by field and output keeps its `null`s.
+public enum JSONValue: Sendable, Hashable, Codable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// The member `key` of an object, or `nil`.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// A string value, or `.null` for `nil`.
+    static func string(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    /// An integer value, or `.null` for `nil`.
+    static func int(_ value: Int64?) -> JSONValue { value.map(JSONValue.int) ?? .null }
+    /// An RFC 3339 time, or `.null` for `nil`.
+    static func time(_ value: Instant?) -> JSONValue { value.map { .string(RFC3339.format($0)) } ?? .null }
+}
+
+/// A JSON object from a request body, with accessors that refuse a wrong or missing field by name.
+struct JSONObject {
+    let members: [String: JSONValue]
+
+    /// Parses `bytes` as a JSON object; anything else is `malformed_request`.
+    init(bytes: [UInt8]) throws(ConnectsError) {
+        let value: JSONValue
+        do {
+            value = try JSONDecoderBox.decode(bytes)
+        } catch {
+            throw ConnectsError(.malformedRequest, "the body is not valid JSON")
+        }
+        guard case .object(let members) = value else {
+            throw ConnectsError(.malformedRequest, "the body is not a JSON object")
+        }
+        self.members = members
+    }
+
+    /// A required or optional string of at most `maxLength` characters.
+    func string(_ field: String, required: Bool = true, maxLength: Int = Limits.labelLengthMax) throws(ConnectsError)
+        -> String?
+    {
+        switch members[field] {
+        case .none, .null?:
+            if required { throw ConnectsError.invalidField(field, "is required") }
+            return nil
+        case .string(let value)?:
+            guard !value.isEmpty else { throw ConnectsError.invalidField(field, "must not be empty") }
+            guard value.count <= maxLength else {
+                throw ConnectsError.invalidField(field, "must be at most \(maxLength) characters")
+            }
+            return value
+        default:
+            throw ConnectsError.invalidField(field, "must be a string")
+        }
+    }
+
+    /// A required or optional whole number.
+    func int(_ field: String, required: Bool = true) throws(ConnectsError) -> Int64? {
+        switch members[field] {
+        case .none, .null?:
+            if required { throw ConnectsError.invalidField(field, "is required") }
+            return nil
+        case .int(let value)?:
+            return value
+        default:
+            throw ConnectsError.invalidField(field, "must be a whole number")
+        }
+    }
+
+    /// A string that must be one of `values`.
+    func oneOf<T: RawRepresentable>(_ field: String, _ type: T.Type, required: Bool = true) throws(ConnectsError) -> T?
+    where T.RawValue == String, T: CaseIterable {
+        guard let raw = try string(field, required: required) else { return nil }
+        guard let value = T(rawValue: raw) else {
+            let allowed = T.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            throw ConnectsError.invalidField(field, "must be one of \(allowed)")
+        }
+        return value
+    }
+}
+
+/// JSON coding shared by the server; `JSONDecoder` and `JSONEncoder` are created once.
+enum JSONDecoderBox {
+    static func decode(_ bytes: [UInt8]) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+
+    static func encode(_ value: JSONValue) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(value)) ?? Data("null".utf8))
+    }
+}
+
+import Foundation

@@ -1,0 +1,88 @@
+import ConnectsCore
+import ConnectsStore
+import HTTPTypes
+import Hummingbird
+
+/// Renders refusals as `application/problem+json` with the stable code of API.md.
+enum ProblemResponse {
+    /// The HTTP status of each stable code.
+    static func status(of code: ConnectsError.Code) -> Int {
+        switch code {
+        case .malformedRequest, .idempotencyKeyRequired: return 400
+        case .unauthenticated: return 401
+        case .forbidden: return 403
+        case .notFound: return 404
+        case .payloadTooLarge: return 413
+        case .validationFailed, .limitExceeded: return 422
+        case .rateLimited: return 429
+        default: return 409
+        }
+    }
+
+    static let titles: [ConnectsError.Code: String] = [
+        .malformedRequest: "Malformed request", .validationFailed: "Validation failed",
+        .idempotencyKeyRequired: "Idempotency key required", .idempotencyKeyReused: "Idempotency key reused",
+        .requestInProgress: "Request in progress", .unauthenticated: "Unauthenticated", .forbidden: "Forbidden",
+        .notFound: "Not found", .insufficientConnects: "Insufficient connects", .jobNotOpen: "Job not open",
+        .alreadyApplied: "Already applied", .invalidState: "Invalid state", .accountClosed: "Account closed",
+        .paymentReferenceUsed: "Payment reference used", .limitExceeded: "Limit exceeded",
+        .payloadTooLarge: "Payload too large", .rateLimited: "Rate limited",
+    ]
+
+    /// The stored form of a refusal.
+    static func render(_ error: ConnectsError) -> StoredResponse {
+        let status = status(of: error.code)
+        let body: JSONValue = .object([
+            "type": .string("https://connects.dev/errors/\(error.code.rawValue)"),
+            "title": .string(titles[error.code] ?? error.code.rawValue),
+            "status": .int(Int64(status)),
+            "detail": .string(error.detail),
+            "code": .string(error.code.rawValue),
+        ])
+        return StoredResponse(status: status, contentType: "application/problem+json", body: JSONDecoderBox.encode(body))
+    }
+}
+
+/// Turns every thrown error into a response: refusals into problem+json, anything unexpected into a
+/// bare 500 that is logged and never leaks its detail.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = ConnectsRequestContext
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as ConnectsError {
+            return Response(ProblemResponse.render(error))
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return Response(ProblemResponse.render(ConnectsError(.payloadTooLarge, "the body is over 64 KiB")))
+        } catch let error as HTTPError where error.status == .notFound {
+            return Response(ProblemResponse.render(ConnectsError(.notFound, "no such route")))
+        } catch StoreError.overloaded {
+            var response = Response(ProblemResponse.render(ConnectsError(.rateLimited, "the server is busy; retry shortly")))
+            response.headers[.retryAfter] = "1"
+            return response
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
+            let body: JSONValue = .object([
+                "type": .string("about:blank"), "title": .string("Internal server error"), "status": .int(500),
+                "detail": .string("the server could not complete the request"), "code": .string("internal_error"),
+            ])
+            return Response(StoredResponse(status: 500, contentType: "application/problem+json", body: JSONDecoderBox.encode(body)))
+        }
+    }
+}
+
+extension Response {
+    /// A response with a stored status, content type and body.
+    init(_ stored: StoredResponse) {
+        self.init(
+            status: HTTPResponse.Status(code: stored.status),
+            headers: [.contentType: stored.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: stored.body))
+        )
+    }
+}

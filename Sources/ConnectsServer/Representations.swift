@@ -1,0 +1,89 @@
+import ConnectsCore
+import ConnectsStore
+
+/// The JSON shapes of API.md.
+enum Representation {
+    static func account(_ snapshot: AccountSnapshot) -> JSONValue {
+        let account = snapshot.account
+        return .object([
+            "id": .string(account.id),
+            "externalId": .string(account.externalID),
+            "kind": .string(account.kind.rawValue),
+            "name": .string(account.name),
+            "plan": .string(account.plan),
+            "pendingPlan": .string(account.pendingPlan),
+            "status": .string(account.status.rawValue),
+            "createdAt": .time(account.createdAt),
+            // Plans and cycles arrive with the economy; the field is in the contract from the start.
+            "cycle": .null,
+            "balance": balance(snapshot.balance),
+            "expiring": .array(snapshot.expiring.map { .object(["on": .time($0.on), "amount": .int($0.amount)]) }),
+        ])
+    }
+
+    static func balance(_ balance: Balance) -> JSONValue {
+        .object(["available": .int(balance.available), "held": .int(balance.held), "total": .int(balance.total)])
+    }
+
+    static func lot(_ lot: Lot) -> JSONValue {
+        .object([
+            "id": .string(lot.id),
+            "source": .string(lot.source.rawValue),
+            "amount": .int(lot.amount),
+            "remaining": .int(lot.remaining),
+            "held": .int(lot.held),
+            "grantedAt": .time(lot.grantedAt),
+            "expiresAt": .time(lot.expiresAt),
+        ])
+    }
+
+    static func entry(_ entry: Entry) -> JSONValue {
+        .object([
+            "id": .string(entry.id),
+            "accountId": .string(entry.accountID),
+            "kind": .string(entry.kind.rawValue),
+            "amount": .int(entry.amount),
+            "held": .int(entry.held),
+            "balanceAfter": balance(entry.balanceAfter),
+            "createdAt": .time(entry.createdAt),
+            "cause": .object(["type": .string(entry.cause.type), "id": .string(entry.cause.id)]),
+            "rule": .string(entry.rule),
+            "policyVersion": .int(entry.policyVersion),
+            "reason": .string(entry.reason),
+            "actor": .string(entry.actor),
+            "reverses": .string(entry.reverses),
+            "ticket": .string(entry.ticket),
+            "unreversed": .int(entry.unreversed),
+            "allocations": .array(entry.allocations.map { .object(["lotId": .string($0.lotID), "amount": .int($0.amount)]) }),
+        ])
+    }
+
+    static func page<T>(_ page: Page<T>, _ render: (T) -> JSONValue) -> JSONValue {
+        .object(["data": .array(page.items.map(render)), "nextCursor": .string(page.nextCursor)])
+    }
+
+    // MARK: CSV
+
+    static let csvHeader =
+        "id,createdAt,kind,amount,held,total,heldAfter,available,causeType,causeId,rule,policyVersion,reason,actor,reverses,allocations\r\n"
+
+    /// One entry as an RFC 4180 CSV row.
+    static func csvRow(_ entry: Entry) -> String {
+        let fields: [String] = [
+            entry.id, RFC3339.format(entry.createdAt), entry.kind.rawValue, String(entry.amount), String(entry.held),
+            String(entry.balanceAfter.total), String(entry.balanceAfter.held), String(entry.balanceAfter.available),
+            entry.cause.type, entry.cause.id, entry.rule ?? "", entry.policyVersion.map { String($0) } ?? "",
+            entry.reason ?? "", entry.actor, entry.reverses ?? "",
+            entry.allocations.map { "\($0.lotID):\($0.amount)" }.joined(separator: " "),
+        ]
+        return fields.map(csvField).joined(separator: ",") + "\r\n"
+    }
+
+    /// Quotes a field when it holds a comma, quote or line break (RFC 4180); doubles inner quotes.
+    static func csvField(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+import Foundation

@@ -1,0 +1,75 @@
+import ConnectsCore
+
+/// The persistence boundary: every write is one ``StoreOperation`` in one durable transaction, with
+/// its idempotency record; reads see only committed state.
+///
+/// A write returns only after its transaction is durable. Implementations may share one transaction
+/// among many concurrent operations (group commit), as long as each operation's effects and refusal
+/// stay its own.
+public protocol LedgerStore: Sendable {
+    /// Carries out `operation` at `now` under `policy`, storing the outcome under `idempotency`.
+    func perform(_ operation: StoreOperation, now: Instant, policy: LedgerPolicy, idempotency: IdempotencyClaim?)
+        async throws -> Performed
+
+    /// The stored record of an idempotent request, if any.
+    func idempotencyRecord(caller: String, key: String) async throws -> IdempotencyRecord?
+
+    /// The account as it reads at `now`, or `nil`.
+    func snapshot(accountID: String, now: Instant) async throws -> AccountSnapshot?
+
+    /// Accounts with `externalID`, optionally of one kind.
+    func accounts(externalID: String, kind: Account.Kind?, now: Instant) async throws -> [AccountSnapshot]
+
+    /// The balance as it counted at `at`.
+    func balance(accountID: String, at: Instant) async throws -> Balance?
+
+    /// The account's lots, newest first, at most `limit` after `cursor`.
+    func lots(accountID: String, limit: Int, after cursor: String?) async throws -> Page<Lot>
+
+    /// The account's entries matching `query`, newest first.
+    func entries(accountID: String, query: EntryQuery) async throws -> Page<Entry>
+
+    /// One entry by id.
+    func entry(id: String) async throws -> Entry?
+
+    /// The API key whose secret hashes to `secretHash`.
+    func apiKey(secretHash: String) async throws -> APIKey?
+
+    /// Whether the database is reachable and migrated.
+    func isReady() async -> Bool
+}
+
+/// A page of a list, and the cursor of the next one.
+public struct Page<Element: Sendable>: Sendable {
+    public var items: [Element]
+    public var nextCursor: String?
+
+    public init(items: [Element], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// Filters of the history.
+public struct EntryQuery: Sendable, Hashable {
+    public var kind: EntryKind?
+    public var since: Instant?
+    public var until: Instant?
+    public var limit: Int
+    public var cursor: String?
+
+    public init(
+        kind: EntryKind? = nil,
+        since: Instant? = nil,
+        until: Instant? = nil,
+        limit: Int = Limits.pageSizeDefault,
+        cursor: String? = nil
+    ) {
+        precondition((1...Limits.pageSizeMax).contains(limit), "page size out of range")
+        self.kind = kind
+        self.since = since
+        self.until = until
+        self.limit = limit
+        self.cursor = cursor
+    }
+}

@@ -1,0 +1,225 @@
+import ConnectsCore
+import GRDB
+
+/// Recomputes every invariant of DESIGN.md from the raw tables, and every account's hash chain.
+///
+/// It reads the database as it is, trusting nothing the server maintains: balances are summed again
+/// from entries and lots, each lot's `remaining` and `held` are derived again from the allocations of
+/// the entries that touched it, and every hash is computed again.
+public struct LedgerVerifier: Sendable {
+    /// One broken invariant, naming the first entry (or account, lot) where it shows.
+    public struct Violation: Sendable, Hashable, CustomStringConvertible {
+        public var invariant: String
+        public var accountID: String?
+        public var entryID: String?
+        public var detail: String
+
+        public var description: String {
+            var where_ = ""
+            if let entryID { where_ += " entry \(entryID)" }
+            if let accountID { where_ += " account \(accountID)" }
+            return "[\(invariant)]\(where_): \(detail)"
+        }
+    }
+
+    /// What a verification found.
+    public struct Report: Sendable {
+        public var accountsChecked = 0
+        public var entriesChecked = 0
+        public var violations: [Violation] = []
+        public var isClean: Bool { violations.isEmpty }
+    }
+
+    /// The most violations reported; verification stops collecting after that many.
+    public static let violationsMax = 100
+
+    let pool: DatabasePool
+
+    /// Verifies the database at `path` without migrating or changing it.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        pool = try DatabasePool(path: path, configuration: configuration)
+    }
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Runs every check; `progress` is called with (entries checked, entries in all) as it goes.
+    public func verify(progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
+        try pool.read { db in
+            var report = Report()
+            let entryCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") ?? 0
+            func add(_ violation: Violation) {
+                if report.violations.count < Self.violationsMax { report.violations.append(violation) }
+            }
+            try checkAppendOnlyTriggers(db, add: add)
+            try checkExactlyOnce(db, add: add)
+            let accounts = try Row.fetchCursor(db, sql: "SELECT * FROM accounts ORDER BY id")
+            while let row = try accounts.next() {
+                try checkAccount(row, db: db, report: &report, add: add)
+                progress(report.entriesChecked, entryCount)
+            }
+            return report
+        }
+    }
+
+    private func checkAppendOnlyTriggers(_ db: Database, add: (Violation) -> Void) throws {
+        let triggers = try String.fetchAll(
+            db,
+            sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entries'"
+        )
+        for name in ["entries_are_append_only_update", "entries_are_append_only_delete"] where !triggers.contains(name) {
+            add(Violation(invariant: "append-only", detail: "trigger \(name) is missing"))
+        }
+    }
+
+    private func checkExactlyOnce(_ db: Database, add: (Violation) -> Void) throws {
+        let doubled = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT event_key, MIN(id) AS id, COUNT(*) AS n FROM entries WHERE event_key IS NOT NULL
+                GROUP BY event_key HAVING n > 1 LIMIT 100
+                """
+        )
+        for row in doubled {
+            add(Violation(invariant: "exactly-once", entryID: row["id"], detail: "event \(row["event_key"] as String) moved connects \(row["n"] as Int) times"))
+        }
+        let reversedTwice = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT reverses, MIN(id) AS id, COUNT(*) AS n FROM entries WHERE kind = 'reversal'
+                GROUP BY reverses HAVING n > 1 LIMIT 100
+                """
+        )
+        for row in reversedTwice {
+            add(Violation(invariant: "exactly-once", entryID: row["id"], detail: "entry \(row["reverses"] as String) is reversed \(row["n"] as Int) times"))
+        }
+    }
+
+    private func checkAccount(_ row: Row, db: Database, report: inout Report, add: (Violation) -> Void) throws {
+        let accountID: String = row["id"]
+        report.accountsChecked += 1
+        var lots: [String: Row] = [:]
+        for lot in try Row.fetchAll(db, sql: "SELECT * FROM lots WHERE account_id = ?", arguments: [accountID]) {
+            lots[lot["id"]] = lot
+        }
+        var lotRemaining: [String: Int64] = [:]
+        var lotHeld: [String: Int64] = [:]
+        var total: Int64 = 0
+        var held: Int64 = 0
+        var previousHash = ""
+        var expectedSequence: Int64 = 1
+        let entries = try Row.fetchCursor(
+            db,
+            sql: "SELECT * FROM entries WHERE account_id = ? ORDER BY sequence",
+            arguments: [accountID]
+        )
+        while let entryRow = try entries.next() {
+            report.entriesChecked += 1
+            let entry: Entry
+            do {
+                entry = try Entry(row: entryRow)
+            } catch {
+                add(Violation(invariant: "readable", accountID: accountID, entryID: entryRow["id"], detail: "\(error)"))
+                return
+            }
+            func fail(_ invariant: String, _ detail: String) {
+                add(Violation(invariant: invariant, accountID: accountID, entryID: entry.id, detail: detail))
+            }
+            if entry.sequence != expectedSequence {
+                fail("hash-chain", "sequence \(entry.sequence) where \(expectedSequence) was expected")
+                return
+            }
+            expectedSequence += 1
+            if entryRow["previous_hash"] as String != previousHash
+                || EntryHash.hash(of: entry, previous: previousHash) != entryRow["hash"] as String
+            {
+                fail("hash-chain", "the entry's hash does not match its content and the previous entry's hash")
+                return
+            }
+            previousHash = entryRow["hash"]
+            total += entry.amount
+            held += entry.held
+            if entry.balanceAfter != Balance(total: total, held: held) {
+                fail("balance", "balanceAfter \(entry.balanceAfter) but the entries sum to total \(total), held \(held)")
+                return
+            }
+            if total < 0 || held < 0 || held > total || total > Limits.balanceMax {
+                fail("balance", "total \(total), held \(held) out of bounds")
+            }
+            if abs(entry.amount) > Limits.movementMax || abs(entry.held) > Limits.movementMax {
+                fail("limits", "moves more than \(Limits.movementMax) connects")
+            }
+            if entry.cause.type.isEmpty || entry.cause.id.isEmpty || entry.actor.isEmpty {
+                fail("cause", "has no cause or actor")
+            }
+            if [.adjustment, .reversal].contains(entry.kind), (entry.reason ?? "").isEmpty {
+                fail("cause", "a support action without a written reason")
+            }
+            let allocated = entry.allocations.reduce(Int64(0)) { $0 + $1.amount }
+            let moved = entry.amount != 0 ? abs(entry.amount) : abs(entry.held)
+            if allocated != moved {
+                fail("allocations", "allocations sum to \(allocated) but the entry moves \(moved)")
+            }
+            for allocation in entry.allocations {
+                guard let lot = lots[allocation.lotID] else {
+                    fail("no-transfer", "allocation names lot \(allocation.lotID), which is not this account's")
+                    continue
+                }
+                _ = lot
+                if entry.amount != 0 {
+                    lotRemaining[allocation.lotID, default: 0] += entry.amount > 0 ? allocation.amount : -allocation.amount
+                }
+                switch entry.kind {
+                case .hold: lotHeld[allocation.lotID, default: 0] += allocation.amount
+                case .capture, .release: lotHeld[allocation.lotID, default: 0] -= allocation.amount
+                default: break
+                }
+            }
+        }
+        func failAccount(_ invariant: String, _ detail: String) {
+            add(Violation(invariant: invariant, accountID: accountID, detail: detail))
+        }
+        if row["last_sequence"] as Int64 != expectedSequence - 1 || row["last_hash"] as String != previousHash {
+            failAccount("hash-chain", "the account's last sequence or hash does not match its last entry")
+        }
+        if row["balance_total"] as Int64 != total || row["balance_held"] as Int64 != held {
+            failAccount("balance", "stored balance (\(row["balance_total"] as Int64), held \(row["balance_held"] as Int64)) != entries (\(total), held \(held))")
+        }
+        var lotsTotal: Int64 = 0
+        var lotsHeld: Int64 = 0
+        for (lotID, lot) in lots.sorted(by: { $0.key < $1.key }) {
+            let amount: Int64 = lot["amount"]
+            let remaining: Int64 = lot["remaining"]
+            let lotHeldNow: Int64 = lot["held"]
+            lotsTotal += remaining
+            lotsHeld += lotHeldNow
+            if !(0 <= lotHeldNow && lotHeldNow <= remaining && remaining <= amount) {
+                failAccount("lots", "lot \(lotID): remaining \(remaining), held \(lotHeldNow), amount \(amount)")
+            }
+            if lotRemaining[lotID, default: 0] != remaining || lotHeld[lotID, default: 0] != lotHeldNow {
+                failAccount("lots", "lot \(lotID): remaining \(remaining), held \(lotHeldNow) but its entries give \(lotRemaining[lotID, default: 0]), held \(lotHeld[lotID, default: 0])")
+            }
+        }
+        if lotsTotal != total || lotsHeld != held {
+            failAccount("balance", "lots sum to \(lotsTotal), held \(lotsHeld); entries to \(total), held \(held)")
+        }
+        let openHolds = try Int64.fetchOne(
+            db,
+            sql: "SELECT COALESCE(SUM(amount), 0) FROM holds WHERE account_id = ? AND state = 'open'",
+            arguments: [accountID]
+        ) ?? 0
+        if openHolds != held {
+            failAccount("holds", "open holds reserve \(openHolds) but held is \(held)")
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Verifies this store's database.
+    public func verify() throws -> LedgerVerifier.Report {
+        try LedgerVerifier(pool: pool).verify()
+    }
+}

@@ -1,0 +1,114 @@
+import GRDB
+
+extension SQLiteStore {
+    /// The schema, constraints first: the database refuses what the code must never write.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE accounts (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      external_id TEXT NOT NULL,
+                      kind TEXT NOT NULL CHECK (kind IN ('freelancer', 'client', 'agency')),
+                      name TEXT,
+                      plan TEXT,
+                      pending_plan TEXT,
+                      status TEXT NOT NULL CHECK (status IN ('active', 'closed')),
+                      created_at INTEGER NOT NULL,
+                      balance_total INTEGER NOT NULL DEFAULT 0 CHECK (balance_total BETWEEN 0 AND 1000000000),
+                      balance_held INTEGER NOT NULL DEFAULT 0 CHECK (balance_held BETWEEN 0 AND balance_total),
+                      last_sequence INTEGER NOT NULL DEFAULT 0 CHECK (last_sequence >= 0),
+                      last_hash TEXT NOT NULL DEFAULT '',
+                      UNIQUE (kind, external_id)
+                    ) STRICT;
+
+                    CREATE TABLE lots (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      account_id TEXT NOT NULL REFERENCES accounts(id),
+                      source TEXT NOT NULL,
+                      amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 100000),
+                      remaining INTEGER NOT NULL CHECK (remaining BETWEEN 0 AND amount),
+                      held INTEGER NOT NULL CHECK (held BETWEEN 0 AND remaining),
+                      granted_at INTEGER NOT NULL,
+                      expires_at INTEGER,
+                      entry_id TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX lots_by_account ON lots(account_id, id);
+                    CREATE INDEX lots_open ON lots(account_id) WHERE remaining > 0;
+
+                    CREATE TABLE holds (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      account_id TEXT NOT NULL REFERENCES accounts(id),
+                      amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 100000),
+                      allocations TEXT NOT NULL,
+                      state TEXT NOT NULL CHECK (state IN ('open', 'captured', 'released')),
+                      cause_type TEXT NOT NULL,
+                      cause_id TEXT NOT NULL,
+                      created_at INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE INDEX holds_open ON holds(account_id) WHERE state = 'open';
+
+                    CREATE TABLE entries (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      account_id TEXT NOT NULL REFERENCES accounts(id),
+                      sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                      kind TEXT NOT NULL CHECK (kind IN ('grant', 'reward', 'purchase', 'courtesy', 'spend', 'hold',
+                        'capture', 'release', 'return', 'expire', 'forfeit', 'adjustment', 'reversal')),
+                      amount INTEGER NOT NULL CHECK (amount BETWEEN -100000 AND 100000),
+                      held INTEGER NOT NULL CHECK (held BETWEEN -100000 AND 100000),
+                      total_after INTEGER NOT NULL CHECK (total_after BETWEEN 0 AND 1000000000),
+                      held_after INTEGER NOT NULL CHECK (held_after BETWEEN 0 AND total_after),
+                      created_at INTEGER NOT NULL,
+                      cause_type TEXT NOT NULL CHECK (cause_type <> ''),
+                      cause_id TEXT NOT NULL CHECK (cause_id <> ''),
+                      rule TEXT,
+                      policy_version INTEGER,
+                      reason TEXT,
+                      actor TEXT NOT NULL CHECK (actor <> ''),
+                      reverses TEXT,
+                      allocations TEXT NOT NULL,
+                      event_key TEXT,
+                      hold_id TEXT,
+                      unreversed INTEGER,
+                      ticket TEXT,
+                      previous_hash TEXT NOT NULL,
+                      hash TEXT NOT NULL,
+                      UNIQUE (account_id, sequence),
+                      CHECK (kind NOT IN ('adjustment', 'reversal') OR length(reason) > 0)
+                    ) STRICT;
+                    CREATE UNIQUE INDEX entries_event_key ON entries(event_key) WHERE event_key IS NOT NULL;
+                    CREATE UNIQUE INDEX entries_one_reversal ON entries(reverses) WHERE kind = 'reversal';
+                    CREATE INDEX entries_by_time ON entries(account_id, created_at);
+
+                    CREATE TRIGGER entries_are_append_only_update BEFORE UPDATE ON entries
+                    BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
+                    CREATE TRIGGER entries_are_append_only_delete BEFORE DELETE ON entries
+                    BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
+
+                    CREATE TABLE idempotency_records (
+                      caller TEXT NOT NULL,
+                      key TEXT NOT NULL CHECK (length(CAST(key AS BLOB)) BETWEEN 1 AND 255),
+                      fingerprint TEXT NOT NULL,
+                      status INTEGER NOT NULL,
+                      content_type TEXT NOT NULL,
+                      body BLOB NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      PRIMARY KEY (caller, key)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX idempotency_records_by_age ON idempotency_records(created_at);
+
+                    CREATE TABLE api_keys (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      secret_hash TEXT NOT NULL UNIQUE,
+                      role TEXT NOT NULL CHECK (role IN ('admin', 'service', 'support', 'freelancer', 'client')),
+                      account_id TEXT REFERENCES accounts(id),
+                      created_at INTEGER NOT NULL,
+                      CHECK ((role IN ('freelancer', 'client')) = (account_id IS NOT NULL))
+                    ) STRICT;
+                    """
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,235 @@
+import ConnectsCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Applies one operation inside the current transaction. Throws ``ConnectsError`` to refuse.
+    static func apply(_ operation: StoreOperation, db: Database, now: Instant, policy: LedgerPolicy) throws
+        -> OperationResult
+    {
+        switch operation {
+        case .createAccount(let request):
+            return try createAccount(request, db: db, now: now)
+        case .ledger(let accountID, let command):
+            return try execute(command, accountID: accountID, db: db, now: now, policy: policy)
+        case .reverse(let entryID, let reason, let actor, let limit):
+            guard let original = try entry(db, id: entryID) else {
+                throw ConnectsError(.notFound, "no entry \(entryID)")
+            }
+            let alreadyReversed = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 'reversal' AND reverses = ?)",
+                arguments: [entryID]
+            )
+            if alreadyReversed == true {
+                throw ConnectsError(.invalidState, "entry \(entryID) is already reversed")
+            }
+            guard abs(original.amount) <= limit else {
+                throw ConnectsError(
+                    .limitExceeded,
+                    "entry \(entryID) moved \(abs(original.amount)) connects; this caller may reverse at most \(limit)"
+                )
+            }
+            let reversal = LedgerCommand.Reversal(original: original, reason: reason, actor: actor)
+            return try execute(.reverse(reversal), accountID: original.accountID, db: db, now: now, policy: policy)
+        case .createAPIKey(let key):
+            if let accountID = key.accountID, try loadAccount(db, id: accountID) == nil {
+                throw ConnectsError(.notFound, "no account \(accountID)")
+            }
+            try db.execute(
+                sql: "INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [key.id, key.secretHash, key.role.rawValue, key.accountID, key.createdAt.millisecondsSinceEpoch]
+            )
+            return .apiKey(key)
+        }
+    }
+
+    static func createAccount(_ request: StoreOperation.NewAccount, db: Database, now: Instant) throws -> OperationResult {
+        let exists = try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE kind = ? AND external_id = ?)",
+            arguments: [request.kind.rawValue, request.externalID]
+        )
+        if exists == true {
+            throw ConnectsError(
+                .invalidState,
+                "a \(request.kind.rawValue) account with externalId \(request.externalID) already exists"
+            )
+        }
+        let account = Account(
+            id: Identifier.make(Identifier.account, at: now),
+            externalID: request.externalID,
+            kind: request.kind,
+            name: request.name,
+            plan: request.kind.holdsConnects ? (request.plan ?? "basic") : nil,
+            createdAt: now
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO accounts (id, external_id, kind, name, plan, pending_plan, status, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                account.id, account.externalID, account.kind.rawValue, account.name, account.plan, account.pendingPlan,
+                account.status.rawValue, now.millisecondsSinceEpoch,
+            ]
+        )
+        return .ledger(AccountSnapshot(account: account, balance: .zero, expiring: []), nil)
+    }
+
+    /// Loads the account's ledger, runs `command` in the core, and persists what it changed.
+    ///
+    /// A command with a business event key that already happened returns the earlier entry and moves
+    /// nothing (exactly once); the unique index on `event_key` is the database's own guarantee.
+    static func execute(
+        _ command: LedgerCommand,
+        accountID: String,
+        db: Database,
+        now: Instant,
+        policy: LedgerPolicy
+    ) throws -> OperationResult {
+        guard var ledger = try loadLedger(db, accountID: accountID, extraLotIDs: command.referencedLotIDs) else {
+            throw ConnectsError(.notFound, "no account \(accountID)")
+        }
+        if let eventKey = command.eventKey,
+            let earlier = try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE event_key = ?", arguments: [eventKey])
+        {
+            return .ledger(ledger.snapshot(at: now), try Entry(row: earlier))
+        }
+        let entry = try ledger.execute(command, now: now, policy: policy)
+        try persist(ledger, db: db)
+        return .ledger(ledger.snapshot(at: now), entry)
+    }
+
+    static func loadAccount(_ db: Database, id: String) throws -> Account? {
+        try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id]).map(Account.init(row:))
+    }
+
+    /// The account's ledger state: its open lots, any lots named in `extraLotIDs`, and its open holds.
+    static func loadLedger(_ db: Database, accountID: String, extraLotIDs: [String] = []) throws -> AccountLedger? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [accountID]) else {
+            return nil
+        }
+        let account = try Account(row: row)
+        var lots = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM lots WHERE account_id = ? AND remaining > 0",
+            arguments: [accountID]
+        ).map(Lot.init(row:))
+        let loaded = Set(lots.map(\.id))
+        let missing = Array(Set(extraLotIDs).subtracting(loaded))
+        if !missing.isEmpty {
+            let placeholders = Array(repeating: "?", count: missing.count).joined(separator: ",")
+            lots += try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM lots WHERE account_id = ? AND id IN (\(placeholders))",
+                arguments: StatementArguments([accountID] + missing)
+            ).map(Lot.init(row:))
+        }
+        let holds = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM holds WHERE account_id = ? AND state = 'open'",
+            arguments: [accountID]
+        ).map(Hold.init(row:))
+        return AccountLedger(
+            account: account,
+            lots: lots,
+            holds: holds,
+            balance: Balance(total: row["balance_total"], held: row["balance_held"]),
+            lastSequence: row["last_sequence"]
+        )
+    }
+
+    /// Writes the ledger's recorded changes: entries chained by hash, lots, holds, the account row.
+    static func persist(_ ledger: AccountLedger, db: Database) throws {
+        let changes = ledger.changes
+        guard !changes.isEmpty else { return }
+        if let broken = ledger.checkInvariants() {
+            preconditionFailure("the core produced a state that breaks an invariant: \(broken)")
+        }
+        let accountID = ledger.account.id
+        var previousHash = try String.fetchOne(db, sql: "SELECT last_hash FROM accounts WHERE id = ?", arguments: [accountID]) ?? EntryHash.genesis
+        for lotID in changes.lotIDs.sorted() {
+            let lot = ledger.lots[lotID]!
+            try db.execute(
+                sql: """
+                    INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET remaining = excluded.remaining, held = excluded.held
+                    """,
+                arguments: [
+                    lot.id, accountID, lot.source.rawValue, lot.amount, lot.remaining, lot.held,
+                    lot.grantedAt.millisecondsSinceEpoch, lot.expiresAt?.millisecondsSinceEpoch, lot.entryID,
+                ]
+            )
+        }
+        for hold in changes.holds.values {
+            try db.execute(
+                sql: """
+                    INSERT INTO holds (id, account_id, amount, allocations, state, cause_type, cause_id, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET state = excluded.state
+                    """,
+                arguments: [
+                    hold.id, accountID, hold.amount, AllocationCoding.encode(hold.allocations), hold.state.rawValue,
+                    hold.cause.type, hold.cause.id, hold.createdAt.millisecondsSinceEpoch,
+                ]
+            )
+        }
+        for entry in changes.entries {
+            let hash = EntryHash.hash(of: entry, previous: previousHash)
+            try insert(entry, previousHash: previousHash, hash: hash, db: db)
+            previousHash = hash
+        }
+        let account = ledger.account
+        try db.execute(
+            sql: """
+                UPDATE accounts SET status = ?, plan = ?, pending_plan = ?, balance_total = ?, balance_held = ?,
+                  last_sequence = ?, last_hash = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                account.status.rawValue, account.plan, account.pendingPlan, ledger.balance.total, ledger.balance.held,
+                ledger.lastSequence, previousHash, accountID,
+            ]
+        )
+    }
+
+    static func insert(_ entry: Entry, previousHash: String, hash: String, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO entries (id, account_id, sequence, kind, amount, held, total_after, held_after, created_at,
+                  cause_type, cause_id, rule, policy_version, reason, actor, reverses, allocations, event_key, hold_id,
+                  unreversed, ticket, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.id, entry.accountID, entry.sequence, entry.kind.rawValue, entry.amount, entry.held,
+                entry.balanceAfter.total, entry.balanceAfter.held, entry.createdAt.millisecondsSinceEpoch,
+                entry.cause.type, entry.cause.id, entry.rule, entry.policyVersion, entry.reason, entry.actor,
+                entry.reverses, AllocationCoding.encode(entry.allocations), entry.eventKey, entry.holdID,
+                entry.unreversed, entry.ticket, previousHash, hash,
+            ]
+        )
+    }
+
+    static func entry(_ db: Database, id: String) throws -> Entry? {
+        try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE id = ?", arguments: [id]).map(Entry.init(row:))
+    }
+
+    static func idempotencyRecord(_ db: Database, caller: String, key: String) throws -> IdempotencyRecord? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM idempotency_records WHERE caller = ? AND key = ?",
+                arguments: [caller, key]
+            )
+        else { return nil }
+        let body: Data = row["body"]
+        return IdempotencyRecord(
+            fingerprint: row["fingerprint"],
+            response: StoredResponse(status: row["status"], contentType: row["content_type"], body: Array(body)),
+            createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+        )
+    }
+}

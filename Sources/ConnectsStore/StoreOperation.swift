@@ -1,0 +1,134 @@
+import ConnectsCore
+
+/// One unit of work the store carries out in one transaction, with the idempotency record that
+/// protects it.
+public enum StoreOperation: Sendable {
+    /// Creates an account; `externalID` is unique per kind.
+    case createAccount(NewAccount)
+    /// Runs a ledger command on one account.
+    case ledger(accountID: String, command: LedgerCommand)
+    /// Reverses an entry, refusing one that is already reversed or larger than `limit`.
+    case reverse(entryID: String, reason: String, actor: String, limit: Int64)
+    /// Stores a new API key (already hashed).
+    case createAPIKey(APIKey)
+
+    /// What a new account is made of.
+    public struct NewAccount: Sendable, Hashable {
+        public var externalID: String
+        public var kind: Account.Kind
+        public var name: String?
+        public var plan: String?
+
+        public init(externalID: String, kind: Account.Kind, name: String? = nil, plan: String? = nil) {
+            self.externalID = externalID
+            self.kind = kind
+            self.name = name
+            self.plan = plan
+        }
+    }
+}
+
+/// What a store operation produced.
+public enum OperationResult: Sendable, Hashable {
+    /// The account after the operation, and the entry it is about, if any.
+    case ledger(AccountSnapshot, Entry?)
+    /// A stored API key.
+    case apiKey(APIKey)
+
+    /// The entry, for operations that produce one.
+    public var entry: Entry? {
+        if case .ledger(_, let entry) = self { return entry }
+        return nil
+    }
+
+    /// The account snapshot, for ledger operations.
+    public var snapshot: AccountSnapshot? {
+        if case .ledger(let snapshot, _) = self { return snapshot }
+        return nil
+    }
+}
+
+/// A response as the HTTP layer rendered it, kept so that a replayed request gets the same answer.
+public struct StoredResponse: Sendable, Hashable {
+    public var status: Int
+    public var contentType: String
+    public var body: [UInt8]
+
+    public init(status: Int, contentType: String, body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+/// The claim an idempotent request makes: its key, who sent it, what it was, and how to render its
+/// outcome so that the response is stored in the same transaction as the effect.
+public struct IdempotencyClaim: Sendable {
+    public var caller: String
+    public var key: String
+    /// A digest of method, path and body: the same key with another fingerprint is refused.
+    public var fingerprint: String
+    public var render: @Sendable (Result<OperationResult, ConnectsError>) -> StoredResponse
+
+    public init(
+        caller: String,
+        key: String,
+        fingerprint: String,
+        render: @escaping @Sendable (Result<OperationResult, ConnectsError>) -> StoredResponse
+    ) {
+        self.caller = caller
+        self.key = key
+        self.fingerprint = fingerprint
+        self.render = render
+    }
+}
+
+/// A stored idempotency record.
+public struct IdempotencyRecord: Sendable, Hashable {
+    public var fingerprint: String
+    public var response: StoredResponse
+    public var createdAt: Instant
+
+    public init(fingerprint: String, response: StoredResponse, createdAt: Instant) {
+        self.fingerprint = fingerprint
+        self.response = response
+        self.createdAt = createdAt
+    }
+}
+
+/// The outcome of ``LedgerStore/perform(_:now:policy:idempotency:)``.
+public enum Performed: Sendable {
+    /// The operation ran (or was refused); with a claim, `response` is what was stored for it.
+    case done(Result<OperationResult, ConnectsError>, response: StoredResponse?)
+    /// An earlier request with the same key and caller already ran; nothing moved now.
+    case replayed(IdempotencyRecord)
+}
+
+/// An API key as stored: only the hash of the secret is kept.
+public struct APIKey: Sendable, Hashable {
+    /// Roles of API.md.
+    public enum Role: String, Sendable, Hashable, CaseIterable {
+        case admin
+        case service
+        case support
+        case freelancer
+        case client
+
+        /// Whether keys of this role are bound to one account.
+        public var isAccountBound: Bool { self == .freelancer || self == .client }
+    }
+
+    public var id: String
+    public var secretHash: String
+    public var role: Role
+    public var accountID: String?
+    public var createdAt: Instant
+
+    public init(id: String, secretHash: String, role: Role, accountID: String?, createdAt: Instant) {
+        self.id = id
+        self.secretHash = secretHash
+        self.role = role
+        self.accountID = accountID
+        self.createdAt = createdAt
+    }
+}

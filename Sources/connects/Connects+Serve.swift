@@ -1,0 +1,58 @@
+import ArgumentParser
+import ConnectsStore
+import ConnectsServer
+import Foundation
+import Hummingbird
+import Logging
+
+extension Connects {
+    /// `connects serve`: migrate, then serve the API until SIGTERM or SIGINT.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the Connects server.")
+
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        @Option(help: "The address to listen on.")
+        var host: String = "127.0.0.1"
+
+        @Option(help: "The port to listen on.")
+        var port: Int = 8080
+
+        @Option(name: .customLong("admin-key"), help: "Register this key as an admin key (or set CONNECTS_ADMIN_KEY).")
+        var adminKey: String?
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+            if let key = resolvedAdminKey, key.count < 16 {
+                throw ValidationError("the admin key must be at least 16 characters")
+            }
+        }
+
+        var resolvedAdminKey: String? { adminKey ?? ProcessInfo.processInfo.environment["CONNECTS_ADMIN_KEY"] }
+
+        func run() async throws {
+            var logger = Logger(label: "connects")
+            logger.logLevel = .info
+            let store = try SQLiteStore(path: databaseOptions.database, logger: logger)
+            let app = buildApplication(
+                store: store,
+                configuration: ServerConfiguration(host: host, port: port, adminKey: resolvedAdminKey),
+                logger: logger
+            )
+            logger.info("serving", metadata: ["database": "\(databaseOptions.database)", "port": "\(port)"])
+            try await app.runService()
+        }
+    }
+
+    /// `connects migrate`: create or upgrade the schema, then exit.
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema.")
+
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            _ = try SQLiteStore(path: databaseOptions.database)
+            print("migrated \(databaseOptions.database)")
+        }
+    }
+}
