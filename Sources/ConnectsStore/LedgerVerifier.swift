@@ -50,17 +50,20 @@ public struct LedgerVerifier: Sendable {
     public func verify(progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
         try pool.read { db in
             var report = Report()
+            var violations: [Violation] = []
             let entryCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") ?? 0
             func add(_ violation: Violation) {
-                if report.violations.count < Self.violationsMax { report.violations.append(violation) }
+                if violations.count < Self.violationsMax { violations.append(violation) }
             }
             try checkAppendOnlyTriggers(db, add: add)
             try checkExactlyOnce(db, add: add)
             let accounts = try Row.fetchCursor(db, sql: "SELECT * FROM accounts ORDER BY id")
             while let row = try accounts.next() {
-                try checkAccount(row, db: db, report: &report, add: add)
+                report.accountsChecked += 1
+                report.entriesChecked += try checkAccount(row, db: db, add: add)
                 progress(report.entriesChecked, entryCount)
             }
+            report.violations = violations
             return report
         }
     }
@@ -98,9 +101,10 @@ public struct LedgerVerifier: Sendable {
         }
     }
 
-    private func checkAccount(_ row: Row, db: Database, report: inout Report, add: (Violation) -> Void) throws {
+    /// Checks one account's chain, balances, lots and holds; returns how many entries it read.
+    private func checkAccount(_ row: Row, db: Database, add: (Violation) -> Void) throws -> Int {
         let accountID: String = row["id"]
-        report.accountsChecked += 1
+        var entriesChecked = 0
         var lots: [String: Row] = [:]
         for lot in try Row.fetchAll(db, sql: "SELECT * FROM lots WHERE account_id = ?", arguments: [accountID]) {
             lots[lot["id"]] = lot
@@ -117,34 +121,34 @@ public struct LedgerVerifier: Sendable {
             arguments: [accountID]
         )
         while let entryRow = try entries.next() {
-            report.entriesChecked += 1
+            entriesChecked += 1
             let entry: Entry
             do {
                 entry = try Entry(row: entryRow)
             } catch {
                 add(Violation(invariant: "readable", accountID: accountID, entryID: entryRow["id"], detail: "\(error)"))
-                return
+                return entriesChecked
             }
             func fail(_ invariant: String, _ detail: String) {
                 add(Violation(invariant: invariant, accountID: accountID, entryID: entry.id, detail: detail))
             }
             if entry.sequence != expectedSequence {
                 fail("hash-chain", "sequence \(entry.sequence) where \(expectedSequence) was expected")
-                return
+                return entriesChecked
             }
             expectedSequence += 1
             if entryRow["previous_hash"] as String != previousHash
                 || EntryHash.hash(of: entry, previous: previousHash) != entryRow["hash"] as String
             {
                 fail("hash-chain", "the entry's hash does not match its content and the previous entry's hash")
-                return
+                return entriesChecked
             }
             previousHash = entryRow["hash"]
             total += entry.amount
             held += entry.held
             if entry.balanceAfter != Balance(total: total, held: held) {
                 fail("balance", "balanceAfter \(entry.balanceAfter) but the entries sum to total \(total), held \(held)")
-                return
+                return entriesChecked
             }
             if total < 0 || held < 0 || held > total || total > Limits.balanceMax {
                 fail("balance", "total \(total), held \(held) out of bounds")
@@ -164,11 +168,10 @@ public struct LedgerVerifier: Sendable {
                 fail("allocations", "allocations sum to \(allocated) but the entry moves \(moved)")
             }
             for allocation in entry.allocations {
-                guard let lot = lots[allocation.lotID] else {
+                guard lots[allocation.lotID] != nil else {
                     fail("no-transfer", "allocation names lot \(allocation.lotID), which is not this account's")
                     continue
                 }
-                _ = lot
                 if entry.amount != 0 {
                     lotRemaining[allocation.lotID, default: 0] += entry.amount > 0 ? allocation.amount : -allocation.amount
                 }
@@ -214,6 +217,7 @@ public struct LedgerVerifier: Sendable {
         if openHolds != held {
             failAccount("holds", "open holds reserve \(openHolds) but held is \(held)")
         }
+        return entriesChecked
     }
 }
 

@@ -1,0 +1,55 @@
+import ConnectsCore
+import ConnectsStore
+import Foundation
+
+/// A fresh SQLite file in its own temporary folder, removed when the test is done with it.
+struct TemporaryDatabase: ~Copyable {
+    let folder: URL
+    var path: String { folder.appendingPathComponent("connects.sqlite").path }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+let t0 = Instant(millisecondsSinceEpoch: 1_767_225_600_000)
+let policy = LedgerPolicy.standard
+
+extension SQLiteStore {
+    /// Creates a freelancer account and returns its id.
+    func makeAccount(_ externalID: String = UUID().uuidString, now: Instant = t0) async throws -> String {
+        let performed = try await perform(
+            .createAccount(.init(externalID: externalID, kind: .freelancer)),
+            now: now,
+            policy: policy,
+            idempotency: nil
+        )
+        guard case .done(.success(let result), _) = performed else { throw StoreTestError.unexpected("\(performed)") }
+        return result.snapshot!.account.id
+    }
+
+    /// Runs a ledger command; returns its entry or the refusal.
+    func run(_ command: LedgerCommand, on accountID: String, at now: Instant = t0) async throws -> Result<Entry?, ConnectsError> {
+        let performed = try await perform(.ledger(accountID: accountID, command: command), now: now, policy: policy, idempotency: nil)
+        guard case .done(let result, _) = performed else { throw StoreTestError.unexpected("\(performed)") }
+        return result.map(\.entry)
+    }
+
+    /// Credits `amount` and returns the entry.
+    @discardableResult
+    func grant(_ amount: Int64, to accountID: String, at now: Instant = t0, key: String? = nil) async throws -> Entry {
+        let command = LedgerCommand.credit(.init(kind: .grant, source: .plan, amount: amount, cause: Cause(type: "plan_cycle", id: "c1"), eventKey: key))
+        return try await run(command, on: accountID, at: now).get()!
+    }
+}
+
+enum StoreTestError: Error { case unexpected(String) }
+
+func spend(_ amount: Int64) -> LedgerCommand {
+    .debit(.init(kind: .spend, amount: amount, cause: Cause(type: "proposal", id: "prop_1")))
+}
