@@ -1,6 +1,8 @@
 extension AccountLedger {
     /// Credits a new lot of `credit.amount` connects.
-    mutating func credit(_ credit: LedgerCommand.Credit, now: Instant, policy: LedgerPolicy) throws(ConnectsError)
+    mutating func credit(
+        _ credit: LedgerCommand.Credit, now: Instant, policy: LedgerPolicy
+    ) throws(ConnectsError)
         -> Entry
     {
         try Self.checkMovement(credit.amount)
@@ -46,7 +48,9 @@ extension AccountLedger {
     /// known) comes back as one new `return` lot expiring after the grace period.
     ///
     /// - Returns: the allocations actually credited.
-    mutating func restore(_ allocations: [Allocation], entryID: String, now: Instant, policy: LedgerPolicy)
+    mutating func restore(
+        _ allocations: [Allocation], entryID: String, now: Instant, policy: LedgerPolicy
+    )
         -> [Allocation]
     {
         var credited: [Allocation] = []
@@ -79,7 +83,9 @@ extension AccountLedger {
     }
 
     /// Returns a spend: the same allocations go back to the same lots.
-    mutating func returnSpend(_ request: LedgerCommand.ReturnRequest, now: Instant, policy: LedgerPolicy)
+    mutating func returnSpend(
+        _ request: LedgerCommand.ReturnRequest, now: Instant, policy: LedgerPolicy
+    )
         throws(ConnectsError) -> Entry
     {
         let original = request.original
@@ -87,7 +93,8 @@ extension AccountLedger {
             throw ConnectsError(.invalidState, "entry \(original.id) belongs to another account")
         }
         guard original.kind == .spend || original.kind == .capture else {
-            throw ConnectsError(.invalidState, "only a spend or a captured boost can be returned, not a \(original.kind.rawValue)")
+            throw ConnectsError(
+                .invalidState, "only a spend or a captured boost can be returned, not a \(original.kind.rawValue)")
         }
         let amount = -original.amount
         try checkRoom(for: amount)

@@ -19,7 +19,9 @@ extension AccountLedger {
     }
 
     /// Spends `debit.amount` connects from lots in the spend order.
-    mutating func debit(_ debit: LedgerCommand.Debit, now: Instant, policy: LedgerPolicy) throws(ConnectsError)
+    mutating func debit(
+        _ debit: LedgerCommand.Debit, now: Instant, policy: LedgerPolicy
+    ) throws(ConnectsError)
         -> Entry
     {
         try Self.checkMovement(debit.amount)
@@ -66,7 +68,9 @@ extension AccountLedger {
 
     /// Undoes a support-reversible entry: a credit as far as its lot is still unspent and unexpired, a
     /// debit adjustment by giving its allocations back.
-    mutating func reverse(_ reversal: LedgerCommand.Reversal, now: Instant, policy: LedgerPolicy)
+    mutating func reverse(
+        _ reversal: LedgerCommand.Reversal, now: Instant, policy: LedgerPolicy
+    )
         throws(ConnectsError) -> Entry
     {
         let original = reversal.original

@@ -5,7 +5,9 @@ extension AccountLedger {
     ///   command that only sweeps expiry or changes the account.
     /// - Throws: ``ConnectsError`` when the command is refused; the value must then be discarded.
     @discardableResult
-    public mutating func execute(_ command: LedgerCommand, now: Instant, policy: LedgerPolicy) throws(ConnectsError)
+    public mutating func execute(
+        _ command: LedgerCommand, now: Instant, policy: LedgerPolicy
+    ) throws(ConnectsError)
         -> Entry?
     {
         if case .expireDue = command {
@@ -43,7 +45,8 @@ extension AccountLedger {
     static func checkMovement(_ amount: Int64, field: String = "amount") throws(ConnectsError) {
         guard amount > 0 else { throw ConnectsError.invalidField(field, "must be a positive whole number") }
         guard amount <= Limits.movementMax else {
-            throw ConnectsError(.limitExceeded, "\(field): one movement may move at most \(Limits.movementMax) connects")
+            throw ConnectsError(
+                .limitExceeded, "\(field): one movement may move at most \(Limits.movementMax) connects")
         }
     }
 }

@@ -1,6 +1,8 @@
 extension AccountLedger {
     /// Reserves `request.amount` connects of specific lots, chosen in the spend order.
-    mutating func placeHold(_ request: LedgerCommand.HoldRequest, now: Instant, policy: LedgerPolicy)
+    mutating func placeHold(
+        _ request: LedgerCommand.HoldRequest, now: Instant, policy: LedgerPolicy
+    )
         throws(ConnectsError) -> Entry
     {
         try Self.checkMovement(request.amount)
@@ -44,7 +46,9 @@ extension AccountLedger {
     }
 
     /// Spends exactly the amounts the hold reserved.
-    mutating func captureHold(id: String, cause: Cause, actor: String, now: Instant, policy: LedgerPolicy)
+    mutating func captureHold(
+        id: String, cause: Cause, actor: String, now: Instant, policy: LedgerPolicy
+    )
         throws(ConnectsError) -> Entry
     {
         var hold = try openHold(id)
@@ -69,7 +73,9 @@ extension AccountLedger {
     }
 
     /// Frees what the hold reserved; a freed part whose lot has expired meanwhile expires at once.
-    mutating func releaseHold(id: String, cause: Cause, actor: String, now: Instant, policy: LedgerPolicy)
+    mutating func releaseHold(
+        id: String, cause: Cause, actor: String, now: Instant, policy: LedgerPolicy
+    )
         throws(ConnectsError) -> Entry
     {
         var hold = try openHold(id)

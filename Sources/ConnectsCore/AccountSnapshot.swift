@@ -36,7 +36,9 @@ extension AccountLedger {
             guard let expiresAt = lot.expiresAt, expiresAt > now, expiresAt <= horizon else { continue }
             byInstant[expiresAt, default: 0] += lot.free
         }
-        let expiring = byInstant.sorted { $0.key < $1.key }.map { AccountSnapshot.Expiring(on: $0.key, amount: $0.value) }
+        let expiring = byInstant.sorted { $0.key < $1.key }.map {
+            AccountSnapshot.Expiring(on: $0.key, amount: $0.value)
+        }
         return AccountSnapshot(account: account, balance: balance(at: now), expiring: expiring)
     }
 }

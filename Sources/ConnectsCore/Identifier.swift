@@ -19,7 +19,9 @@ public enum Identifier {
     }
 
     /// A new identifier with `prefix`, ordered by `time`, drawing randomness from `generator`.
-    public static func make(_ prefix: String, at time: Instant, using generator: inout some RandomNumberGenerator)
+    public static func make(
+        _ prefix: String, at time: Instant, using generator: inout some RandomNumberGenerator
+    )
         -> String
     {
         let milliseconds = UInt64(clamping: max(0, time.millisecondsSinceEpoch)) & 0xFFFF_FFFF_FFFF

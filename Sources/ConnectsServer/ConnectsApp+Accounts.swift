@@ -82,10 +82,11 @@ extension ConnectsApp {
             } else {
                 balance = try await store.balance(accountID: snapshot.account.id, at: at) ?? .zero
             }
-            return Self.json(.object([
-                "at": .time(at), "available": .int(balance.available), "held": .int(balance.held),
-                "total": .int(balance.total),
-            ]))
+            return Self.json(
+                .object([
+                    "at": .time(at), "available": .int(balance.available), "held": .int(balance.held),
+                    "total": .int(balance.total),
+                ]))
         }
 
         table.on(.get, "/v1/accounts/{id}/lots") { request, context in

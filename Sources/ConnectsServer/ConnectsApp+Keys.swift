@@ -16,7 +16,9 @@ extension ConnectsApp {
                 throw ConnectsError.invalidField("accountId", "only freelancer and client keys are bound to an account")
             }
             let now = configuration.now()
-            let secret = "ck_" + String(Identifier.make("", at: now).dropFirst(10)) + String(Identifier.make("", at: now).dropFirst(10))
+            let secret =
+                "ck_" + String(Identifier.make("", at: now).dropFirst(10))
+                + String(Identifier.make("", at: now).dropFirst(10))
             let key = APIKey(
                 id: Identifier.make(Identifier.apiKey, at: now),
                 secretHash: AuthenticationMiddleware.digest(secret),
@@ -26,7 +28,8 @@ extension ConnectsApp {
             )
             // The secret is part of the response, so a replay must not show it again from storage:
             // key creation takes no Idempotency-Key.
-            let performed = try await store.perform(.createAPIKey(key), now: now, policy: configuration.policy, idempotency: nil)
+            let performed = try await store.perform(
+                .createAPIKey(key), now: now, policy: configuration.policy, idempotency: nil)
             guard case .done(let result, _) = performed else { preconditionFailure("no idempotency claim was made") }
             switch result {
             case .success:

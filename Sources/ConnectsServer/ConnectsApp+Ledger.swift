@@ -44,14 +44,17 @@ extension ConnectsApp {
             let cause = Cause(type: "support", id: ticket ?? caller.keyID)
             let command: LedgerCommand
             if amount > 0 {
-                command = .credit(.init(
-                    kind: .adjustment, source: .adjustment, amount: amount, cause: cause, actor: caller.actor,
-                    reason: reason, ticket: ticket
-                ))
+                command = .credit(
+                    .init(
+                        kind: .adjustment, source: .adjustment, amount: amount, cause: cause, actor: caller.actor,
+                        reason: reason, ticket: ticket
+                    ))
             } else {
-                command = .debit(.init(
-                    kind: .adjustment, amount: -amount, cause: cause, actor: caller.actor, reason: reason, ticket: ticket
-                ))
+                command = .debit(
+                    .init(
+                        kind: .adjustment, amount: -amount, cause: cause, actor: caller.actor, reason: reason,
+                        ticket: ticket
+                    ))
             }
             return try await perform(
                 .ledger(accountID: accountID, command: command),
@@ -119,7 +122,10 @@ extension ConnectsApp {
         let start = first
         return Response(
             status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(accountID).csv\""],
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"\(accountID).csv\"",
+            ],
             body: ResponseBody { [store] writer in
                 try await writer.write(ByteBuffer(string: Representation.csvHeader))
                 var query = start

@@ -1,6 +1,7 @@
 import ConnectsCore
 import ConnectsStore
 import Crypto
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -47,10 +48,11 @@ struct ConnectsApp: Sendable {
         let router = Router(context: ConnectsRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: AuthenticationMiddleware(
-            store: store,
-            adminKeyHash: configuration.adminKey.map(AuthenticationMiddleware.digest)
-        ))
+        router.add(
+            middleware: AuthenticationMiddleware(
+                store: store,
+                adminKeyHash: configuration.adminKey.map(AuthenticationMiddleware.digest)
+            ))
         var table = RouteTable(router: router)
         addOperationRoutes(to: &table)
         addKeyRoutes(to: &table)
@@ -95,7 +97,8 @@ struct ConnectsApp: Sendable {
         let renderResult: @Sendable (Result<OperationResult, ConnectsError>) -> StoredResponse = { result in
             switch result {
             case .success(let value):
-                return StoredResponse(status: status, contentType: "application/json", body: JSONDecoderBox.encode(render(value)))
+                return StoredResponse(
+                    status: status, contentType: "application/json", body: JSONDecoderBox.encode(render(value)))
             case .failure(let error):
                 return ProblemResponse.render(error)
             }
@@ -103,7 +106,8 @@ struct ConnectsApp: Sendable {
         let now = configuration.now()
         guard let key = request.headers[.idempotencyKey] else {
             if requiresKey {
-                throw ConnectsError(.idempotencyKeyRequired, "this request moves connects: send an Idempotency-Key header")
+                throw ConnectsError(
+                    .idempotencyKeyRequired, "this request moves connects: send an Idempotency-Key header")
             }
             let performed = try await store.perform(operation, now: now, policy: configuration.policy, idempotency: nil)
             return answer(performed, fingerprint: "", render: renderResult)
@@ -133,10 +137,12 @@ struct ConnectsApp: Sendable {
         switch performed {
         case .replayed(let record):
             guard record.fingerprint == fingerprint else {
-                return Response(ProblemResponse.render(ConnectsError(
-                    .idempotencyKeyReused,
-                    "this Idempotency-Key was used for a different request"
-                )))
+                return Response(
+                    ProblemResponse.render(
+                        ConnectsError(
+                            .idempotencyKeyReused,
+                            "this Idempotency-Key was used for a different request"
+                        )))
             }
             var response = Response(record.response)
             response.headers[.idempotentReplayed] = "true"
@@ -167,5 +173,3 @@ extension HTTPField.Name {
     static let idempotencyKey = Self("Idempotency-Key")!
     static let idempotentReplayed = Self("Idempotent-Replayed")!
 }
-
-import Foundation

@@ -1,3 +1,4 @@
+import ConnectsCore
 import ConnectsStore
 import HTTPTypes
 import Hummingbird
@@ -22,5 +23,3 @@ public struct ConnectsRequestContext: RequestContext {
         return caller
     }
 }
-
-import ConnectsCore

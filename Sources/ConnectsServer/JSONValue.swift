@@ -1,4 +1,5 @@
 import ConnectsCore
+import Foundation
 
 /// A JSON document, read and written without losing the difference between `null`, absent, integer,
 /// fraction and boolean, so that input can be validated field by field and output keeps its `null`s.
@@ -76,7 +77,9 @@ struct JSONObject {
     }
 
     /// A required or optional string of at most `maxLength` characters.
-    func string(_ field: String, required: Bool = true, maxLength: Int = Limits.labelLengthMax) throws(ConnectsError)
+    func string(
+        _ field: String, required: Bool = true, maxLength: Int = Limits.labelLengthMax
+    ) throws(ConnectsError)
         -> String?
     {
         switch members[field] {
@@ -131,5 +134,3 @@ enum JSONDecoderBox {
         return Array((try? encoder.encode(value)) ?? Data("null".utf8))
     }
 }
-
-import Foundation

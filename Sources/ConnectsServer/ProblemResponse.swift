@@ -39,7 +39,8 @@ enum ProblemResponse {
             "detail": .string(error.detail),
             "code": .string(error.code.rawValue),
         ])
-        return StoredResponse(status: status, contentType: "application/problem+json", body: JSONDecoderBox.encode(body))
+        return StoredResponse(
+            status: status, contentType: "application/problem+json", body: JSONDecoderBox.encode(body))
     }
 }
 
@@ -62,7 +63,8 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             return Response(ProblemResponse.render(ConnectsError(.notFound, "no such route")))
         } catch StoreError.overloaded {
-            var response = Response(ProblemResponse.render(ConnectsError(.rateLimited, "the server is busy; retry shortly")))
+            var response = Response(
+                ProblemResponse.render(ConnectsError(.rateLimited, "the server is busy; retry shortly")))
             response.headers[.retryAfter] = "1"
             return response
         } catch {
@@ -71,7 +73,8 @@ struct ProblemMiddleware: RouterMiddleware {
                 "type": .string("about:blank"), "title": .string("Internal server error"), "status": .int(500),
                 "detail": .string("the server could not complete the request"), "code": .string("internal_error"),
             ])
-            return Response(StoredResponse(status: 500, contentType: "application/problem+json", body: JSONDecoderBox.encode(body)))
+            return Response(
+                StoredResponse(status: 500, contentType: "application/problem+json", body: JSONDecoderBox.encode(body)))
         }
     }
 }

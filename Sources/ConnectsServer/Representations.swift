@@ -1,5 +1,6 @@
 import ConnectsCore
 import ConnectsStore
+import Foundation
 
 /// The JSON shapes of API.md.
 enum Representation {
@@ -54,7 +55,8 @@ enum Representation {
             "reverses": .string(entry.reverses),
             "ticket": .string(entry.ticket),
             "unreversed": .int(entry.unreversed),
-            "allocations": .array(entry.allocations.map { .object(["lotId": .string($0.lotID), "amount": .int($0.amount)]) }),
+            "allocations": .array(
+                entry.allocations.map { .object(["lotId": .string($0.lotID), "amount": .int($0.amount)]) }),
         ])
     }
 
@@ -85,5 +87,3 @@ enum Representation {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
-
-import Foundation

@@ -8,7 +8,9 @@ import ConnectsCore
 /// stay its own.
 public protocol LedgerStore: Sendable {
     /// Carries out `operation` at `now` under `policy`, storing the outcome under `idempotency`.
-    func perform(_ operation: StoreOperation, now: Instant, policy: LedgerPolicy, idempotency: IdempotencyClaim?)
+    func perform(
+        _ operation: StoreOperation, now: Instant, policy: LedgerPolicy, idempotency: IdempotencyClaim?
+    )
         async throws -> Performed
 
     /// The stored record of an idempotent request, if any.

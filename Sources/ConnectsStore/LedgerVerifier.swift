@@ -73,7 +73,8 @@ public struct LedgerVerifier: Sendable {
             db,
             sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entries'"
         )
-        for name in ["entries_are_append_only_update", "entries_are_append_only_delete"] where !triggers.contains(name) {
+        for name in ["entries_are_append_only_update", "entries_are_append_only_delete"] where !triggers.contains(name)
+        {
             add(Violation(invariant: "append-only", detail: "trigger \(name) is missing"))
         }
     }
@@ -87,7 +88,10 @@ public struct LedgerVerifier: Sendable {
                 """
         )
         for row in doubled {
-            add(Violation(invariant: "exactly-once", entryID: row["id"], detail: "event \(row["event_key"] as String) moved connects \(row["n"] as Int) times"))
+            add(
+                Violation(
+                    invariant: "exactly-once", entryID: row["id"],
+                    detail: "event \(row["event_key"] as String) moved connects \(row["n"] as Int) times"))
         }
         let reversedTwice = try Row.fetchAll(
             db,
@@ -97,7 +101,10 @@ public struct LedgerVerifier: Sendable {
                 """
         )
         for row in reversedTwice {
-            add(Violation(invariant: "exactly-once", entryID: row["id"], detail: "entry \(row["reverses"] as String) is reversed \(row["n"] as Int) times"))
+            add(
+                Violation(
+                    invariant: "exactly-once", entryID: row["id"],
+                    detail: "entry \(row["reverses"] as String) is reversed \(row["n"] as Int) times"))
         }
     }
 
@@ -147,7 +154,8 @@ public struct LedgerVerifier: Sendable {
             total += entry.amount
             held += entry.held
             if entry.balanceAfter != Balance(total: total, held: held) {
-                fail("balance", "balanceAfter \(entry.balanceAfter) but the entries sum to total \(total), held \(held)")
+                fail(
+                    "balance", "balanceAfter \(entry.balanceAfter) but the entries sum to total \(total), held \(held)")
                 return entriesChecked
             }
             if total < 0 || held < 0 || held > total || total > Limits.balanceMax {
@@ -173,7 +181,8 @@ public struct LedgerVerifier: Sendable {
                     continue
                 }
                 if entry.amount != 0 {
-                    lotRemaining[allocation.lotID, default: 0] += entry.amount > 0 ? allocation.amount : -allocation.amount
+                    lotRemaining[allocation.lotID, default: 0] +=
+                        entry.amount > 0 ? allocation.amount : -allocation.amount
                 }
                 switch entry.kind {
                 case .hold: lotHeld[allocation.lotID, default: 0] += allocation.amount
@@ -189,7 +198,10 @@ public struct LedgerVerifier: Sendable {
             failAccount("hash-chain", "the account's last sequence or hash does not match its last entry")
         }
         if row["balance_total"] as Int64 != total || row["balance_held"] as Int64 != held {
-            failAccount("balance", "stored balance (\(row["balance_total"] as Int64), held \(row["balance_held"] as Int64)) != entries (\(total), held \(held))")
+            failAccount(
+                "balance",
+                "stored balance (\(row["balance_total"] as Int64), held \(row["balance_held"] as Int64)) != entries (\(total), held \(held))"
+            )
         }
         var lotsTotal: Int64 = 0
         var lotsHeld: Int64 = 0
@@ -203,17 +215,21 @@ public struct LedgerVerifier: Sendable {
                 failAccount("lots", "lot \(lotID): remaining \(remaining), held \(lotHeldNow), amount \(amount)")
             }
             if lotRemaining[lotID, default: 0] != remaining || lotHeld[lotID, default: 0] != lotHeldNow {
-                failAccount("lots", "lot \(lotID): remaining \(remaining), held \(lotHeldNow) but its entries give \(lotRemaining[lotID, default: 0]), held \(lotHeld[lotID, default: 0])")
+                failAccount(
+                    "lots",
+                    "lot \(lotID): remaining \(remaining), held \(lotHeldNow) but its entries give \(lotRemaining[lotID, default: 0]), held \(lotHeld[lotID, default: 0])"
+                )
             }
         }
         if lotsTotal != total || lotsHeld != held {
             failAccount("balance", "lots sum to \(lotsTotal), held \(lotsHeld); entries to \(total), held \(held)")
         }
-        let openHolds = try Int64.fetchOne(
-            db,
-            sql: "SELECT COALESCE(SUM(amount), 0) FROM holds WHERE account_id = ? AND state = 'open'",
-            arguments: [accountID]
-        ) ?? 0
+        let openHolds =
+            try Int64.fetchOne(
+                db,
+                sql: "SELECT COALESCE(SUM(amount), 0) FROM holds WHERE account_id = ? AND state = 'open'",
+                arguments: [accountID]
+            ) ?? 0
         if openHolds != held {
             failAccount("holds", "open holds reserve \(openHolds) but held is \(held)")
         }

@@ -50,14 +50,15 @@ extension SQLiteStore {
                 arguments: [accountID, atMilliseconds, Limits.openLotsPerAccountMax]
             )
             if later.isEmpty {
-                let unwritten = try Int64.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COALESCE(SUM(remaining - held), 0) FROM lots
-                        WHERE account_id = ? AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
-                        """,
-                    arguments: [accountID, atMilliseconds]
-                ) ?? 0
+                let unwritten =
+                    try Int64.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COALESCE(SUM(remaining - held), 0) FROM lots
+                            WHERE account_id = ? AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
+                            """,
+                        arguments: [accountID, atMilliseconds]
+                    ) ?? 0
                 balance.total -= unwritten
             } else {
                 for row in later {

@@ -5,7 +5,8 @@ import GRDB
 
 extension Account {
     init(row: Row) throws {
-        guard let kind = Account.Kind(rawValue: row["kind"]), let status = Account.Status(rawValue: row["status"]) else {
+        guard let kind = Account.Kind(rawValue: row["kind"]), let status = Account.Status(rawValue: row["status"])
+        else {
             throw StoreError.corrupt("account \(row["id"] as String? ?? "?") has an unknown kind or status")
         }
         self.init(

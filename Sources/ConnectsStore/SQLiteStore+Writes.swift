@@ -4,7 +4,9 @@ import GRDB
 
 extension SQLiteStore {
     /// Applies one operation inside the current transaction. Throws ``ConnectsError`` to refuse.
-    static func apply(_ operation: StoreOperation, db: Database, now: Instant, policy: LedgerPolicy) throws
+    static func apply(
+        _ operation: StoreOperation, db: Database, now: Instant, policy: LedgerPolicy
+    ) throws
         -> OperationResult
     {
         switch operation {
@@ -38,13 +40,17 @@ extension SQLiteStore {
             }
             try db.execute(
                 sql: "INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key.id, key.secretHash, key.role.rawValue, key.accountID, key.createdAt.millisecondsSinceEpoch]
+                arguments: [
+                    key.id, key.secretHash, key.role.rawValue, key.accountID, key.createdAt.millisecondsSinceEpoch,
+                ]
             )
             return .apiKey(key)
         }
     }
 
-    static func createAccount(_ request: StoreOperation.NewAccount, db: Database, now: Instant) throws -> OperationResult {
+    static func createAccount(
+        _ request: StoreOperation.NewAccount, db: Database, now: Instant
+    ) throws -> OperationResult {
         let exists = try Bool.fetchOne(
             db,
             sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE kind = ? AND external_id = ?)",
@@ -148,7 +154,9 @@ extension SQLiteStore {
             preconditionFailure("the core produced a state that breaks an invariant: \(broken)")
         }
         let accountID = ledger.account.id
-        var previousHash = try String.fetchOne(db, sql: "SELECT last_hash FROM accounts WHERE id = ?", arguments: [accountID]) ?? EntryHash.genesis
+        var previousHash =
+            try String.fetchOne(db, sql: "SELECT last_hash FROM accounts WHERE id = ?", arguments: [accountID])
+            ?? EntryHash.genesis
         for lotID in changes.lotIDs.sorted() {
             let lot = ledger.lots[lotID]!
             try db.execute(

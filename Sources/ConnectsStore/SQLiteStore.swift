@@ -55,7 +55,9 @@ public final class SQLiteStore: LedgerStore {
         idempotency: IdempotencyClaim?
     ) async throws -> Performed {
         try await committer.write { db in
-            if let idempotency, let record = try Self.idempotencyRecord(db, caller: idempotency.caller, key: idempotency.key) {
+            if let idempotency,
+                let record = try Self.idempotencyRecord(db, caller: idempotency.caller, key: idempotency.key)
+            {
                 return .replayed(record)
             }
             let result: Result<OperationResult, ConnectsError>

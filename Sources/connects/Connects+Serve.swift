@@ -1,6 +1,6 @@
 import ArgumentParser
-import ConnectsStore
 import ConnectsServer
+import ConnectsStore
 import Foundation
 import Hummingbird
 import Logging

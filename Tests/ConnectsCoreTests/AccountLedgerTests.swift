@@ -136,10 +136,12 @@ struct AccountLedgerTests {
     @Test("reversing a partly spent reward takes back only the unspent part and says how much was not")
     func reversePartlySpent() throws {
         var ledger = Fixture.ledger()
-        let reward = try #require(try ledger.execute(Fixture.credit(30, source: .reward, kind: .reward), now: t0, policy: policy))
+        let reward = try #require(
+            try ledger.execute(Fixture.credit(30, source: .reward, kind: .reward), now: t0, policy: policy))
         try ledger.execute(Fixture.spend(12), now: t0, policy: policy)
         let reversal = try #require(
-            try ledger.execute(.reverse(.init(original: reward, reason: "granted twice", actor: "support:1")), now: t0, policy: policy)
+            try ledger.execute(
+                .reverse(.init(original: reward, reason: "granted twice", actor: "support:1")), now: t0, policy: policy)
         )
         #expect(reversal.kind == .reversal)
         #expect(reversal.amount == -18)
@@ -160,13 +162,15 @@ struct AccountLedgerTests {
             )
         )
         let reversal = try #require(
-            try ledger.execute(.reverse(.init(original: debit, reason: "mistake", actor: "support:1")), now: t0, policy: policy)
+            try ledger.execute(
+                .reverse(.init(original: debit, reason: "mistake", actor: "support:1")), now: t0, policy: policy)
         )
         #expect(reversal.amount == 4)
         #expect(ledger.balance.total == 10)
     }
 
-    @Test("entries that are not support-reversible are refused", arguments: [EntryKind.spend, .expire, .reversal, .hold])
+    @Test(
+        "entries that are not support-reversible are refused", arguments: [EntryKind.spend, .expire, .reversal, .hold])
     func notReversible(kind: EntryKind) throws {
         var ledger = Fixture.ledger()
         try ledger.execute(Fixture.credit(10), now: t0, policy: policy)
@@ -184,7 +188,10 @@ struct AccountLedgerTests {
 
     @Test(
         "amounts outside the limits are refused with a stable code",
-        arguments: [(Int64(0), "validation_failed"), (-5, "validation_failed"), (100_001, "limit_exceeded"), (Int64.max, "limit_exceeded")]
+        arguments: [
+            (Int64(0), "validation_failed"), (-5, "validation_failed"), (100_001, "limit_exceeded"),
+            (Int64.max, "limit_exceeded"),
+        ]
     )
     func movementLimits(amount: Int64, code: String) {
         var ledger = Fixture.ledger()

@@ -10,10 +10,13 @@ enum Fixture {
         return AccountLedger(account: account, lots: [], holds: [], balance: .zero, lastSequence: 0)
     }
 
-    static func credit(_ amount: Int64, source: LotSource = .plan, kind: EntryKind = .grant, key: String? = nil)
+    static func credit(
+        _ amount: Int64, source: LotSource = .plan, kind: EntryKind = .grant, key: String? = nil
+    )
         -> LedgerCommand
     {
-        .credit(.init(kind: kind, source: source, amount: amount, cause: Cause(type: "test", id: "credit"), eventKey: key))
+        .credit(
+            .init(kind: kind, source: source, amount: amount, cause: Cause(type: "test", id: "credit"), eventKey: key))
     }
 
     static func spend(_ amount: Int64) -> LedgerCommand {

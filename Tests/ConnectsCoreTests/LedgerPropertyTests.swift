@@ -77,7 +77,10 @@ struct ReferenceModel {
                 if let index = lots.firstIndex(where: { $0.id == newLotID }) {
                     lots[index].remaining += allocation.amount
                 } else {
-                    lots.append(ModelLot(id: newLotID, expiresAt: now.adding(days: graceDays), grantedAt: now, remaining: allocation.amount, held: 0))
+                    lots.append(
+                        ModelLot(
+                            id: newLotID, expiresAt: now.adding(days: graceDays), grantedAt: now,
+                            remaining: allocation.amount, held: 0))
                 }
             }
         }
@@ -122,8 +125,10 @@ struct LedgerPropertyTests {
                 switch code % 10 {
                 case 0, 1:
                     let amount = parameter % 40 + 1
-                    let entry = try attempt.execute(Fixture.credit(amount, source: .reward, kind: .reward), now: now, policy: policy)!
-                    model.credit(lotID: entry.allocations[0].lotID, amount: amount, now: now, expiresAt: now.adding(days: 60))
+                    let entry = try attempt.execute(
+                        Fixture.credit(amount, source: .reward, kind: .reward), now: now, policy: policy)!
+                    model.credit(
+                        lotID: entry.allocations[0].lotID, amount: amount, now: now, expiresAt: now.adding(days: 60))
                     reversible.append(entry)
                 case 2, 3:
                     let amount = parameter % 30 + 1
@@ -151,7 +156,9 @@ struct LedgerPropertyTests {
                     let capture = parameter % 2 == 0
                     let cause = Cause(type: "job", id: "job")
                     let entry = try attempt.execute(
-                        capture ? .captureHold(id: id, cause: cause, actor: "system") : .releaseHold(id: id, cause: cause, actor: "system"),
+                        capture
+                            ? .captureHold(id: id, cause: cause, actor: "system")
+                            : .releaseHold(id: id, cause: cause, actor: "system"),
                         now: now,
                         policy: policy
                     )!
@@ -160,16 +167,20 @@ struct LedgerPropertyTests {
                 case 6 where !spends.isEmpty:
                     let spend = spends.remove(at: Int(parameter) % spends.count)
                     let entry = try attempt.execute(Fixture.returning(spend), now: now, policy: policy)!
-                    let newLot = entry.allocations.map(\.lotID).first { id in !spend.allocations.contains { $0.lotID == id } }
+                    let newLot = entry.allocations.map(\.lotID).first { id in
+                        !spend.allocations.contains { $0.lotID == id }
+                    }
                     model.give(spend.allocations, now: now, newLotID: newLot)
                 case 7 where !reversible.isEmpty:
                     let original = reversible.remove(at: Int(parameter) % reversible.count)
-                    let entry = try attempt.execute(.reverse(.init(original: original, reason: "test", actor: "support")), now: now, policy: policy)!
+                    let entry = try attempt.execute(
+                        .reverse(.init(original: original, reason: "test", actor: "support")), now: now, policy: policy)!
                     model.expire(now)
                     let index = model.lots.firstIndex { $0.id == original.allocations[0].lotID }!
                     let lot = model.lots[index]
                     let expected = model.isExpired(lot, now) ? 0 : min(lot.remaining - lot.held, original.amount)
-                    #expect(entry.amount == -expected, "step \(step): reversal took \(-entry.amount), model \(expected)")
+                    #expect(
+                        entry.amount == -expected, "step \(step): reversal took \(-entry.amount), model \(expected)")
                     model.lots[index].remaining -= expected
                     #expect(-entry.amount + (entry.unreversed ?? 0) == original.amount)
                 case 8:

@@ -11,15 +11,21 @@ struct LedgerVerifierTests {
         let store = try SQLiteStore(path: database.path)
         let account = try await store.makeAccount()
         let reward = try await store.run(
-            .credit(.init(kind: .reward, source: .reward, amount: 30, cause: Cause(type: "reward", id: "rising_talent"))),
+            .credit(
+                .init(kind: .reward, source: .reward, amount: 30, cause: Cause(type: "reward", id: "rising_talent"))),
             on: account
         ).get()!
         try await store.grant(10, to: account)
         let fee = try await store.run(spend(4), on: account).get()!
-        let hold = try await store.run(.placeHold(.init(amount: 5, cause: Cause(type: "proposal", id: "p"))), on: account).get()!
-        _ = try await store.run(.captureHold(id: hold.holdID!, cause: Cause(type: "job", id: "j"), actor: "system"), on: account)
-        _ = try await store.run(.returnSpend(.init(original: fee, rule: "returns.closed", cause: Cause(type: "job", id: "j"))), on: account)
-        _ = try await store.run(.reverse(.init(original: reward, reason: "granted twice", actor: "support:1")), on: account)
+        let hold = try await store.run(
+            .placeHold(.init(amount: 5, cause: Cause(type: "proposal", id: "p"))), on: account
+        ).get()!
+        _ = try await store.run(
+            .captureHold(id: hold.holdID!, cause: Cause(type: "job", id: "j"), actor: "system"), on: account)
+        _ = try await store.run(
+            .returnSpend(.init(original: fee, rule: "returns.closed", cause: Cause(type: "job", id: "j"))), on: account)
+        _ = try await store.run(
+            .reverse(.init(original: reward, reason: "granted twice", actor: "support:1")), on: account)
         // A year later: the expiry is written before the new grant.
         try await store.grant(3, to: account, at: t0.adding(days: 400))
         return account
@@ -30,8 +36,10 @@ struct LedgerVerifierTests {
     func tamper(_ path: String, _ sql: String, restoringTriggers: Bool = true) throws {
         let queue = try DatabaseQueue(path: path)
         try queue.inDatabase { db in
-            let triggers = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entries'")
-            try db.execute(sql: "DROP TRIGGER entries_are_append_only_update; DROP TRIGGER entries_are_append_only_delete;")
+            let triggers = try String.fetchAll(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entries'")
+            try db.execute(
+                sql: "DROP TRIGGER entries_are_append_only_update; DROP TRIGGER entries_are_append_only_delete;")
             try db.execute(sql: sql)
             if restoringTriggers {
                 for trigger in triggers { try db.execute(sql: trigger) }
@@ -53,9 +61,12 @@ struct LedgerVerifierTests {
         let database = try TemporaryDatabase()
         let account = try await populated(database)
         let victim = try await DatabaseQueue(path: database.path).read {
-            try String.fetchOne($0, sql: "SELECT id FROM entries WHERE account_id = ? AND sequence = 3", arguments: [account])
+            try String.fetchOne(
+                $0, sql: "SELECT id FROM entries WHERE account_id = ? AND sequence = 3", arguments: [account])
         }!
-        try tamper(database.path, "UPDATE entries SET amount = amount + 1, total_after = total_after + 1 WHERE id = '\(victim)'")
+        try tamper(
+            database.path,
+            "UPDATE entries SET amount = amount + 1, total_after = total_after + 1 WHERE id = '\(victim)'")
         let report = try LedgerVerifier(path: database.path).verify()
         #expect(report.violations.first?.entryID == victim)
         #expect(report.violations.first?.invariant == "hash-chain")
@@ -75,7 +86,9 @@ struct LedgerVerifierTests {
     func lotTampered() async throws {
         let database = try TemporaryDatabase()
         let account = try await populated(database)
-        try tamper(database.path, "UPDATE lots SET remaining = remaining + 1 WHERE account_id = '\(account)' AND remaining < amount")
+        try tamper(
+            database.path,
+            "UPDATE lots SET remaining = remaining + 1 WHERE account_id = '\(account)' AND remaining < amount")
         let report = try LedgerVerifier(path: database.path).verify()
         #expect(report.violations.contains { $0.invariant == "lots" })
         #expect(report.violations.contains { $0.invariant == "balance" })

@@ -50,13 +50,15 @@ struct SQLiteStoreTests {
         let claim = IdempotencyClaim(caller: "key_1", key: "k", fingerprint: "f") { result in
             StoredResponse(status: (try? result.get()) == nil ? 409 : 201, contentType: "application/json", body: [])
         }
-        let performed = try await store.perform(.ledger(accountID: account, command: spend(6)), now: t0, policy: policy, idempotency: claim)
+        let performed = try await store.perform(
+            .ledger(accountID: account, command: spend(6)), now: t0, policy: policy, idempotency: claim)
         guard case .done(.failure(let error), let response) = performed else { Issue.record("not refused"); return }
         #expect(error.code == .insufficientConnects)
         #expect(response?.status == 409)
         let page = try await store.entries(accountID: account, query: EntryQuery())
         #expect(page.items.count == 1)
-        let replay = try await store.perform(.ledger(accountID: account, command: spend(1)), now: t0, policy: policy, idempotency: claim)
+        let replay = try await store.perform(
+            .ledger(accountID: account, command: spend(1)), now: t0, policy: policy, idempotency: claim)
         guard case .replayed(let record) = replay else { Issue.record("not replayed"); return }
         #expect(record.response.status == 409)
         #expect(try await store.snapshot(accountID: account, now: t0)?.balance.total == 5)

@@ -34,8 +34,11 @@ extension SQLiteStore {
     }
 
     /// Runs a ledger command; returns its entry or the refusal.
-    func run(_ command: LedgerCommand, on accountID: String, at now: Instant = t0) async throws -> Result<Entry?, ConnectsError> {
-        let performed = try await perform(.ledger(accountID: accountID, command: command), now: now, policy: policy, idempotency: nil)
+    func run(
+        _ command: LedgerCommand, on accountID: String, at now: Instant = t0
+    ) async throws -> Result<Entry?, ConnectsError> {
+        let performed = try await perform(
+            .ledger(accountID: accountID, command: command), now: now, policy: policy, idempotency: nil)
         guard case .done(let result, _) = performed else { throw StoreTestError.unexpected("\(performed)") }
         return result.map(\.entry)
     }
@@ -43,7 +46,9 @@ extension SQLiteStore {
     /// Credits `amount` and returns the entry.
     @discardableResult
     func grant(_ amount: Int64, to accountID: String, at now: Instant = t0, key: String? = nil) async throws -> Entry {
-        let command = LedgerCommand.credit(.init(kind: .grant, source: .plan, amount: amount, cause: Cause(type: "plan_cycle", id: "c1"), eventKey: key))
+        let command = LedgerCommand.credit(
+            .init(
+                kind: .grant, source: .plan, amount: amount, cause: Cause(type: "plan_cycle", id: "c1"), eventKey: key))
         return try await run(command, on: accountID, at: now).get()!
     }
 }

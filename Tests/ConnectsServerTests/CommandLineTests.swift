@@ -1,0 +1,133 @@
+import ConnectsCore
+import ConnectsStore
+import Foundation
+import GRDB
+import Testing
+
+/// The `connects` executable, run as a user runs it.
+@Suite("The connects command")
+struct CommandLineTests {
+    /// The `connects` binary built beside this test bundle.
+    static var binary: URL {
+        get throws {
+            var candidates: [URL] = []
+            if let override = ProcessInfo.processInfo.environment["CONNECTS_BINARY"] {
+                candidates.append(URL(fileURLWithPath: override))
+            }
+            for start in [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0])] {
+                var folder = start
+                for _ in 0..<4 {
+                    candidates.append(folder.appendingPathComponent("connects"))
+                    folder.deleteLastPathComponent()
+                }
+            }
+            guard
+                let found = candidates.first(where: {
+                    FileManager.default.isExecutableFile(atPath: $0.path) && !$0.hasDirectoryPath
+                })
+            else {
+                throw CommandLineError.notBuilt(candidates.map(\.path))
+            }
+            return found
+        }
+    }
+
+    enum CommandLineError: Error { case notBuilt([String]) }
+
+    /// Runs the binary to completion; returns exit status and standard output.
+    static func run(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = try binary
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func temporaryPath() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("connects.sqlite").path
+    }
+
+    @Test("verify exits 0 on a sound database and 1 naming the first broken entry on a corrupted copy")
+    func verify() async throws {
+        let path = try Self.temporaryPath()
+        let store = try SQLiteStore(path: path)
+        let created = try await store.perform(
+            .createAccount(.init(externalID: "cli", kind: .freelancer)), now: Instant(millisecondsSinceEpoch: 0),
+            policy: .standard, idempotency: nil)
+        guard case .done(.success(let result), _) = created else { Issue.record("no account"); return }
+        let account = result.snapshot!.account.id
+        for amount in [10, 20, 30] as [Int64] {
+            let grant = LedgerCommand.credit(
+                .init(kind: .grant, source: .plan, amount: amount, cause: Cause(type: "plan_cycle", id: "c\(amount)")))
+            _ = try await store.perform(
+                .ledger(accountID: account, command: grant), now: Instant(millisecondsSinceEpoch: amount),
+                policy: .standard, idempotency: nil)
+        }
+        let (migrateStatus, _) = try Self.run(["migrate", "--database", path])
+        #expect(migrateStatus == 0)
+        let (cleanStatus, cleanOutput) = try Self.run(["verify", "--database", path])
+        #expect(cleanStatus == 0, "\(cleanOutput)")
+        #expect(cleanOutput.contains("checked 1 accounts, 3 entries"))
+
+        let copy = path + ".copy"
+        // A consistent copy, WAL included.
+        try DatabaseQueue(path: path).inDatabase { try $0.execute(sql: "VACUUM INTO ?", arguments: [copy]) }
+        let victim = try DatabaseQueue(path: copy).inDatabase { db -> String in
+            try db.execute(sql: "DROP TRIGGER entries_are_append_only_update")
+            try db.execute(sql: "UPDATE entries SET amount = 25, total_after = total_after + 5 WHERE sequence = 2")
+            try db.execute(
+                sql:
+                    "CREATE TRIGGER entries_are_append_only_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END"
+            )
+            return try String.fetchOne(db, sql: "SELECT id FROM entries WHERE sequence = 2")!
+        }
+        let (brokenStatus, brokenOutput) = try Self.run(["verify", "--database", copy])
+        #expect(brokenStatus == 1)
+        #expect(brokenOutput.contains("FAILED"))
+        #expect(brokenOutput.contains("entry \(victim)"), "\(brokenOutput)")
+        let (missingStatus, _) = try Self.run(["verify", "--database", path + ".absent"])
+        #expect(missingStatus != 0)
+    }
+
+    @Test("serve answers requests and shuts down cleanly on SIGTERM")
+    func serveAndStop() async throws {
+        let path = try Self.temporaryPath()
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let process = Process()
+        process.executableURL = try Self.binary
+        process.arguments = [
+            "serve", "--database", path, "--port", String(port), "--admin-key", "cli-admin-key-0123456789",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            try await Task.sleep(for: .milliseconds(50))
+            healthy = (try? await Self.get("http://127.0.0.1:\(port)/healthz")) == 200
+        }
+        #expect(healthy)
+        #expect(try await Self.get("http://127.0.0.1:\(port)/readyz") == 200)
+        kill(process.processIdentifier, SIGTERM)
+        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning)
+        #expect(process.terminationStatus == 0)
+    }
+
+    static func get(_ url: String) async throws -> Int {
+        let (_, response) = try await URLSession.shared.data(from: URL(string: url)!)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+}
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif

@@ -1,0 +1,147 @@
+import ConnectsCore
+import Foundation
+import HTTPTypes
+import Testing
+
+/// Every stable error code this server can produce, reached through HTTP, with nothing moved.
+@Suite("Refusals over HTTP")
+struct ErrorCodeTests {
+    @Test("bad bodies: not JSON, not an object, wrong or missing fields")
+    func badBodies() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            let path = "/v1/accounts/\(account)/adjustments"
+            let cases: [(String, Int, String, String?)] = [
+                ("{not json", 400, "malformed_request", nil),
+                ("[1,2]", 400, "malformed_request", nil),
+                (#"{"amount":"5","reason":"x"}"#, 422, "validation_failed", "amount"),
+                (#"{"amount":5}"#, 422, "validation_failed", "reason"),
+                (#"{"amount":0,"reason":"x"}"#, 422, "validation_failed", "amount"),
+                (#"{"amount":1.5,"reason":"x"}"#, 422, "validation_failed", "amount"),
+                (
+                    #"{"amount":5,"reason":"\#(String(repeating: "r", count: 501))"}"#, 422, "validation_failed",
+                    "reason"
+                ),
+            ]
+            for (body, status, code, field) in cases {
+                let reply = try await api.send(.post, path, body: body, idempotencyKey: UUID().uuidString)
+                #expect(reply.status == status && reply.code == code, "\(body): \(reply.text)")
+                #expect(reply.headers[.contentType] == "application/problem+json")
+                if let field { #expect(reply.json["detail"]?.stringValue?.hasPrefix(field) == true) }
+            }
+            #expect(try await api.available(account) == 0)
+        }
+    }
+
+    @Test("requests that move connects need an Idempotency-Key of 1 to 255 bytes")
+    func idempotencyKeyRules() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            let body = #"{"amount":5,"reason":"x"}"#
+            let missing = try await api.send(.post, "/v1/accounts/\(account)/adjustments", body: body)
+            #expect(missing.status == 400 && missing.code == "idempotency_key_required")
+            let long = try await api.send(
+                .post, "/v1/accounts/\(account)/adjustments", body: body,
+                idempotencyKey: String(repeating: "k", count: 256)
+            )
+            #expect(long.status == 422 && long.code == "validation_failed")
+            #expect(try await api.available(account) == 0)
+        }
+    }
+
+    @Test("unknown keys are unauthenticated; known keys outside their role are forbidden")
+    func authentication() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            let other = try await api.makeFreelancer()
+            #expect(try await api.send(.get, "/v1/accounts/\(account)", key: nil).code == "unauthenticated")
+            #expect(try await api.send(.get, "/v1/accounts/\(account)", key: "nope").status == 401)
+            let freelancer = try await api.makeKey(role: "freelancer", accountID: account)
+            let support = try await api.makeKey(role: "support")
+            let service = try await api.makeKey(role: "service")
+            // A freelancer key reads its own account only; others look absent.
+            #expect(try await api.send(.get, "/v1/accounts/\(account)", key: freelancer).status == 200)
+            #expect(try await api.send(.get, "/v1/accounts/\(other)", key: freelancer).code == "not_found")
+            #expect(try await api.send(.get, "/v1/accounts/\(other)/entries", key: freelancer).code == "not_found")
+            let selfGrant = try await api.adjust(account, 50, key: freelancer)
+            #expect(selfGrant.status == 403 && selfGrant.code == "forbidden")
+            let supportCreates = try await api.send(
+                .post, "/v1/accounts", body: #"{"externalId":"x","kind":"client"}"#, key: support)
+            #expect(supportCreates.code == "forbidden")
+            #expect(try await api.send(.post, "/v1/keys", body: #"{"role":"admin"}"#, key: service).code == "forbidden")
+            #expect(try await api.send(.get, "/v1/accounts/\(account)", key: service).status == 200)
+            #expect(try await api.available(account) == 0)
+        }
+    }
+
+    @Test("support actions are capped by the policy; every movement by the system limit")
+    func limits() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            let support = try await api.makeKey(role: "support")
+            let overSupport = try await api.adjust(account, 101, key: support)
+            #expect(overSupport.status == 422 && overSupport.code == "limit_exceeded")
+            #expect(try await api.adjust(account, 100, key: support).status == 201)
+            let overSystem = try await api.adjust(account, 100_001)
+            #expect(overSystem.status == 422 && overSystem.code == "limit_exceeded")
+            let big = try await api.adjust(account, 1_000)
+            let reverse = try await api.send(
+                .post, "/v1/entries/\(big.json["id"]?.stringValue ?? "")/reverse", body: #"{"reason":"r"}"#,
+                key: support,
+                idempotencyKey: "rev"
+            )
+            #expect(reverse.code == "limit_exceeded")
+            #expect(try await api.available(account) == 1_100)
+        }
+    }
+
+    @Test("state conflicts: duplicate external id, overdraft, irreversible entry, unknown ids")
+    func conflicts() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer("dup")
+            let duplicate = try await api.send(
+                .post, "/v1/accounts", body: #"{"externalId":"dup","kind":"freelancer"}"#)
+            #expect(duplicate.status == 409 && duplicate.code == "invalid_state")
+            let overdraft = try await api.adjust(account, -1)
+            #expect(overdraft.status == 409 && overdraft.code == "insufficient_connects")
+            try await api.adjust(account, 10)
+            #expect(try await api.adjust("acct_missing", 1).code == "not_found")
+            #expect(try await api.send(.get, "/v1/accounts/acct_missing").status == 404)
+            #expect(try await api.send(.get, "/v1/entries/ent_missing").code == "not_found")
+            let reverseMissing = try await api.send(
+                .post, "/v1/entries/ent_missing/reverse", body: #"{"reason":"r"}"#, idempotencyKey: "x")
+            #expect(reverseMissing.code == "not_found")
+            #expect(try await api.send(.get, "/v1/no-such-route").status == 404)
+            let client = try await api.send(.post, "/v1/accounts", body: #"{"externalId":"c","kind":"client"}"#)
+            let clientID = client.json["id"]?.stringValue ?? ""
+            #expect(client.json["plan"] == .null)
+            #expect(try await api.adjust(clientID, 5).code == "invalid_state")
+            #expect(try await api.available(account) == 10)
+        }
+    }
+
+    @Test("a body over 64 KiB is refused before it is read in full")
+    func payloadTooLarge() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            let reason = String(repeating: "x", count: 70 * 1024)
+            let reply = try await api.send(
+                .post, "/v1/accounts/\(account)/adjustments", body: #"{"amount":5,"reason":"\#(reason)"}"#,
+                idempotencyKey: "big"
+            )
+            #expect(reply.status == 413 && reply.code == "payload_too_large")
+            #expect(try await api.available(account) == 0)
+        }
+    }
+
+    @Test(
+        "list parameters out of range are refused",
+        arguments: ["limit=0", "limit=501", "limit=x", "kind=bogus", "since=yesterday", "cursor=zzz"])
+    func listParameters(query: String) async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            let reply = try await api.send(.get, "/v1/accounts/\(account)/entries?\(query)")
+            #expect(reply.status == 422 && reply.code == "validation_failed", "\(query): \(reply.text)")
+        }
+    }
+}

@@ -1,0 +1,211 @@
+import ConnectsCore
+import ConnectsServer
+import ConnectsStore
+import Foundation
+import Synchronization
+import Testing
+
+@Suite("The ledger over HTTP")
+struct LedgerHTTPTests {
+    @Test("64 concurrent spends of 3 against a balance of 100: exactly 33 succeed and 1 is left")
+    func concurrentSpends() async throws {
+        try await ServerHarness.run { api, path in
+            let account = try await api.makeFreelancer()
+            #expect(try await api.adjust(account, 100).status == 201)
+            let statuses = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for _ in 0..<64 {
+                    group.addTask { try await api.adjust(account, -3) }
+                }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0.status == 201 }.count == 33)
+            let refused = statuses.filter { $0.status != 201 }
+            #expect(refused.count == 31)
+            #expect(refused.allSatisfy { $0.status == 409 && $0.code == "insufficient_connects" })
+            #expect(try await api.available(account) == 1)
+            #expect(try LedgerVerifier(path: path).verify().isClean)
+        }
+    }
+
+    @Test("a request replayed 100 times, in a row and at once, moves connects once")
+    func idempotentReplays() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            let first = try await api.adjust(account, 7, idempotencyKey: "grant-1")
+            #expect(first.status == 201 && !first.isReplay)
+            for _ in 0..<50 {
+                let again = try await api.adjust(account, 7, idempotencyKey: "grant-1")
+                #expect(again.status == 201 && again.isReplay && again.body == first.body)
+            }
+            let concurrent = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for _ in 0..<50 { group.addTask { try await api.adjust(account, 7, idempotencyKey: "grant-1") } }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            #expect(concurrent.allSatisfy { $0.isReplay && $0.body == first.body })
+            // A fresh key sent 100 times at once: one runs, the others replay or are told it is running.
+            let burst = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for _ in 0..<100 { group.addTask { try await api.adjust(account, 5, idempotencyKey: "grant-2") } }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            #expect(burst.filter { $0.status == 201 && !$0.isReplay }.count == 1)
+            #expect(burst.allSatisfy { ($0.status == 201) || $0.code == "request_in_progress" })
+            #expect(try await api.available(account) == 12)
+            let entries = try await api.send(.get, "/v1/accounts/\(account)/entries").json["data"]?.arrayValue
+            #expect(entries?.count == 2)
+        }
+    }
+
+    @Test("the same key with a different body is refused and moves nothing")
+    func keyReused() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            #expect(try await api.adjust(account, 7, idempotencyKey: "k").status == 201)
+            let reused = try await api.adjust(account, 8, idempotencyKey: "k")
+            #expect(reused.status == 409 && reused.code == "idempotency_key_reused")
+            let otherPath = try await api.send(.post, "/v1/accounts/\(account)/close", body: "{}", idempotencyKey: "k")
+            #expect(otherPath.code == "idempotency_key_reused")
+            #expect(try await api.available(account) == 7)
+        }
+    }
+
+    @Test("a second request with a key whose first is still running is told so")
+    func requestInProgress() async throws {
+        let gate = Gate()
+        try await ServerHarness.run(store: { GatedStore(base: try SQLiteStore(path: $0), gate: gate) }) { api, _ in
+            let account = try await api.makeFreelancer()
+            gate.close()
+            async let first = api.adjust(account, 9, idempotencyKey: "slow")
+            try await gate.waitUntilSomeoneWaits()
+            let second = try await api.adjust(account, 9, idempotencyKey: "slow")
+            #expect(second.status == 409 && second.code == "request_in_progress")
+            gate.open()
+            #expect(try await first.status == 201)
+            #expect(try await api.adjust(account, 9, idempotencyKey: "slow").isReplay)
+            #expect(try await api.available(account) == 9)
+        }
+    }
+
+    @Test("a support agent reverses a reward once; a second reversal is refused")
+    func reversal() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            let support = try await api.makeKey(role: "support")
+            let credit = try await api.adjust(account, 30, reason: "courtesy")
+            let id = credit.json["id"]?.stringValue ?? ""
+            try await api.adjust(account, -10, reason: "spent")
+            let reversal = try await api.send(
+                .post, "/v1/entries/\(id)/reverse", body: #"{"reason":"granted twice"}"#, key: support,
+                idempotencyKey: "r1"
+            )
+            #expect(reversal.status == 201)
+            #expect(reversal.json["amount"]?.intValue == -20)
+            #expect(reversal.json["unreversed"]?.intValue == 10)
+            #expect(reversal.json["reverses"]?.stringValue == id)
+            let again = try await api.send(
+                .post, "/v1/entries/\(id)/reverse", body: #"{"reason":"again"}"#, key: support, idempotencyKey: "r2"
+            )
+            #expect(again.status == 409 && again.code == "invalid_state")
+            #expect(try await api.available(account) == 0)
+        }
+    }
+
+    @Test("the history exports as RFC 4180 CSV with every page, and pages as JSON")
+    func historyExport() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            for index in 0..<7 {
+                try await api.adjust(account, Int64(index + 1), reason: #"batch \#(index), \"quoted\""#)
+            }
+            let csv = try await api.send(
+                .get, "/v1/accounts/\(account)/entries?limit=2", headers: [.accept: "text/csv"])
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let lines = csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(lines.count == 8)
+            #expect(lines[1].contains(#""batch 6, ""quoted""""#))
+            var cursor: String?
+            var seen = 0
+            repeat {
+                let query = cursor.map { "&cursor=\($0)" } ?? ""
+                let page = try await api.send(.get, "/v1/accounts/\(account)/entries?limit=3\(query)").json
+                seen += page["data"]?.arrayValue?.count ?? 0
+                cursor = page["nextCursor"]?.stringValue
+            } while cursor != nil
+            #expect(seen == 7)
+            let filtered = try await api.send(.get, "/v1/accounts/\(account)/entries?kind=spend").json["data"]?
+                .arrayValue
+            #expect(filtered?.isEmpty == true)
+        }
+    }
+
+    @Test("balance, lots and an account read back as the contract says")
+    func reads() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer("ext-42")
+            try await api.adjust(account, 12)
+            let found = try await api.send(.get, "/v1/accounts?externalId=ext-42&kind=freelancer").json["data"]?
+                .arrayValue
+            #expect(found?.first?["id"]?.stringValue == account)
+            let balance = try await api.send(.get, "/v1/accounts/\(account)/balance").json
+            #expect(
+                balance["total"]?.intValue == 12 && balance["available"]?.intValue == 12
+                    && balance["held"]?.intValue == 0)
+            let past = try await api.send(.get, "/v1/accounts/\(account)/balance?at=2020-01-01T00:00:00Z").json
+            #expect(past["total"]?.intValue == 0)
+            let lots = try await api.send(.get, "/v1/accounts/\(account)/lots").json["data"]?.arrayValue
+            #expect(lots?.first?["remaining"]?.intValue == 12)
+            #expect(lots?.first?["source"]?.stringValue == "adjustment")
+            let closed = try await api.send(.post, "/v1/accounts/\(account)/close", body: "{}")
+            #expect(closed.json["status"]?.stringValue == "closed")
+            let refused = try await api.adjust(account, -1)
+            #expect(refused.status == 409 && refused.code == "account_closed")
+        }
+    }
+}
+
+/// A latch the test opens and closes, to hold a request inside the store on purpose.
+final class Gate: Sendable {
+    private let state = Mutex((isOpen: true, waiters: 0))
+    func close() { state.withLock { $0 = (isOpen: false, waiters: 0) } }
+    func open() { state.withLock { $0.isOpen = true } }
+    func pass() async throws {
+        state.withLock { $0.waiters += 1 }
+        while !state.withLock({ $0.isOpen }) { try await Task.sleep(for: .milliseconds(5)) }
+    }
+    func waitUntilSomeoneWaits() async throws {
+        for _ in 0..<2000 where state.withLock({ $0.waiters }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    }
+}
+
+/// The real SQLite store, whose writes first wait at a gate the test controls.
+struct GatedStore: LedgerStore {
+    let base: SQLiteStore
+    let gate: Gate
+
+    func perform(
+        _ operation: StoreOperation, now: Instant, policy: LedgerPolicy, idempotency: IdempotencyClaim?
+    ) async throws -> Performed {
+        try await gate.pass()
+        return try await base.perform(operation, now: now, policy: policy, idempotency: idempotency)
+    }
+    func idempotencyRecord(caller: String, key: String) async throws -> IdempotencyRecord? {
+        try await base.idempotencyRecord(caller: caller, key: key)
+    }
+    func snapshot(accountID: String, now: Instant) async throws -> AccountSnapshot? {
+        try await base.snapshot(accountID: accountID, now: now)
+    }
+    func accounts(externalID: String, kind: Account.Kind?, now: Instant) async throws -> [AccountSnapshot] {
+        try await base.accounts(externalID: externalID, kind: kind, now: now)
+    }
+    func balance(accountID: String, at: Instant) async throws -> Balance? {
+        try await base.balance(accountID: accountID, at: at)
+    }
+    func lots(accountID: String, limit: Int, after cursor: String?) async throws -> Page<Lot> {
+        try await base.lots(accountID: accountID, limit: limit, after: cursor)
+    }
+    func entries(accountID: String, query: EntryQuery) async throws -> Page<Entry> {
+        try await base.entries(accountID: accountID, query: query)
+    }
+    func entry(id: String) async throws -> Entry? { try await base.entry(id: id) }
+    func apiKey(secretHash: String) async throws -> APIKey? { try await base.apiKey(secretHash: secretHash) }
+    func isReady() async -> Bool { await base.isReady() }
+}

@@ -1,0 +1,43 @@
+import ConnectsServer
+import ConnectsStore
+import Foundation
+import Testing
+
+@Suite("Operations endpoints and the published contract")
+struct OperationsTests {
+    @Test("health, readiness and Prometheus metrics answer without a key")
+    func probes() async throws {
+        try await ServerHarness.run { api, _ in
+            #expect(try await api.send(.get, "/healthz", key: nil).status == 200)
+            #expect(try await api.send(.get, "/readyz", key: nil).json["status"]?.stringValue == "ready")
+            let account = try await api.makeFreelancer()
+            try await api.adjust(account, 5)
+            let metrics = try await api.send(.get, "/metrics", key: nil).text
+            #expect(
+                metrics.contains(
+                    #"connects_http_requests_total{route="/v1/accounts/{id}/adjustments",method="POST",status="201"} 1"#
+                ), "\(metrics)")
+            #expect(metrics.contains(#"connects_ledger_movements_total{kind="adjustment"} 1"#))
+            #expect(metrics.contains("connects_http_request_duration_seconds_bucket"))
+        }
+    }
+
+    @Test("/openapi.json describes exactly the routes the server has")
+    func openAPIMatchesRoutes() async throws {
+        try await ServerHarness.run { api, path in
+            let reply = try await api.send(.get, "/openapi.json", key: nil)
+            let document = try JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any]
+            #expect(document?["openapi"] as? String == "3.1.0")
+            let paths = document?["paths"] as? [String: [String: Any]] ?? [:]
+            var documented: Set<String> = []
+            for (path, operations) in paths {
+                for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+            }
+            let registered = Set(registeredRoutes(store: try SQLiteStore(path: path)))
+            #expect(
+                documented == registered,
+                "only documented: \(documented.subtracting(registered)); only served: \(registered.subtracting(documented))"
+            )
+        }
+    }
+}

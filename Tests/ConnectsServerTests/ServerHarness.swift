@@ -1,0 +1,110 @@
+import ConnectsCore
+import ConnectsServer
+import ConnectsStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// A real server on a real SQLite file, driven over real HTTP (AsyncHTTPClient on loopback).
+struct ServerHarness {
+    static let adminKey = "test-admin-key-0123456789"
+
+    /// Runs `test` against a fresh server; the database is removed afterwards.
+    static func run(
+        store makeStore: (String) throws -> any LedgerStore = { try SQLiteStore(path: $0) },
+        _ test: @Sendable (API, String) async throws -> Void
+    ) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-http-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("connects.sqlite").path
+        let store = try makeStore(path)
+        let app = buildApplication(store: store, configuration: ServerConfiguration(port: 0, adminKey: adminKey))
+        try await app.test(.ahc(.http)) { client in
+            try await test(API(client: client), path)
+        }
+    }
+}
+
+/// One HTTP exchange's outcome.
+struct Reply: Sendable {
+    var status: Int
+    var headers: HTTPFields
+    var body: [UInt8]
+
+    var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(body))) ?? .null }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    /// The stable error code of a problem response.
+    var code: String? { if case .string(let code)? = json["code"] { return code } else { return nil } }
+    var isReplay: Bool { headers[HTTPField.Name("Idempotent-Replayed")!] == "true" }
+}
+
+/// A small client for the Connects API.
+struct API: Sendable {
+    let client: any TestClientProtocol
+
+    func send(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        body: String? = nil,
+        key: String? = ServerHarness.adminKey,
+        idempotencyKey: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> Reply {
+        var headers = extra
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        if let idempotencyKey { headers[HTTPField.Name("Idempotency-Key")!] = idempotencyKey }
+        if body != nil { headers[.contentType] = "application/json" }
+        let response = try await client.executeRequest(
+            uri: path,
+            method: method,
+            headers: headers,
+            body: body.map { ByteBuffer(string: $0) }
+        )
+        return Reply(
+            status: response.status.code, headers: response.headers, body: Array(response.body.readableBytesView))
+    }
+
+    /// Creates a freelancer and returns its id.
+    func makeFreelancer(_ externalID: String = UUID().uuidString) async throws -> String {
+        let reply = try await send(.post, "/v1/accounts", body: #"{"externalId":"\#(externalID)","kind":"freelancer"}"#)
+        #expect(reply.status == 201, "\(reply.text)")
+        return reply.json["id"]?.stringValue ?? ""
+    }
+
+    /// Adjusts an account's balance by `amount` (admin).
+    @discardableResult
+    func adjust(
+        _ accountID: String, _ amount: Int64, reason: String = "test", key: String = ServerHarness.adminKey,
+        idempotencyKey: String = UUID().uuidString
+    ) async throws -> Reply {
+        try await send(
+            .post,
+            "/v1/accounts/\(accountID)/adjustments",
+            body: #"{"amount":\#(amount),"reason":"\#(reason)"}"#,
+            key: key,
+            idempotencyKey: idempotencyKey
+        )
+    }
+
+    /// Issues an API key of `role`, bound to `accountID` for freelancer and client keys.
+    func makeKey(role: String, accountID: String? = nil) async throws -> String {
+        let account = accountID.map { #","accountId":"\#($0)""# } ?? ""
+        let reply = try await send(.post, "/v1/keys", body: #"{"role":"\#(role)"\#(account)}"#)
+        #expect(reply.status == 201, "\(reply.text)")
+        return reply.json["key"]?.stringValue ?? ""
+    }
+
+    func available(_ accountID: String) async throws -> Int64? {
+        try await send(.get, "/v1/accounts/\(accountID)").json["balance"]?["available"]?.intValue
+    }
+}
+
+extension JSONValue {
+    var stringValue: String? { if case .string(let value) = self { return value } else { return nil } }
+    var intValue: Int64? { if case .int(let value) = self { return value } else { return nil } }
+    var arrayValue: [JSONValue]? { if case .array(let value) = self { return value } else { return nil } }
+}
