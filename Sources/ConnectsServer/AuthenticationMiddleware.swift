@@ -14,6 +14,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let store: any LedgerStore
     /// The digest of the `--admin-key`, which is never stored.
     let adminKeyHash: String?
+    /// The per-key request limit, if any.
+    let rateLimiter: RateLimiter?
 
     func handle(
         _ request: Request,
@@ -36,6 +38,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw ConnectsError(.unauthenticated, "unknown API key")
         }
         context.logger[metadataKey: "caller.key"] = .string(context.caller!.keyID)
+        if let retryAfter = rateLimiter?.acquire(context.caller!.keyID) {
+            throw RateLimited(retryAfterSeconds: retryAfter)
+        }
         return try await next(request, context)
     }
 
@@ -46,4 +51,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
             return byte < 16 ? "0" + hex : hex
         }.joined()
     }
+}
+
+/// A request over its key's rate; answered 429 `rate_limited` with `Retry-After`.
+struct RateLimited: Error {
+    let retryAfterSeconds: Int
 }

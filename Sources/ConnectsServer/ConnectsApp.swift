@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     /// A key registered as admin at start, never stored (`--admin-key` / `CONNECTS_ADMIN_KEY`).
     public var adminKey: String?
     public var policy: LedgerPolicy
+    /// Requests a second each API key may send (bursts of twice that); `nil` for no limit.
+    public var rateLimitPerSecond: Int?
     /// The time source; the system clock unless a test moves time.
     public var now: @Sendable () -> Instant
 
@@ -21,12 +23,14 @@ public struct ServerConfiguration: Sendable {
         port: Int = 8080,
         adminKey: String? = nil,
         policy: LedgerPolicy = .standard,
+        rateLimitPerSecond: Int? = nil,
         now: @escaping @Sendable () -> Instant = ServerConfiguration.systemNow
     ) {
         self.host = host
         self.port = port
         self.adminKey = adminKey
         self.policy = policy
+        self.rateLimitPerSecond = rateLimitPerSecond
         self.now = now
     }
 
@@ -51,7 +55,8 @@ struct ConnectsApp: Sendable {
         router.add(
             middleware: AuthenticationMiddleware(
                 store: store,
-                adminKeyHash: configuration.adminKey.map(AuthenticationMiddleware.digest)
+                adminKeyHash: configuration.adminKey.map(AuthenticationMiddleware.digest),
+                rateLimiter: configuration.rateLimitPerSecond.map { RateLimiter(ratePerSecond: $0) }
             ))
         var table = RouteTable(router: router)
         addOperationRoutes(to: &table)
@@ -148,8 +153,8 @@ struct ConnectsApp: Sendable {
             response.headers[.idempotentReplayed] = "true"
             return response
         case .done(let result, let stored):
-            if case .success(let value) = result, let entry = value.entry {
-                metrics.recordMovement(entry)
+            if case .success(let value) = result {
+                for kind in value.writtenKinds { metrics.recordMovement(kind) }
             }
             return Response(stored ?? render(result))
         }

@@ -3,6 +3,7 @@ import ConnectsStore
 import HTTPTypes
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Builds the Connects HTTP application on `store`.
 ///
@@ -15,9 +16,15 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let app = ConnectsApp(store: store, configuration: configuration, metrics: ServerMetrics())
     let (router, _) = app.makeRouter()
+    var services: [any Service] = []
+    if let sqlite = store as? SQLiteStore {
+        services.append(
+            MaintenanceService(store: sqlite, now: configuration.now, interval: .seconds(3600), logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connects"),
+        services: services,
         logger: logger
     )
 }

@@ -62,6 +62,12 @@ struct ProblemMiddleware: RouterMiddleware {
             return Response(ProblemResponse.render(ConnectsError(.payloadTooLarge, "the body is over 64 KiB")))
         } catch let error as HTTPError where error.status == .notFound {
             return Response(ProblemResponse.render(ConnectsError(.notFound, "no such route")))
+        } catch let error as RateLimited {
+            var response = Response(
+                ProblemResponse.render(ConnectsError(.rateLimited, "too many requests for this key; retry later"))
+            )
+            response.headers[.retryAfter] = String(error.retryAfterSeconds)
+            return response
         } catch StoreError.overloaded {
             var response = Response(
                 ProblemResponse.render(ConnectsError(.rateLimited, "the server is busy; retry shortly")))

@@ -10,8 +10,8 @@ import Prometheus
 final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
 
-    /// Counts a committed movement of `kind` that moved `amount` (signed) connects.
-    func recordMovement(_ entry: Entry) {
+    /// Counts a committed ledger entry of `kind`.
+    func recordMovement(_ kind: EntryKind) {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 namespace: "connects",
@@ -19,7 +19,7 @@ final class ServerMetrics: Sendable {
                 unitName: "total",
                 helpText: "Ledger entries written, by kind"
             ),
-            labels: [("kind", entry.kind.rawValue)]
+            labels: [("kind", kind.rawValue)]
         ).increment()
     }
 

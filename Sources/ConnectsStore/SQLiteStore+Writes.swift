@@ -80,7 +80,7 @@ extension SQLiteStore {
                 account.status.rawValue, now.millisecondsSinceEpoch,
             ]
         )
-        return .ledger(AccountSnapshot(account: account, balance: .zero, expiring: []), nil)
+        return .ledger(AccountSnapshot(account: account, balance: .zero, expiring: []), nil, written: [])
     }
 
     /// Loads the account's ledger, runs `command` in the core, and persists what it changed.
@@ -100,11 +100,11 @@ extension SQLiteStore {
         if let eventKey = command.eventKey,
             let earlier = try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE event_key = ?", arguments: [eventKey])
         {
-            return .ledger(ledger.snapshot(at: now), try Entry(row: earlier))
+            return .ledger(ledger.snapshot(at: now), try Entry(row: earlier), written: [])
         }
         let entry = try ledger.execute(command, now: now, policy: policy)
         try persist(ledger, db: db)
-        return .ledger(ledger.snapshot(at: now), entry)
+        return .ledger(ledger.snapshot(at: now), entry, written: ledger.changes.entries.map(\.kind))
     }
 
     static func loadAccount(_ db: Database, id: String) throws -> Account? {

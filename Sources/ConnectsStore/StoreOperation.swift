@@ -30,20 +30,27 @@ public enum StoreOperation: Sendable {
 
 /// What a store operation produced.
 public enum OperationResult: Sendable, Hashable {
-    /// The account after the operation, and the entry it is about, if any.
-    case ledger(AccountSnapshot, Entry?)
+    /// The account after the operation, the entry it is about (if any), and the kinds of every entry
+    /// it wrote (expiries written first included).
+    case ledger(AccountSnapshot, Entry?, written: [EntryKind])
     /// A stored API key.
     case apiKey(APIKey)
 
+    /// The kinds of the entries the operation wrote.
+    public var writtenKinds: [EntryKind] {
+        if case .ledger(_, _, let written) = self { return written }
+        return []
+    }
+
     /// The entry, for operations that produce one.
     public var entry: Entry? {
-        if case .ledger(_, let entry) = self { return entry }
+        if case .ledger(_, let entry, _) = self { return entry }
         return nil
     }
 
     /// The account snapshot, for ledger operations.
     public var snapshot: AccountSnapshot? {
-        if case .ledger(let snapshot, _) = self { return snapshot }
+        if case .ledger(let snapshot, _, _) = self { return snapshot }
         return nil
     }
 }

@@ -21,8 +21,14 @@ extension Connects {
         @Option(name: .customLong("admin-key"), help: "Register this key as an admin key (or set CONNECTS_ADMIN_KEY).")
         var adminKey: String?
 
+        @Option(
+            name: .customLong("rate-limit"),
+            help: "Requests a second each API key may send (bursts of twice that); no limit when omitted.")
+        var rateLimitPerSecond: Int?
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+            if let rate = rateLimitPerSecond, rate < 1 { throw ValidationError("--rate-limit must be at least 1") }
             if let key = resolvedAdminKey, key.count < 16 {
                 throw ValidationError("the admin key must be at least 16 characters")
             }
@@ -36,7 +42,12 @@ extension Connects {
             let store = try SQLiteStore(path: databaseOptions.database, logger: logger)
             let app = buildApplication(
                 store: store,
-                configuration: ServerConfiguration(host: host, port: port, adminKey: resolvedAdminKey),
+                configuration: ServerConfiguration(
+                    host: host,
+                    port: port,
+                    adminKey: resolvedAdminKey,
+                    rateLimitPerSecond: rateLimitPerSecond
+                ),
                 logger: logger
             )
             logger.info("serving", metadata: ["database": "\(databaseOptions.database)", "port": "\(port)"])

@@ -15,6 +15,7 @@ struct ServerHarness {
     /// Runs `test` against a fresh server; the database is removed afterwards.
     static func run(
         store makeStore: (String) throws -> any LedgerStore = { try SQLiteStore(path: $0) },
+        rateLimitPerSecond: Int? = nil,
         _ test: @Sendable (API, String) async throws -> Void
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-http-\(UUID().uuidString)")
@@ -22,7 +23,10 @@ struct ServerHarness {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("connects.sqlite").path
         let store = try makeStore(path)
-        let app = buildApplication(store: store, configuration: ServerConfiguration(port: 0, adminKey: adminKey))
+        let app = buildApplication(
+            store: store,
+            configuration: ServerConfiguration(port: 0, adminKey: adminKey, rateLimitPerSecond: rateLimitPerSecond)
+        )
         try await app.test(.ahc(.http)) { client in
             try await test(API(client: client), path)
         }

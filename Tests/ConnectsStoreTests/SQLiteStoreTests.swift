@@ -128,6 +128,29 @@ struct SQLiteStoreTests {
         #expect(window.items.map(\.sequence) == [4, 3])
     }
 
+    @Test("idempotency records are kept at least 7 days, then pruned")
+    func pruning() async throws {
+        let database = try TemporaryDatabase()
+        let store = try SQLiteStore(path: database.path)
+        let account = try await store.makeAccount()
+        for (index, day) in [0, 3, 9].enumerated() {
+            let claim = IdempotencyClaim(caller: "key", key: "k\(index)", fingerprint: "f") { _ in
+                StoredResponse(status: 201, contentType: "application/json", body: [])
+            }
+            _ = try await store.perform(
+                .ledger(
+                    accountID: account,
+                    command: .credit(
+                        .init(kind: .grant, source: .plan, amount: 1, cause: Cause(type: "t", id: "\(index)")))),
+                now: t0.adding(days: Int64(day)), policy: policy, idempotency: claim
+            )
+        }
+        let removed = try await store.pruneIdempotencyRecords(olderThan: t0.adding(days: 9 - 7))
+        #expect(removed == 1)
+        #expect(try await store.idempotencyRecord(caller: "key", key: "k0") == nil)
+        #expect(try await store.idempotencyRecord(caller: "key", key: "k1") != nil)
+    }
+
     @Test("data survives closing and reopening the file")
     func reopen() async throws {
         let database = try TemporaryDatabase()
