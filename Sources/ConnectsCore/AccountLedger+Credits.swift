@@ -44,18 +44,24 @@ extension AccountLedger {
         }
     }
 
-    /// Gives `allocations` back to the lots they came from. A part whose lot has expired (or is not
-    /// known) comes back as one new `return` lot expiring after the grace period.
-    ///
-    /// - Returns: the allocations actually credited.
-    mutating func restore(
-        _ allocations: [Allocation], entryID: String, now: Instant, policy: LedgerPolicy
-    )
-        -> [Allocation]
-    {
+    /// Gives a debit back: the same allocations go back to the same lots, recorded as one `kind` entry
+    /// that names `original`. A part whose lot has expired (or is not known) comes back as one new
+    /// `return` lot expiring after the grace period.
+    mutating func giveBack(
+        _ original: Entry,
+        as kind: EntryKind,
+        cause: Cause,
+        actor: String,
+        now: Instant,
+        policy: LedgerPolicy,
+        details: (inout Entry) -> Void
+    ) throws(ConnectsError) -> Entry {
+        let amount = -original.amount
+        try checkRoom(for: amount)
+        let entryID = Identifier.make(Identifier.entry, at: now)
         var credited: [Allocation] = []
         var expiredPart: Int64 = 0
-        for allocation in allocations where allocation.amount > 0 {
+        for allocation in original.allocations where allocation.amount > 0 {
             if var lot = lots[allocation.lotID], !lot.isExpired(at: now),
                 lot.remaining + allocation.amount <= lot.amount
             {
@@ -79,7 +85,19 @@ extension AccountLedger {
             store(lot)
             credited.append(Allocation(lotID: lot.id, amount: expiredPart))
         }
-        return credited
+        return record(
+            kind,
+            amount: amount,
+            cause: cause,
+            actor: actor,
+            allocations: credited,
+            now: now,
+            policy: policy
+        ) {
+            $0.id = entryID
+            $0.reverses = original.id
+            details(&$0)
+        }
     }
 
     /// Returns a spend: the same allocations go back to the same lots.
@@ -96,22 +114,9 @@ extension AccountLedger {
             throw ConnectsError(
                 .invalidState, "only a spend or a captured boost can be returned, not a \(original.kind.rawValue)")
         }
-        let amount = -original.amount
-        try checkRoom(for: amount)
-        let entryID = Identifier.make(Identifier.entry, at: now)
-        let credited = restore(original.allocations, entryID: entryID, now: now, policy: policy)
-        return record(
-            .return,
-            amount: amount,
-            cause: request.cause,
-            actor: request.actor,
-            allocations: credited,
-            now: now,
-            policy: policy
-        ) {
-            $0.id = entryID
+        return try giveBack(original, as: .return, cause: request.cause, actor: request.actor, now: now, policy: policy)
+        {
             $0.rule = request.rule
-            $0.reverses = original.id
             $0.eventKey = request.eventKey ?? "return:\(original.id)"
         }
     }

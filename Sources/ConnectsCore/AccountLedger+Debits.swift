@@ -82,22 +82,9 @@ extension AccountLedger {
         }
         let cause = Cause(type: "support", id: original.id)
         if original.amount < 0 {
-            let amount = -original.amount
-            try checkRoom(for: amount)
-            let entryID = Identifier.make(Identifier.entry, at: now)
-            let credited = restore(original.allocations, entryID: entryID, now: now, policy: policy)
-            return record(
-                .reversal,
-                amount: amount,
-                cause: cause,
-                actor: reversal.actor,
-                allocations: credited,
-                now: now,
-                policy: policy
-            ) {
-                $0.id = entryID
+            return try giveBack(original, as: .reversal, cause: cause, actor: reversal.actor, now: now, policy: policy)
+            {
                 $0.reason = reversal.reason
-                $0.reverses = original.id
                 $0.unreversed = 0
             }
         }

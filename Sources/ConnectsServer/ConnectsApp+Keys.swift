@@ -16,9 +16,7 @@ extension ConnectsApp {
                 throw ConnectsError.invalidField("accountId", "only freelancer and client keys are bound to an account")
             }
             let now = configuration.now()
-            let secret =
-                "ck_" + String(Identifier.make("", at: now).dropFirst(10))
-                + String(Identifier.make("", at: now).dropFirst(10))
+            let secret = Self.makeSecret()
             let key = APIKey(
                 id: Identifier.make(Identifier.apiKey, at: now),
                 secretHash: AuthenticationMiddleware.digest(secret),
@@ -44,5 +42,12 @@ extension ConnectsApp {
                 throw error
             }
         }
+    }
+
+    /// A new API key secret: `ck_` and 160 random bits in Crockford base32.
+    static func makeSecret() -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        var generator = SystemRandomNumberGenerator()
+        return "ck_" + String((0..<32).map { _ in alphabet[Int(generator.next() % 32)] })
     }
 }

@@ -103,7 +103,7 @@ struct ConnectsApp: Sendable {
             switch result {
             case .success(let value):
                 return StoredResponse(
-                    status: status, contentType: "application/json", body: JSONDecoderBox.encode(render(value)))
+                    status: status, contentType: "application/json", body: JSONCoding.encode(render(value)))
             case .failure(let error):
                 return ProblemResponse.render(error)
             }
@@ -170,7 +170,7 @@ struct ConnectsApp: Sendable {
 
     /// A JSON response with `status`.
     static func json(_ value: JSONValue, status: Int = 200) -> Response {
-        Response(StoredResponse(status: status, contentType: "application/json", body: JSONDecoderBox.encode(value)))
+        Response(StoredResponse(status: status, contentType: "application/json", body: JSONCoding.encode(value)))
     }
 }
 

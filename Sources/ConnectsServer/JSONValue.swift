@@ -66,7 +66,7 @@ struct JSONObject {
     init(bytes: [UInt8]) throws(ConnectsError) {
         let value: JSONValue
         do {
-            value = try JSONDecoderBox.decode(bytes)
+            value = try JSONCoding.decode(bytes)
         } catch {
             throw ConnectsError(.malformedRequest, "the body is not valid JSON")
         }
@@ -122,8 +122,8 @@ struct JSONObject {
     }
 }
 
-/// JSON coding shared by the server; `JSONDecoder` and `JSONEncoder` are created once.
-enum JSONDecoderBox {
+/// Reading and writing ``JSONValue`` documents as bytes.
+enum JSONCoding {
     static func decode(_ bytes: [UInt8]) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
