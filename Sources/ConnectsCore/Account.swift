@@ -26,6 +26,12 @@ public struct Account: Hashable, Sendable, Codable {
     public var pendingPlan: String?
     public var status: Status
     public var createdAt: Instant
+    /// The day of the month cycles start on (1...31); `nil` for clients.
+    public var billingDay: Int64?
+    /// When the current cycle started; `nil` for clients.
+    public var cycleStart: Instant?
+    /// When the next cycle starts and its allotment is due; `nil` for clients.
+    public var nextCycleAt: Instant?
 
     public init(
         id: String,
@@ -35,7 +41,10 @@ public struct Account: Hashable, Sendable, Codable {
         plan: String?,
         pendingPlan: String? = nil,
         status: Status = .active,
-        createdAt: Instant
+        createdAt: Instant,
+        billingDay: Int64? = nil,
+        cycleStart: Instant? = nil,
+        nextCycleAt: Instant? = nil
     ) {
         self.id = id
         self.externalID = externalID
@@ -45,5 +54,8 @@ public struct Account: Hashable, Sendable, Codable {
         self.pendingPlan = pendingPlan
         self.status = status
         self.createdAt = createdAt
+        self.billingDay = billingDay
+        self.cycleStart = cycleStart
+        self.nextCycleAt = nextCycleAt
     }
 }

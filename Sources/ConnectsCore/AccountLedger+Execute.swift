@@ -36,6 +36,12 @@ extension AccountLedger {
         case .close:
             markAccountChanged { $0.status = .closed }
             return nil
+        case .open:
+            return try open(now: now, policy: policy)
+        case .startDueCycle:
+            return try startDueCycle(now: now, policy: policy)
+        case .changePlan(let key):
+            return try changePlan(to: key, now: now, policy: policy)
         case .expireDue:
             return nil
         }

@@ -18,6 +18,14 @@ public enum LedgerCommand: Sendable {
     case expireDue
     /// Closes the account: later movements are refused with `account_closed`.
     case close(actor: String)
+    /// Opens a new freelancer or agency account: the sign-up reward and the first cycle's allotment.
+    case open
+    /// Starts the cycle that is due: a pending downgrade takes effect, plan-granted connects above the
+    /// plan's rollover cap are forfeited, and the plan's allotment is granted once for the cycle.
+    case startDueCycle
+    /// Moves the account to another plan: an upgrade now (new cycle, full allotment), a downgrade at
+    /// the next cycle start.
+    case changePlan(String)
 
     /// A credit of a new lot.
     public struct Credit: Sendable, Hashable {
@@ -141,7 +149,7 @@ public enum LedgerCommand: Sendable {
         case .debit(let debit): return debit.eventKey
         case .placeHold(let request): return request.eventKey
         case .returnSpend(let request): return request.eventKey ?? "return:\(request.original.id)"
-        case .reverse, .captureHold, .releaseHold, .expireDue, .close: return nil
+        case .reverse, .captureHold, .releaseHold, .expireDue, .close, .open, .startDueCycle, .changePlan: return nil
         }
     }
 }

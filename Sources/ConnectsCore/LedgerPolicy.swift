@@ -1,7 +1,6 @@
-/// The part of the economy's policy that the ledger itself obeys: expiry and the return grace period.
-///
-/// The full marketplace policy (plans, prices, costs, rewards) builds on this; the ledger needs only
-/// these numbers to decide lots' lifetimes.
+/// The policy in force for a decision: the numbers the ledger itself obeys (expiry, the return grace
+/// period, the support limit), the version stamped on every entry, and the whole ``Policy`` document
+/// for the economy's decisions (plans, prices, rewards).
 public struct LedgerPolicy: Hashable, Sendable, Codable {
     /// The policy document's version, recorded on every entry it decided.
     public var version: Int64
@@ -13,19 +12,23 @@ public struct LedgerPolicy: Hashable, Sendable, Codable {
     public var neverExpiringSources: Set<LotSource>
     /// The most connects one support action (adjustment or reversal) by a support agent may move.
     public var supportActionMax: Int64
+    /// The whole policy document these numbers come from (plans, prices, rewards, ...).
+    public var economy: Policy
 
     public init(
         version: Int64 = 1,
         expiryDays: Int64? = 365,
         returnGraceDays: Int64 = 30,
         neverExpiringSources: Set<LotSource> = [],
-        supportActionMax: Int64 = 100
+        supportActionMax: Int64 = 100,
+        economy: Policy = .standard
     ) {
         self.version = version
         self.expiryDays = expiryDays
         self.returnGraceDays = returnGraceDays
         self.neverExpiringSources = neverExpiringSources
         self.supportActionMax = supportActionMax
+        self.economy = economy
     }
 
     /// The defaults of RULES.md: one year for every source, 30 days of grace.

@@ -17,7 +17,10 @@ extension Account {
             plan: row["plan"],
             pendingPlan: row["pending_plan"],
             status: status,
-            createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+            createdAt: Instant(millisecondsSinceEpoch: row["created_at"]),
+            billingDay: row["billing_day"],
+            cycleStart: (row["cycle_start"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            nextCycleAt: (row["next_cycle_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:))
         )
     }
 }

@@ -109,6 +109,39 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v2-economy") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE accounts ADD COLUMN billing_day INTEGER CHECK (billing_day BETWEEN 1 AND 31);
+                    ALTER TABLE accounts ADD COLUMN cycle_start INTEGER;
+                    ALTER TABLE accounts ADD COLUMN next_cycle_at INTEGER;
+                    CREATE INDEX accounts_cycle_due ON accounts(next_cycle_at) WHERE status = 'active';
+                    CREATE INDEX lots_expiring ON lots(expires_at) WHERE remaining > held;
+
+                    CREATE TABLE policies (
+                      version INTEGER PRIMARY KEY CHECK (version >= 1),
+                      document TEXT NOT NULL,
+                      created_at INTEGER NOT NULL
+                    ) STRICT;
+
+                    CREATE TABLE purchases (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      account_id TEXT NOT NULL REFERENCES accounts(id),
+                      quantity INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 100000),
+                      currency TEXT NOT NULL,
+                      amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+                      payment_reference TEXT NOT NULL UNIQUE,
+                      entry_id TEXT NOT NULL REFERENCES entries(id),
+                      created_at INTEGER NOT NULL
+                    ) STRICT;
+
+                    CREATE TABLE settings (
+                      key TEXT PRIMARY KEY NOT NULL,
+                      value TEXT NOT NULL
+                    ) STRICT;
+                    """
+            )
+        }
         return migrator
     }
 }

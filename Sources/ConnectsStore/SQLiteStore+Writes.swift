@@ -11,7 +11,7 @@ extension SQLiteStore {
     {
         switch operation {
         case .createAccount(let request):
-            return try createAccount(request, db: db, now: now)
+            return try createAccount(request, db: db, now: now, policy: policy)
         case .ledger(let accountID, let command):
             return try execute(command, accountID: accountID, db: db, now: now, policy: policy)
         case .reverse(let entryID, let reason, let actor, let limit):
@@ -49,7 +49,7 @@ extension SQLiteStore {
     }
 
     static func createAccount(
-        _ request: StoreOperation.NewAccount, db: Database, now: Instant
+        _ request: StoreOperation.NewAccount, db: Database, now: Instant, policy: LedgerPolicy
     ) throws -> OperationResult {
         let exists = try Bool.fetchOne(
             db,
@@ -80,7 +80,13 @@ extension SQLiteStore {
                 account.status.rawValue, now.millisecondsSinceEpoch,
             ]
         )
-        return .ledger(AccountSnapshot(account: account, balance: .zero, expiring: []), nil, written: [])
+        guard account.kind.holdsConnects else {
+            return .ledger(AccountSnapshot(account: account, balance: .zero, expiring: []), nil, written: [])
+        }
+        if let plan = account.plan, policy.economy.plan(plan) == nil {
+            throw ConnectsError.invalidField("plan", "the policy has no plan '\(plan)'")
+        }
+        return try execute(.open, accountID: account.id, db: db, now: now, policy: policy)
     }
 
     /// Loads the account's ledger, runs `command` in the core, and persists what it changed.
@@ -193,12 +199,13 @@ extension SQLiteStore {
         try db.execute(
             sql: """
                 UPDATE accounts SET status = ?, plan = ?, pending_plan = ?, balance_total = ?, balance_held = ?,
-                  last_sequence = ?, last_hash = ?
+                  last_sequence = ?, last_hash = ?, billing_day = ?, cycle_start = ?, next_cycle_at = ?
                 WHERE id = ?
                 """,
             arguments: [
                 account.status.rawValue, account.plan, account.pendingPlan, ledger.balance.total, ledger.balance.held,
-                ledger.lastSequence, previousHash, accountID,
+                ledger.lastSequence, previousHash, account.billingDay, account.cycleStart?.millisecondsSinceEpoch,
+                account.nextCycleAt?.millisecondsSinceEpoch, accountID,
             ]
         )
     }

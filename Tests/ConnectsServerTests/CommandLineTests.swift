@@ -74,19 +74,20 @@ struct CommandLineTests {
         #expect(migrateStatus == 0)
         let (cleanStatus, cleanOutput) = try Self.run(["verify", "--database", path])
         #expect(cleanStatus == 0, "\(cleanOutput)")
-        #expect(cleanOutput.contains("checked 1 accounts, 3 entries"))
+        #expect(cleanOutput.contains("checked 1 accounts, 5 entries"), "\(cleanOutput)")
 
         let copy = path + ".copy"
         // A consistent copy, WAL included.
         try DatabaseQueue(path: path).inDatabase { try $0.execute(sql: "VACUUM INTO ?", arguments: [copy]) }
         let victim = try DatabaseQueue(path: copy).inDatabase { db -> String in
             try db.execute(sql: "DROP TRIGGER entries_are_append_only_update")
-            try db.execute(sql: "UPDATE entries SET amount = 25, total_after = total_after + 5 WHERE sequence = 2")
+            try db.execute(
+                sql: "UPDATE entries SET amount = amount + 5, total_after = total_after + 5 WHERE sequence = 4")
             try db.execute(
                 sql:
                     "CREATE TRIGGER entries_are_append_only_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END"
             )
-            return try String.fetchOne(db, sql: "SELECT id FROM entries WHERE sequence = 2")!
+            return try String.fetchOne(db, sql: "SELECT id FROM entries WHERE sequence = 4")!
         }
         let (brokenStatus, brokenOutput) = try Self.run(["verify", "--database", copy])
         #expect(brokenStatus == 1)

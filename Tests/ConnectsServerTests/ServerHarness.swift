@@ -12,10 +12,19 @@ import Testing
 struct ServerHarness {
     static let adminKey = "test-admin-key-0123456789"
 
+    /// The standard policy without sign-up reward or allotments, so ledger tests start from zero.
+    static let ledgerOnly: Policy = {
+        var economy = Policy.standard
+        economy.rewards.removeAll { $0.key == "signup" }
+        economy.plans = economy.plans.map { Policy.Plan(key: $0.key, allotment: 0) }
+        return economy
+    }()
+
     /// Runs `test` against a fresh server; the database is removed afterwards.
     static func run(
         store makeStore: (String) throws -> any LedgerStore = { try SQLiteStore(path: $0) },
         rateLimitPerSecond: Int? = nil,
+        policy: Policy = ServerHarness.ledgerOnly,
         _ test: @Sendable (API, String) async throws -> Void
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-http-\(UUID().uuidString)")
@@ -25,7 +34,10 @@ struct ServerHarness {
         let store = try makeStore(path)
         let app = buildApplication(
             store: store,
-            configuration: ServerConfiguration(port: 0, adminKey: adminKey, rateLimitPerSecond: rateLimitPerSecond)
+            configuration: ServerConfiguration(
+                port: 0, adminKey: adminKey, policy: policy.ledgerPolicy(version: 1),
+                rateLimitPerSecond: rateLimitPerSecond
+            )
         )
         try await app.test(.ahc(.http)) { client in
             try await test(API(client: client), path)

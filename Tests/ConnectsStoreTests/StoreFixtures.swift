@@ -18,7 +18,13 @@ struct TemporaryDatabase: ~Copyable {
 }
 
 let t0 = Instant(millisecondsSinceEpoch: 1_767_225_600_000)
-let policy = LedgerPolicy.standard
+/// The standard policy without sign-up reward or allotment, so that ledger tests start from zero.
+let policy: LedgerPolicy = {
+    var economy = Policy.standard
+    economy.rewards.removeAll { $0.key == "signup" }
+    economy.plans = economy.plans.map { Policy.Plan(key: $0.key, allotment: 0) }
+    return economy.ledgerPolicy(version: 1)
+}()
 
 extension SQLiteStore {
     /// Creates a freelancer account and returns its id.

@@ -23,7 +23,9 @@ struct StorePropertyTests {
     static func run(_ script: [Int]) async throws {
         let database = try TemporaryDatabase()
         let store = try SQLiteStore(path: database.path)
-        let policy = LedgerPolicy(expiryDays: 40, returnGraceDays: 10)
+        var policy = policy
+        policy.expiryDays = 40
+        policy.returnGraceDays = 10
         var accounts: [String] = []
         for index in 0..<3 { accounts.append(try await store.makeAccount("p\(index)")) }
         var now = t0

@@ -1,0 +1,284 @@
+/// The economy as data: plans, prices, costs, boosts, expiry, returns, rewards, promo codes, support
+/// limits. The defaults reproduce RULES.md's "Connects default" column; every fairer option of the
+/// forum thread is one field.
+///
+/// The document's field names are fixed by API.md; it is read from YAML (`serve --policy`) or JSON
+/// (`PUT /v1/policy`) and checked whole by ``validate()`` before it is used.
+public struct Policy: Codable, Hashable, Sendable {
+    public var plans: [Plan]
+    public var pricing: Pricing
+    public var costs: Costs
+    public var boost: Boost
+    public var expiry: Expiry
+    public var jobs: Jobs
+    public var returns: Returns
+    public var rewards: [Reward]
+    public var promoCodes: [PromoCode]
+    public var support: Support
+
+    /// A freelancer plan and its allotment per cycle.
+    public struct Plan: Codable, Hashable, Sendable {
+        public var key: String
+        public var allotment: Int64
+        /// Plan-granted connects above this are forfeited at a cycle start; `nil` for no cap.
+        public var rolloverCap: Int64?
+
+        public init(key: String, allotment: Int64, rolloverCap: Int64? = nil) {
+            self.key = key
+            self.allotment = allotment
+            self.rolloverCap = rolloverCap
+        }
+    }
+
+    /// An amount of money in minor units of an ISO currency.
+    public struct Money: Codable, Hashable, Sendable {
+        public var currency: String
+        public var minor: Int64
+
+        public init(currency: String, minor: Int64) {
+            self.currency = currency
+            self.minor = minor
+        }
+    }
+
+    public struct Pricing: Codable, Hashable, Sendable {
+        public var pricePerConnect: Money
+        public var bundles: [Int64]
+        public var custom: Bounds
+    }
+
+    /// An inclusive range of whole numbers.
+    public struct Bounds: Codable, Hashable, Sendable {
+        public var min: Int64
+        public var max: Int64
+
+        public func contains(_ value: Int64) -> Bool { min <= value && value <= max }
+    }
+
+    public struct Costs: Codable, Hashable, Sendable {
+        /// Steps by the job's budget: the first step whose `upToMinor` is at least the budget (or `nil`).
+        public var ladder: [Step]
+        /// The cost of a job posted without a budget.
+        public var withoutBudget: Int64
+
+        public struct Step: Codable, Hashable, Sendable {
+            public var upToMinor: Int64?
+            public var cost: Int64
+        }
+
+        /// The connects a proposal to a job with `budgetMinor` costs.
+        public func cost(forBudgetMinor budgetMinor: Int64?) -> Int64 {
+            guard let budgetMinor else { return withoutBudget }
+            for step in ladder where step.upToMinor.map({ budgetMinor <= $0 }) ?? true {
+                return step.cost
+            }
+            return withoutBudget
+        }
+    }
+
+    public struct Boost: Codable, Hashable, Sendable {
+        public var slots: Int64
+        public var windowDays: Int64
+        public var maxBid: Int64
+    }
+
+    public struct Expiry: Codable, Hashable, Sendable {
+        /// Days a lot lives; `nil` for never.
+        public var days: Int64?
+        /// Days before expiry that the owner is told.
+        public var noticeDays: Int64
+    }
+
+    public struct Jobs: Codable, Hashable, Sendable {
+        public var lifetimeDays: Int64
+    }
+
+    /// When proposal fees come back. Each field is one rule; its name is what entries record.
+    public struct Returns: Codable, Hashable, Sendable {
+        public var onJobExpiry: Bool
+        public var onDecline: Bool
+        public var ifUnviewedAfterHours: Int64?
+        public var closeJobAfterInactiveDays: Int64?
+        public var graceDays: Int64
+    }
+
+    public struct Reward: Codable, Hashable, Sendable {
+        public var key: String
+        /// The connects granted; `nil` lists the reward without an amount and cannot be granted.
+        public var amount: Int64?
+        /// Granted at most once per account; otherwise at most once per account and scope.
+        public var once: Bool
+        public var capPer7Days: Int64?
+        public var description: String?
+    }
+
+    public struct PromoCode: Codable, Hashable, Sendable {
+        public var code: String
+        public var amount: Int64
+        public var maxRedemptions: Int64
+    }
+
+    public struct Support: Codable, Hashable, Sendable {
+        /// The most connects one support action may move.
+        public var maxAdjustment: Int64
+    }
+
+    /// The plan `key`, if the policy has it.
+    public func plan(_ key: String) -> Plan? { plans.first { $0.key == key } }
+
+    /// The reward `key`, if the policy has it.
+    public func reward(_ key: String) -> Reward? { rewards.first { $0.key == key } }
+
+    /// The numbers the ledger itself obeys, stamped with this policy's `version`.
+    public func ledgerPolicy(version: Int64) -> LedgerPolicy {
+        LedgerPolicy(
+            version: version,
+            expiryDays: expiry.days,
+            returnGraceDays: returns.graceDays,
+            supportActionMax: support.maxAdjustment,
+            economy: self
+        )
+    }
+}
+
+extension Policy {
+    /// RULES.md's "Connects default" column.
+    public static let standard = Policy(
+        plans: [Plan(key: "basic", allotment: 10), Plan(key: "plus", allotment: 100)],
+        pricing: Pricing(
+            pricePerConnect: Money(currency: "USD", minor: 15),
+            bundles: [10, 20, 40, 60, 80],
+            custom: Bounds(min: 1, max: 10_000)
+        ),
+        costs: Costs(
+            ladder: [
+                .init(upToMinor: 5_000, cost: 2), .init(upToMinor: 50_000, cost: 4),
+                .init(upToMinor: 500_000, cost: 8), .init(upToMinor: nil, cost: 16),
+            ],
+            withoutBudget: 4
+        ),
+        boost: Boost(slots: 4, windowDays: 7, maxBid: 1_000),
+        expiry: Expiry(days: 365, noticeDays: 7),
+        jobs: Jobs(lifetimeDays: 30),
+        returns: Returns(
+            onJobExpiry: false,
+            onDecline: false,
+            ifUnviewedAfterHours: nil,
+            closeJobAfterInactiveDays: nil,
+            graceDays: 30
+        ),
+        rewards: [
+            Reward(key: "signup", amount: 40, once: true, description: "Joining the marketplace"),
+            Reward(key: "rising_talent", amount: 30, once: true, description: "Earning the Rising Talent badge"),
+            Reward(
+                key: "interview_won", amount: 10, once: false, capPer7Days: 50,
+                description: "Winning an interview with an established client"
+            ),
+            Reward(key: "skill_certification", amount: 10, once: false, description: "Passing a skill certification"),
+        ],
+        promoCodes: [],
+        support: Support(maxAdjustment: 100)
+    )
+
+    /// Checks the whole document; the first problem is refused with `validation_failed` naming its field.
+    public func validate() throws(ConnectsError) {
+        func check(_ condition: Bool, _ field: String, _ problem: String) throws(ConnectsError) {
+            if !condition { throw ConnectsError.invalidField(field, problem) }
+        }
+        try check(!plans.isEmpty, "plans", "must name at least one plan")
+        try check(plan("basic") != nil, "plans", "must include the 'basic' plan (the plan of new and lapsed accounts)")
+        var planKeys: Set<String> = []
+        for (index, plan) in plans.enumerated() {
+            let field = "plans[\(index)]"
+            try check(!plan.key.isEmpty && plan.key.count <= 50, "\(field).key", "must be 1 to 50 characters")
+            try check(planKeys.insert(plan.key).inserted, "\(field).key", "is used twice")
+            try check(
+                (0...Limits.movementMax).contains(plan.allotment), "\(field).allotment",
+                "must be 0 to \(Limits.movementMax)")
+            if let cap = plan.rolloverCap {
+                try check(
+                    (0...Limits.balanceMax).contains(cap), "\(field).rolloverCap",
+                    "must be 0 to \(Limits.balanceMax) or null")
+            }
+        }
+        try check(
+            pricing.pricePerConnect.minor > 0 && pricing.pricePerConnect.minor <= 1_000_000,
+            "pricing.pricePerConnect.minor", "must be 1 to 1000000")
+        try check(
+            pricing.pricePerConnect.currency.count == 3
+                && pricing.pricePerConnect.currency.allSatisfy { $0.isUppercase && $0.isASCII },
+            "pricing.pricePerConnect.currency",
+            "must be an ISO 4217 code such as USD"
+        )
+        try check(pricing.bundles.count <= 20, "pricing.bundles", "may list at most 20 bundles")
+        for (index, bundle) in pricing.bundles.enumerated() {
+            try check(
+                (1...Limits.movementMax).contains(bundle), "pricing.bundles[\(index)]",
+                "must be 1 to \(Limits.movementMax)")
+        }
+        try check(
+            pricing.custom.min >= 1 && pricing.custom.min <= pricing.custom.max
+                && pricing.custom.max <= Limits.movementMax,
+            "pricing.custom",
+            "needs 1 <= min <= max <= \(Limits.movementMax)"
+        )
+        try check(!costs.ladder.isEmpty && costs.ladder.count <= 20, "costs.ladder", "must have 1 to 20 steps")
+        var previous: Int64 = -1
+        for (index, step) in costs.ladder.enumerated() {
+            try check((0...100).contains(step.cost), "costs.ladder[\(index)].cost", "must be 0 to 100")
+            if let upTo = step.upToMinor {
+                try check(upTo > previous, "costs.ladder[\(index)].upToMinor", "must rise from step to step")
+                previous = upTo
+            } else {
+                try check(
+                    index == costs.ladder.count - 1, "costs.ladder[\(index)].upToMinor",
+                    "only the last step may be open-ended")
+            }
+        }
+        try check((0...100).contains(costs.withoutBudget), "costs.withoutBudget", "must be 0 to 100")
+        try check((0...100).contains(boost.slots), "boost.slots", "must be 0 to 100")
+        try check((1...365).contains(boost.windowDays), "boost.windowDays", "must be 1 to 365")
+        try check((1...1_000).contains(boost.maxBid), "boost.maxBid", "must be 1 to 1000")
+        if let days = expiry.days { try check((1...3_650).contains(days), "expiry.days", "must be 1 to 3650 or null") }
+        try check((0...365).contains(expiry.noticeDays), "expiry.noticeDays", "must be 0 to 365")
+        try check((1...3_650).contains(jobs.lifetimeDays), "jobs.lifetimeDays", "must be 1 to 3650")
+        if let hours = returns.ifUnviewedAfterHours {
+            try check((1...8_760).contains(hours), "returns.ifUnviewedAfterHours", "must be 1 to 8760 or null")
+        }
+        if let days = returns.closeJobAfterInactiveDays {
+            try check((1...3_650).contains(days), "returns.closeJobAfterInactiveDays", "must be 1 to 3650 or null")
+        }
+        try check((1...3_650).contains(returns.graceDays), "returns.graceDays", "must be 1 to 3650")
+        var rewardKeys: Set<String> = []
+        try check(rewards.count <= 100, "rewards", "may list at most 100 rewards")
+        for (index, reward) in rewards.enumerated() {
+            let field = "rewards[\(index)]"
+            try check(!reward.key.isEmpty && reward.key.count <= 50, "\(field).key", "must be 1 to 50 characters")
+            try check(rewardKeys.insert(reward.key).inserted, "\(field).key", "is used twice")
+            if let amount = reward.amount {
+                try check(
+                    (1...Limits.movementMax).contains(amount), "\(field).amount",
+                    "must be 1 to \(Limits.movementMax) or null")
+            }
+            if let cap = reward.capPer7Days {
+                try check(
+                    (1...Limits.movementMax).contains(cap), "\(field).capPer7Days",
+                    "must be 1 to \(Limits.movementMax) or null")
+            }
+        }
+        var codes: Set<String> = []
+        try check(promoCodes.count <= 1_000, "promoCodes", "may list at most 1000 codes")
+        for (index, promo) in promoCodes.enumerated() {
+            let field = "promoCodes[\(index)]"
+            try check(!promo.code.isEmpty && promo.code.count <= 50, "\(field).code", "must be 1 to 50 characters")
+            try check(codes.insert(promo.code).inserted, "\(field).code", "is used twice")
+            try check(
+                (1...Limits.movementMax).contains(promo.amount), "\(field).amount", "must be 1 to \(Limits.movementMax)"
+            )
+            try check(promo.maxRedemptions >= 1, "\(field).maxRedemptions", "must be at least 1")
+        }
+        try check(
+            (1...Limits.movementMax).contains(support.maxAdjustment), "support.maxAdjustment",
+            "must be 1 to \(Limits.movementMax)")
+    }
+}
