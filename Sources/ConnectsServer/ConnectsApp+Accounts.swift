@@ -43,7 +43,7 @@ extension ConnectsApp {
                 }
                 kind = parsed
             }
-            let accounts = try await store.accounts(externalID: externalID, kind: kind, now: configuration.now())
+            let accounts = try await store.accounts(externalID: externalID, kind: kind, now: now())
             return Self.json(.object(["data": .array(accounts.map(Representation.account)), "nextCursor": .null]))
         }
 
@@ -68,7 +68,7 @@ extension ConnectsApp {
 
         table.on(.get, "/v1/accounts/{id}/balance") { request, context in
             let snapshot = try await readableAccount(context)
-            let now = configuration.now()
+            let now = now()
             var at = now
             if let raw = request.uri.queryParameters["at"] {
                 guard let parsed = RFC3339.parse(String(raw)) else {
@@ -102,7 +102,7 @@ extension ConnectsApp {
         let caller = try context.requireCaller()
         let id = try context.parameters.require("id")
         try caller.requireRead(of: id)
-        guard let snapshot = try await store.snapshot(accountID: id, now: configuration.now()) else {
+        guard let snapshot = try await store.snapshot(accountID: id, now: now()) else {
             throw ConnectsError(.notFound, "no account \(id)")
         }
         return snapshot

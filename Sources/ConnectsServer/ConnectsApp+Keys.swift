@@ -15,7 +15,7 @@ extension ConnectsApp {
             if !role.isAccountBound, accountID != nil {
                 throw ConnectsError.invalidField("accountId", "only freelancer and client keys are bound to an account")
             }
-            let now = configuration.now()
+            let now = now()
             let secret = Self.makeSecret()
             let key = APIKey(
                 id: Identifier.make(Identifier.apiKey, at: now),
@@ -27,7 +27,7 @@ extension ConnectsApp {
             // The secret is part of the response, so a replay must not show it again from storage:
             // key creation takes no Idempotency-Key.
             let performed = try await store.perform(
-                .createAPIKey(key), now: now, policy: configuration.policy, idempotency: nil)
+                .createAPIKey(key), now: now, policy: policy, idempotency: nil)
             guard case .done(let result, _) = performed else { preconditionFailure("no idempotency claim was made") }
             switch result {
             case .success:

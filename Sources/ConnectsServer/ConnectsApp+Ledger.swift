@@ -90,7 +90,7 @@ extension ConnectsApp {
     /// How many connects one support action of `caller` may move: the policy's per-action limit for
     /// support agents, the movement limit for operators.
     func supportLimit(for caller: Caller) -> Int64 {
-        caller.role == .support ? configuration.policy.supportActionMax : Limits.movementMax
+        caller.role == .support ? policy.supportActionMax : Limits.movementMax
     }
 
     /// The history filters of a request: `kind`, `since`, `until`, `limit`, `cursor`.

@@ -6,37 +6,38 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// What the server needs to run: a store, a policy, a clock and its own metrics.
+/// What the server needs to run: where to listen, who is admin, the policy to start with, the clock.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     /// A key registered as admin at start, never stored (`--admin-key` / `CONNECTS_ADMIN_KEY`).
     public var adminKey: String?
-    public var policy: LedgerPolicy
+    /// The policy to put in force at start (stored as a new version if it differs from the newest);
+    /// `nil` keeps the newest stored policy, or the standard one on a new database.
+    public var policy: Policy?
     /// Requests a second each API key may send (bursts of twice that); `nil` for no limit.
     public var rateLimitPerSecond: Int?
-    /// The time source; the system clock unless a test moves time.
-    public var now: @Sendable () -> Instant
+    /// The time source: the system clock, or a test clock moved by `POST /v1/test-clock`.
+    public var clock: ServerClock
+    /// How often the scheduler looks for due work; `nil` runs no scheduler (tests that drive it).
+    public var schedulerInterval: Duration?
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         adminKey: String? = nil,
-        policy: LedgerPolicy = .standard,
+        policy: Policy? = nil,
         rateLimitPerSecond: Int? = nil,
-        now: @escaping @Sendable () -> Instant = ServerConfiguration.systemNow
+        clock: ServerClock = .system(),
+        schedulerInterval: Duration? = .seconds(5)
     ) {
         self.host = host
         self.port = port
         self.adminKey = adminKey
         self.policy = policy
         self.rateLimitPerSecond = rateLimitPerSecond
-        self.now = now
-    }
-
-    /// The system clock, in milliseconds.
-    @Sendable public static func systemNow() -> Instant {
-        return Instant(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        self.clock = clock
+        self.schedulerInterval = schedulerInterval
     }
 }
 
@@ -44,8 +45,15 @@ public struct ServerConfiguration: Sendable {
 struct ConnectsApp: Sendable {
     let store: any LedgerStore
     let configuration: ServerConfiguration
+    let policyBox: PolicyBox
     let metrics: ServerMetrics
     let inFlight = InFlightRequests()
+
+    /// The current time.
+    func now() -> Instant { configuration.clock.now() }
+
+    /// The policy in force now.
+    var policy: LedgerPolicy { policyBox.policy }
 
     /// Builds the router with every route of API.md that exists so far.
     func makeRouter() -> (Router<ConnectsRequestContext>, [String]) {
@@ -63,6 +71,7 @@ struct ConnectsApp: Sendable {
         addKeyRoutes(to: &table)
         addAccountRoutes(to: &table)
         addLedgerRoutes(to: &table)
+        addEconomyRoutes(to: &table)
         return (router, table.routes)
     }
 
@@ -88,6 +97,7 @@ struct ConnectsApp: Sendable {
     /// - Parameters:
     ///   - requiresKey: whether the request moves connects, so that a missing key is refused.
     ///   - status: the status of a success.
+    ///   - statusOf: the status of a success that depends on the result (a replayed business event).
     ///   - render: the JSON of a success.
     func perform(
         _ operation: StoreOperation,
@@ -96,6 +106,7 @@ struct ConnectsApp: Sendable {
         body: [UInt8],
         requiresKey: Bool,
         status: Int,
+        statusOf: (@Sendable (OperationResult) -> Int)? = nil,
         render: @escaping @Sendable (OperationResult) -> JSONValue
     ) async throws -> Response {
         let caller = try context.requireCaller()
@@ -103,18 +114,20 @@ struct ConnectsApp: Sendable {
             switch result {
             case .success(let value):
                 return StoredResponse(
-                    status: status, contentType: "application/json", body: JSONCoding.encode(render(value)))
+                    status: statusOf?(value) ?? status, contentType: "application/json",
+                    body: JSONCoding.encode(render(value))
+                )
             case .failure(let error):
                 return ProblemResponse.render(error)
             }
         }
-        let now = configuration.now()
+        let now = now()
         guard let key = request.headers[.idempotencyKey] else {
             if requiresKey {
                 throw ConnectsError(
                     .idempotencyKeyRequired, "this request moves connects: send an Idempotency-Key header")
             }
-            let performed = try await store.perform(operation, now: now, policy: configuration.policy, idempotency: nil)
+            let performed = try await store.perform(operation, now: now, policy: policy, idempotency: nil)
             return answer(performed, fingerprint: "", render: renderResult)
         }
         guard (1...Limits.idempotencyKeyBytesMax).contains(key.utf8.count) else {
@@ -130,7 +143,7 @@ struct ConnectsApp: Sendable {
         }
         defer { inFlight.end(flightKey) }
         let claim = IdempotencyClaim(caller: caller.keyID, key: key, fingerprint: fingerprint, render: renderResult)
-        let performed = try await store.perform(operation, now: now, policy: configuration.policy, idempotency: claim)
+        let performed = try await store.perform(operation, now: now, policy: policy, idempotency: claim)
         return answer(performed, fingerprint: fingerprint, render: renderResult)
     }
 

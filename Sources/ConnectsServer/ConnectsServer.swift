@@ -5,7 +5,8 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Builds the Connects HTTP application on `store`.
+/// Builds the Connects HTTP application on `store`: puts the configured policy in force, then wires
+/// the routes, the scheduler and housekeeping.
 ///
 /// - Returns: the application, ready for `runService()` (graceful shutdown on SIGTERM/SIGINT finishes
 ///   in-flight requests) or `test(...)`.
@@ -13,13 +14,28 @@ public func buildApplication(
     store: any LedgerStore,
     configuration: ServerConfiguration,
     logger: Logger = Logger(label: "connects.server")
-) -> some ApplicationProtocol {
-    let app = ConnectsApp(store: store, configuration: configuration, metrics: ServerMetrics())
+) async throws -> some ApplicationProtocol {
+    let now = configuration.clock.now()
+    let policy: LedgerPolicy
+    if let configured = configuration.policy {
+        try configured.validate()
+        policy = configured.ledgerPolicy(version: try await store.savePolicy(configured, now: now))
+    } else if let (version, stored) = try await store.latestPolicy() {
+        policy = stored.ledgerPolicy(version: version)
+    } else {
+        policy = Policy.standard.ledgerPolicy(version: try await store.savePolicy(.standard, now: now))
+    }
+    let app = ConnectsApp(
+        store: store, configuration: configuration, policyBox: PolicyBox(policy), metrics: ServerMetrics())
     let (router, _) = app.makeRouter()
     var services: [any Service] = []
+    if let interval = configuration.schedulerInterval {
+        services.append(SchedulerService(app: app, interval: interval, logger: logger))
+    }
     if let sqlite = store as? SQLiteStore {
         services.append(
-            MaintenanceService(store: sqlite, now: configuration.now, interval: .seconds(3600), logger: logger))
+            MaintenanceService(store: sqlite, now: configuration.clock.now, interval: .seconds(3600), logger: logger)
+        )
     }
     return Application(
         router: router,
@@ -31,5 +47,10 @@ public func buildApplication(
 
 /// The routes the server registers, as `METHOD /path/{param}`; the OpenAPI document must match them.
 public func registeredRoutes(store: any LedgerStore) -> [String] {
-    ConnectsApp(store: store, configuration: ServerConfiguration(), metrics: ServerMetrics()).makeRouter().1
+    ConnectsApp(
+        store: store,
+        configuration: ServerConfiguration(),
+        policyBox: PolicyBox(.standard),
+        metrics: ServerMetrics()
+    ).makeRouter().1
 }

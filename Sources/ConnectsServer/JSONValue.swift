@@ -62,6 +62,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
 struct JSONObject {
     let members: [String: JSONValue]
 
+    /// Wraps members already parsed (a nested object).
+    init(members: [String: JSONValue]) {
+        self.members = members
+    }
+
     /// Parses `bytes` as a JSON object; anything else is `malformed_request`.
     init(bytes: [UInt8]) throws(ConnectsError) {
         let value: JSONValue

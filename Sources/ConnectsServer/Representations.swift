@@ -15,8 +15,11 @@ enum Representation {
             "pendingPlan": .string(account.pendingPlan),
             "status": .string(account.status.rawValue),
             "createdAt": .time(account.createdAt),
-            // Plans and cycles arrive with the economy; the field is in the contract from the start.
-            "cycle": .null,
+            "cycle": account.cycleStart.map { start in
+                .object([
+                    "start": .time(start), "end": .time(account.nextCycleAt), "nextGrantAt": .time(account.nextCycleAt),
+                ])
+            } ?? .null,
             "balance": balance(snapshot.balance),
             "expiring": .array(snapshot.expiring.map { .object(["on": .time($0.on), "amount": .int($0.amount)]) }),
         ])

@@ -39,6 +39,18 @@ public protocol LedgerStore: Sendable {
 
     /// Whether the database is reachable and migrated.
     func isReady() async -> Bool
+
+    /// The newest stored policy and its version, or `nil` before the first.
+    func latestPolicy() async throws -> (version: Int64, policy: Policy)?
+
+    /// Stores `policy` as the next version unless it equals the newest; returns the version in force.
+    func savePolicy(_ policy: Policy, now: Instant) async throws -> Int64
+
+    /// The earliest instant at which scheduled work falls due.
+    func nextDueTime() async throws -> Instant?
+
+    /// Runs scheduled work due by `now`, at most `limit` items of each kind; returns how many ran.
+    func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int) async throws -> Int
 }
 
 /// A page of a list, and the cursor of the next one.

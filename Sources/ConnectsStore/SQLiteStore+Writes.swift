@@ -45,6 +45,12 @@ extension SQLiteStore {
                 ]
             )
             return .apiKey(key)
+        case .purchase(let purchase):
+            return try buy(purchase, db: db, now: now, policy: policy)
+        case .reward(let key, let scope, let accountID):
+            return try reward(key, scope: scope, accountID: accountID, db: db, now: now, policy: policy)
+        case .redeemPromoCode(let code, let accountID):
+            return try redeem(code, accountID: accountID, db: db, now: now, policy: policy)
         }
     }
 

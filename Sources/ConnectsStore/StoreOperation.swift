@@ -11,6 +11,12 @@ public enum StoreOperation: Sendable {
     case reverse(entryID: String, reason: String, actor: String, limit: Int64)
     /// Stores a new API key (already hashed).
     case createAPIKey(APIKey)
+    /// Buys connects with a payment reference that buys once.
+    case purchase(Purchase)
+    /// Grants a catalog reward, once per account (or per account and scope).
+    case reward(key: String, scope: String?, accountID: String)
+    /// Redeems a promo code, once per account and within its global cap.
+    case redeemPromoCode(String, accountID: String)
 
     /// What a new account is made of.
     public struct NewAccount: Sendable, Hashable {
@@ -35,23 +41,36 @@ public enum OperationResult: Sendable, Hashable {
     case ledger(AccountSnapshot, Entry?, written: [EntryKind])
     /// A stored API key.
     case apiKey(APIKey)
+    /// A purchase; `isNew` is false when the payment reference had already bought it.
+    case purchase(Purchase, AccountSnapshot, isNew: Bool)
+    /// A reward or promo code: the entry (new, or the earlier one), whether it was granted now, and the
+    /// rule that refused it (a cap), if one did.
+    case reward(AccountSnapshot, Entry?, granted: Bool, rule: String?)
 
     /// The kinds of the entries the operation wrote.
     public var writtenKinds: [EntryKind] {
-        if case .ledger(_, _, let written) = self { return written }
-        return []
+        switch self {
+        case .ledger(_, _, let written): return written
+        case .purchase(_, _, let isNew): return isNew ? [.purchase] : []
+        case .reward(_, _, let granted, _): return granted ? [.reward] : []
+        case .apiKey: return []
+        }
     }
 
     /// The entry, for operations that produce one.
     public var entry: Entry? {
-        if case .ledger(_, let entry, _) = self { return entry }
-        return nil
+        switch self {
+        case .ledger(_, let entry, _), .reward(_, let entry, _, _): return entry
+        default: return nil
+        }
     }
 
-    /// The account snapshot, for ledger operations.
+    /// The account snapshot, for operations on an account.
     public var snapshot: AccountSnapshot? {
-        if case .ledger(let snapshot, _, _) = self { return snapshot }
-        return nil
+        switch self {
+        case .ledger(let snapshot, _, _), .purchase(_, let snapshot, _), .reward(let snapshot, _, _, _): return snapshot
+        case .apiKey: return nil
+        }
     }
 }
 

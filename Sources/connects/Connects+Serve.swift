@@ -21,6 +21,14 @@ extension Connects {
         @Option(name: .customLong("admin-key"), help: "Register this key as an admin key (or set CONNECTS_ADMIN_KEY).")
         var adminKey: String?
 
+        @Option(help: "A policy file (YAML; the document of GET /v1/policy) to put in force.")
+        var policy: String?
+
+        @Flag(
+            name: .customLong("test-clock"),
+            help: "Let admins move time with POST /v1/test-clock (tests and demos only).")
+        var testClock = false
+
         @Option(
             name: .customLong("rate-limit"),
             help: "Requests a second each API key may send (bursts of twice that); no limit when omitted.")
@@ -40,13 +48,16 @@ extension Connects {
             var logger = Logger(label: "connects")
             logger.logLevel = .info
             let store = try SQLiteStore(path: databaseOptions.database, logger: logger)
-            let app = buildApplication(
+            let policyDocument = try policy.map(PolicyFile.load)
+            let app = try await buildApplication(
                 store: store,
                 configuration: ServerConfiguration(
                     host: host,
                     port: port,
                     adminKey: resolvedAdminKey,
-                    rateLimitPerSecond: rateLimitPerSecond
+                    policy: policyDocument,
+                    rateLimitPerSecond: rateLimitPerSecond,
+                    clock: testClock ? .test() : .system()
                 ),
                 logger: logger
             )

@@ -208,4 +208,12 @@ struct GatedStore: LedgerStore {
     func entry(id: String) async throws -> Entry? { try await base.entry(id: id) }
     func apiKey(secretHash: String) async throws -> APIKey? { try await base.apiKey(secretHash: secretHash) }
     func isReady() async -> Bool { await base.isReady() }
+    func latestPolicy() async throws -> (version: Int64, policy: Policy)? { try await base.latestPolicy() }
+    func savePolicy(_ policy: Policy, now: Instant) async throws -> Int64 {
+        try await base.savePolicy(policy, now: now)
+    }
+    func nextDueTime() async throws -> Instant? { try await base.nextDueTime() }
+    func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int) async throws -> Int {
+        try await base.runDueWork(now: now, policy: policy, limit: limit)
+    }
 }

@@ -25,6 +25,7 @@ struct ServerHarness {
         store makeStore: (String) throws -> any LedgerStore = { try SQLiteStore(path: $0) },
         rateLimitPerSecond: Int? = nil,
         policy: Policy = ServerHarness.ledgerOnly,
+        clock: ServerClock = .system(),
         _ test: @Sendable (API, String) async throws -> Void
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-http-\(UUID().uuidString)")
@@ -32,11 +33,11 @@ struct ServerHarness {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("connects.sqlite").path
         let store = try makeStore(path)
-        let app = buildApplication(
+        let app = try await buildApplication(
             store: store,
             configuration: ServerConfiguration(
-                port: 0, adminKey: adminKey, policy: policy.ledgerPolicy(version: 1),
-                rateLimitPerSecond: rateLimitPerSecond
+                port: 0, adminKey: adminKey, policy: policy, rateLimitPerSecond: rateLimitPerSecond, clock: clock,
+                schedulerInterval: clock.isTestClock ? nil : .seconds(1)
             )
         )
         try await app.test(.ahc(.http)) { client in

@@ -1,0 +1,256 @@
+import ConnectsCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    // MARK: Policy versions
+
+    /// The newest stored policy and its version, or `nil` before the first.
+    public func latestPolicy() async throws -> (version: Int64, policy: Policy)? {
+        try await pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT version, document FROM policies ORDER BY version DESC LIMIT 1")
+            else { return nil }
+            let document: String = row["document"]
+            return (row["version"], try JSONDecoder().decode(Policy.self, from: Data(document.utf8)))
+        }
+    }
+
+    /// Stores `policy` as the next version, unless it equals the newest; returns the version in force.
+    public func savePolicy(_ policy: Policy, now: Instant) async throws -> Int64 {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let document = String(decoding: try encoder.encode(policy), as: UTF8.self)
+        return try await committer.write { db in
+            let latest = try Row.fetchOne(
+                db, sql: "SELECT version, document FROM policies ORDER BY version DESC LIMIT 1")
+            if let latest, latest["document"] as String == document { return latest["version"] }
+            let version = (latest?["version"] as Int64? ?? 0) + 1
+            try db.execute(
+                sql: "INSERT INTO policies (version, document, created_at) VALUES (?, ?, ?)",
+                arguments: [version, document, now.millisecondsSinceEpoch]
+            )
+            return version
+        }
+    }
+
+    // MARK: Settings
+
+    /// A stored setting (the test clock keeps its time here).
+    public func setting(_ key: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key])
+        }
+    }
+
+    public func saveSetting(_ key: String, _ value: String) async throws {
+        try await committer.write { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value]
+            )
+        }
+    }
+
+    // MARK: Scheduled work
+
+    /// The earliest instant at which scheduled work falls due: a cycle start or a lot's expiry.
+    public func nextDueTime() async throws -> Instant? {
+        try await pool.read { db in
+            let cycle = try Int64.fetchOne(db, sql: "SELECT MIN(next_cycle_at) FROM accounts WHERE status = 'active'")
+            let expiry = try Int64.fetchOne(db, sql: "SELECT MIN(expires_at) FROM lots WHERE remaining > held")
+            return [cycle, expiry].compactMap { $0 }.min().map(Instant.init(millisecondsSinceEpoch:))
+        }
+    }
+
+    /// Runs scheduled work due by `now`: cycle starts (allotments, downgrades, rollover forfeits) and
+    /// expiry sweeps, at most `limit` accounts of each per call. Returns how many items ran.
+    ///
+    /// Each item is an ordinary ledger command with its own exactly-once key, so an item interrupted by
+    /// a crash simply runs again and a second runner finds nothing left to do.
+    public func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int = 1_000) async throws -> Int {
+        let (cycles, expiries) = try await pool.read { db in
+            (
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT id FROM accounts WHERE status = 'active' AND next_cycle_at <= ? ORDER BY next_cycle_at LIMIT ?",
+                    arguments: [now.millisecondsSinceEpoch, limit]
+                ),
+                try String.fetchAll(
+                    db,
+                    sql: "SELECT DISTINCT account_id FROM lots WHERE remaining > held AND expires_at <= ? LIMIT ?",
+                    arguments: [now.millisecondsSinceEpoch, limit]
+                )
+            )
+        }
+        let items = cycles.map { ($0, LedgerCommand.startDueCycle) } + expiries.map { ($0, LedgerCommand.expireDue) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (accountID, command) in items {
+                group.addTask {
+                    _ = try await self.perform(
+                        .ledger(accountID: accountID, command: command), now: now, policy: policy, idempotency: nil)
+                }
+            }
+            try await group.waitForAll()
+        }
+        return items.count
+    }
+
+    // MARK: Purchases
+
+    /// The purchase made with `paymentReference`, if any.
+    static func purchase(_ db: Database, paymentReference: String) throws -> Purchase? {
+        try Row.fetchOne(db, sql: "SELECT * FROM purchases WHERE payment_reference = ?", arguments: [paymentReference])
+            .map { row in
+                Purchase(
+                    id: row["id"], accountID: row["account_id"], quantity: row["quantity"],
+                    amountPaid: Policy.Money(currency: row["currency"], minor: row["amount_minor"]),
+                    paymentReference: row["payment_reference"], entryID: row["entry_id"]
+                )
+            }
+    }
+
+    static func buy(_ request: Purchase, db: Database, now: Instant, policy: LedgerPolicy) throws -> OperationResult {
+        if let earlier = try purchase(db, paymentReference: request.paymentReference) {
+            guard earlier.accountID == request.accountID, earlier.quantity == request.quantity,
+                earlier.amountPaid == request.amountPaid
+            else {
+                throw ConnectsError(
+                    .paymentReferenceUsed, "payment reference \(request.paymentReference) already bought other connects"
+                )
+            }
+            let snapshot = try loadLedger(db, accountID: earlier.accountID)!.snapshot(at: now)
+            return .purchase(earlier, snapshot, isNew: false)
+        }
+        let credit = LedgerCommand.credit(
+            .init(
+                kind: .purchase, source: .purchase, amount: request.quantity,
+                cause: Cause(type: "purchase", id: request.id), eventKey: "purchase:\(request.paymentReference)"
+            )
+        )
+        let result = try execute(credit, accountID: request.accountID, db: db, now: now, policy: policy)
+        var purchase = request
+        purchase.entryID = result.entry!.id
+        try db.execute(
+            sql: """
+                INSERT INTO purchases (id, account_id, quantity, currency, amount_minor, payment_reference, entry_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                purchase.id, purchase.accountID, purchase.quantity, purchase.amountPaid.currency,
+                purchase.amountPaid.minor, purchase.paymentReference, purchase.entryID, now.millisecondsSinceEpoch,
+            ]
+        )
+        return .purchase(purchase, result.snapshot!, isNew: true)
+    }
+
+    // MARK: Rewards and promo codes
+
+    static func reward(
+        _ key: String,
+        scope: String?,
+        accountID: String,
+        db: Database,
+        now: Instant,
+        policy: LedgerPolicy
+    ) throws -> OperationResult {
+        guard let reward = policy.economy.reward(key) else { throw ConnectsError(.notFound, "no reward '\(key)'") }
+        guard let amount = reward.amount else {
+            throw ConnectsError(.invalidState, "reward '\(key)' has no amount and is not granted through the API")
+        }
+        if !reward.once, scope == nil {
+            throw ConnectsError.invalidField("scope", "reward '\(key)' is granted once per scope: name one")
+        }
+        let eventKey = reward.once ? "reward:\(accountID):\(key)" : "reward:\(accountID):\(key):\(scope!)"
+        if let earlier = try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE event_key = ?", arguments: [eventKey]) {
+            let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
+            return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
+        }
+        if let cap = reward.capPer7Days {
+            let recent =
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COALESCE(SUM(amount), 0) FROM entries
+                        WHERE account_id = ? AND kind = 'reward' AND cause_type = 'reward' AND cause_id = ? AND created_at > ?
+                        """,
+                    arguments: [accountID, key, now.adding(days: -7).millisecondsSinceEpoch]
+                ) ?? 0
+            if recent + amount > cap {
+                guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
+                    throw ConnectsError(.notFound, "no account \(accountID)")
+                }
+                return .reward(snapshot, nil, granted: false, rule: "rewards.\(key).capPer7Days")
+            }
+        }
+        let credit = LedgerCommand.credit(
+            .init(
+                kind: .reward, source: .reward, amount: amount, cause: Cause(type: "reward", id: key),
+                eventKey: eventKey)
+        )
+        let result = try execute(credit, accountID: accountID, db: db, now: now, policy: policy)
+        return .reward(result.snapshot!, result.entry, granted: true, rule: nil)
+    }
+
+    static func redeem(
+        _ code: String, accountID: String, db: Database, now: Instant, policy: LedgerPolicy
+    ) throws
+        -> OperationResult
+    {
+        guard let promo = policy.economy.promoCodes.first(where: { $0.code == code }) else {
+            throw ConnectsError(.notFound, "no promo code '\(code)'")
+        }
+        let eventKey = "promo:\(code):\(accountID)"
+        if let earlier = try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE event_key = ?", arguments: [eventKey]) {
+            let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
+            return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
+        }
+        let redeemed =
+            try Int64.fetchOne(
+                db,
+                sql:
+                    "SELECT COUNT(*) FROM entries WHERE cause_type = 'promo_code' AND cause_id = ? AND event_key IS NOT NULL",
+                arguments: [code]
+            ) ?? 0
+        guard redeemed < promo.maxRedemptions else {
+            throw ConnectsError(.invalidState, "promo code '\(code)' is used up")
+        }
+        let credit = LedgerCommand.credit(
+            .init(
+                kind: .reward, source: .promo, amount: promo.amount, cause: Cause(type: "promo_code", id: code),
+                eventKey: eventKey)
+        )
+        let result = try execute(credit, accountID: accountID, db: db, now: now, policy: policy)
+        return .reward(result.snapshot!, result.entry, granted: true, rule: nil)
+    }
+}
+
+/// A purchase of connects confirmed by the operator's payment system.
+public struct Purchase: Sendable, Hashable {
+    public var id: String
+    public var accountID: String
+    public var quantity: Int64
+    public var amountPaid: Policy.Money
+    /// The payment system's reference; it buys connects once.
+    public var paymentReference: String
+    public var entryID: String
+
+    public init(
+        id: String,
+        accountID: String,
+        quantity: Int64,
+        amountPaid: Policy.Money,
+        paymentReference: String,
+        entryID: String = ""
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.quantity = quantity
+        self.amountPaid = amountPaid
+        self.paymentReference = paymentReference
+        self.entryID = entryID
+    }
+}
