@@ -110,12 +110,26 @@ public struct Policy: Codable, Hashable, Sendable {
         public var once: Bool
         public var capPer7Days: Int64?
         public var description: String?
+
+        public init(key: String, amount: Int64?, once: Bool, capPer7Days: Int64? = nil, description: String? = nil) {
+            self.key = key
+            self.amount = amount
+            self.once = once
+            self.capPer7Days = capPer7Days
+            self.description = description
+        }
     }
 
     public struct PromoCode: Codable, Hashable, Sendable {
         public var code: String
         public var amount: Int64
         public var maxRedemptions: Int64
+
+        public init(code: String, amount: Int64, maxRedemptions: Int64) {
+            self.code = code
+            self.amount = amount
+            self.maxRedemptions = maxRedemptions
+        }
     }
 
     public struct Support: Codable, Hashable, Sendable {
