@@ -14,8 +14,14 @@ extension AccountLedger {
             expireDue(now: now, policy: policy)
             return nil
         }
-        guard account.status == .active else {
-            throw ConnectsError(.accountClosed, "account \(account.id) is closed")
+        switch command {
+        case .captureHold, .releaseHold, .returnSpend:
+            // Consequences of decisions taken while the account was open: they settle even after it closed.
+            break
+        default:
+            guard account.status == .active else {
+                throw ConnectsError(.accountClosed, "account \(account.id) is closed")
+            }
         }
         expireDue(now: now, policy: policy)
         switch command {

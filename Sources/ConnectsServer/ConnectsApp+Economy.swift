@@ -179,7 +179,7 @@ extension ConnectsApp {
     /// running it there, so that each cycle start and expiry happens at its own time.
     func advanceTestClock(to target: Instant) async throws {
         for _ in 0..<100_000 {
-            guard let due = try await store.nextDueTime(), due <= target else { break }
+            guard let due = try await store.nextDueTime(policy: policy), due <= target else { break }
             configuration.clock.move(to: due)
             let ran = try await store.runDueWork(now: due, policy: policy, limit: SchedulerService.itemsPerPassMax)
             if ran == 0 { break }

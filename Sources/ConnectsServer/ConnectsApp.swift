@@ -72,6 +72,7 @@ struct ConnectsApp: Sendable {
         addAccountRoutes(to: &table)
         addLedgerRoutes(to: &table)
         addEconomyRoutes(to: &table)
+        addJobRoutes(to: &table)
         return (router, table.routes)
     }
 

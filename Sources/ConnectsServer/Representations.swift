@@ -63,6 +63,45 @@ enum Representation {
         ])
     }
 
+    static func job(_ job: Job) -> JSONValue {
+        .object([
+            "id": .string(job.id),
+            "clientId": .string(job.clientID),
+            "title": .string(job.title),
+            "status": .string(job.status.rawValue),
+            "budget": job.budget.map { .object(["currency": .string($0.currency), "minor": .int($0.minor)]) } ?? .null,
+            "connectCost": .int(job.connectCost),
+            "postedAt": .time(job.postedAt),
+            "expiresAt": .time(job.expiresAt),
+            "hiringDeadline": .time(job.hiringDeadline),
+            "boost": .object([
+                "slots": .int(job.boostSlots), "closesAt": .time(job.boostClosesAt),
+                "closed": .bool(job.isAuctionClosed),
+            ]),
+            "proposalCount": .int(job.proposalCount),
+            "hiredProposalId": .string(job.hiredProposalID),
+        ])
+    }
+
+    static func proposal(_ proposal: Proposal) -> JSONValue {
+        .object([
+            "id": .string(proposal.id),
+            "jobId": .string(proposal.jobID),
+            "freelancerId": .string(proposal.freelancerID),
+            "agencyId": .string(proposal.agencyID),
+            "status": .string(proposal.status.rawValue),
+            "fee": .int(proposal.fee),
+            "invited": .bool(proposal.isInvited),
+            "boost": .object(["bid": .int(proposal.boostBid), "state": .string(proposal.boostState?.rawValue)]),
+            "submittedAt": .time(proposal.submittedAt),
+            "viewedAt": .time(proposal.viewedAt),
+            "returned": proposal.returned.map {
+                .object(["amount": .int($0.amount), "rule": .string($0.rule), "at": .time($0.at)])
+            } ?? .null,
+            "keptBy": .string(proposal.keptBy),
+        ])
+    }
+
     static func page<T>(_ page: Page<T>, _ render: (T) -> JSONValue) -> JSONValue {
         .object(["data": .array(page.items.map(render)), "nextCursor": .string(page.nextCursor)])
     }

@@ -46,11 +46,26 @@ public protocol LedgerStore: Sendable {
     /// Stores `policy` as the next version unless it equals the newest; returns the version in force.
     func savePolicy(_ policy: Policy, now: Instant) async throws -> Int64
 
-    /// The earliest instant at which scheduled work falls due.
-    func nextDueTime() async throws -> Instant?
+    /// The earliest instant at which scheduled work falls due under `policy`.
+    func nextDueTime(policy: LedgerPolicy) async throws -> Instant?
 
     /// Runs scheduled work due by `now`, at most `limit` items of each kind; returns how many ran.
     func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int) async throws -> Int
+
+    /// One job, or `nil`.
+    func job(id: String) async throws -> Job?
+
+    /// Jobs, newest first, optionally of one status.
+    func jobs(status: Job.Status?, limit: Int, after cursor: String?) async throws -> Page<Job>
+
+    /// One proposal, or `nil`.
+    func proposal(id: String) async throws -> Proposal?
+
+    /// A job's proposals: boosted ones holding a slot first (bid desc, then earlier), then the rest.
+    func proposals(jobID: String, limit: Int, offset: Int) async throws -> [Proposal]
+
+    /// An account's proposals, newest first.
+    func proposals(accountID: String, limit: Int, offset: Int) async throws -> [Proposal]
 }
 
 /// A page of a list, and the cursor of the next one.

@@ -56,12 +56,14 @@ extension SQLiteStore {
 
     // MARK: Scheduled work
 
-    /// The earliest instant at which scheduled work falls due: a cycle start or a lot's expiry.
-    public func nextDueTime() async throws -> Instant? {
+    /// The earliest instant at which scheduled work falls due: a cycle start, a lot's expiry, or a job
+    /// decision (auction close, expiry, deadline, inactivity, unviewed return).
+    public func nextDueTime(policy: LedgerPolicy) async throws -> Instant? {
         try await pool.read { db in
             let cycle = try Int64.fetchOne(db, sql: "SELECT MIN(next_cycle_at) FROM accounts WHERE status = 'active'")
             let expiry = try Int64.fetchOne(db, sql: "SELECT MIN(expires_at) FROM lots WHERE remaining > held")
-            return [cycle, expiry].compactMap { $0 }.min().map(Instant.init(millisecondsSinceEpoch:))
+            let job = try Self.nextJobDueTime(db, policy: policy)
+            return [cycle, expiry, job].compactMap { $0 }.min().map(Instant.init(millisecondsSinceEpoch:))
         }
     }
 
@@ -71,7 +73,7 @@ extension SQLiteStore {
     /// Each item is an ordinary ledger command with its own exactly-once key, so an item interrupted by
     /// a crash simply runs again and a second runner finds nothing left to do.
     public func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int = 1_000) async throws -> Int {
-        let (cycles, expiries) = try await pool.read { db in
+        let (cycles, expiries, jobs) = try await pool.read { db in
             (
                 try String.fetchAll(
                     db,
@@ -83,15 +85,19 @@ extension SQLiteStore {
                     db,
                     sql: "SELECT DISTINCT account_id FROM lots WHERE remaining > held AND expires_at <= ? LIMIT ?",
                     arguments: [now.millisecondsSinceEpoch, limit]
-                )
+                ),
+                try Self.dueJobIDs(db, now: now, policy: policy, limit: limit)
             )
         }
-        let items = cycles.map { ($0, LedgerCommand.startDueCycle) } + expiries.map { ($0, LedgerCommand.expireDue) }
+        // Jobs first: their returns restore lots before the accounts' expiry sweeps look at them.
+        let items: [StoreOperation] =
+            jobs.map { .runDueJob(jobID: $0) }
+            + cycles.map { .ledger(accountID: $0, command: .startDueCycle) }
+            + expiries.map { .ledger(accountID: $0, command: .expireDue) }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for (accountID, command) in items {
+            for operation in items {
                 group.addTask {
-                    _ = try await self.perform(
-                        .ledger(accountID: accountID, command: command), now: now, policy: policy, idempotency: nil)
+                    _ = try await self.perform(operation, now: now, policy: policy, idempotency: nil)
                 }
             }
             try await group.waitForAll()

@@ -142,6 +142,73 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v3-jobs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE jobs (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      client_id TEXT NOT NULL REFERENCES accounts(id),
+                      title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+                      budget_currency TEXT,
+                      budget_minor INTEGER CHECK (budget_minor >= 0),
+                      connect_cost INTEGER NOT NULL CHECK (connect_cost BETWEEN 0 AND 100),
+                      posted_at INTEGER NOT NULL,
+                      hiring_deadline INTEGER,
+                      expires_at INTEGER NOT NULL,
+                      status TEXT NOT NULL CHECK (status IN ('open', 'filled', 'closed', 'canceled', 'removed', 'expired')),
+                      boost_slots INTEGER NOT NULL,
+                      boost_closes_at INTEGER NOT NULL,
+                      auction_closed INTEGER NOT NULL CHECK (auction_closed IN (0, 1)),
+                      last_client_activity_at INTEGER NOT NULL,
+                      proposal_count INTEGER NOT NULL CHECK (proposal_count BETWEEN 0 AND 10000),
+                      hired_proposal_id TEXT
+                    ) STRICT;
+                    CREATE INDEX jobs_open_by_time ON jobs(expires_at) WHERE status = 'open';
+                    CREATE INDEX jobs_by_client ON jobs(client_id, status);
+
+                    CREATE TABLE proposals (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      job_id TEXT NOT NULL REFERENCES jobs(id),
+                      freelancer_id TEXT NOT NULL REFERENCES accounts(id),
+                      agency_id TEXT REFERENCES accounts(id),
+                      payer_id TEXT NOT NULL REFERENCES accounts(id),
+                      status TEXT NOT NULL CHECK (status IN ('submitted', 'viewed', 'withdrawn', 'declined', 'hired', 'not_hired')),
+                      fee INTEGER NOT NULL CHECK (fee BETWEEN 0 AND 100),
+                      fee_entry_id TEXT REFERENCES entries(id),
+                      invited INTEGER NOT NULL CHECK (invited IN (0, 1)),
+                      boost_bid INTEGER CHECK (boost_bid BETWEEN 1 AND 1000),
+                      boost_state TEXT CHECK (boost_state IN ('held', 'captured', 'released')),
+                      boost_hold_id TEXT,
+                      boost_capture_entry_id TEXT REFERENCES entries(id),
+                      submitted_at INTEGER NOT NULL,
+                      viewed_at INTEGER,
+                      returned_amount INTEGER,
+                      returned_rule TEXT,
+                      returned_at INTEGER,
+                      kept_by TEXT,
+                      UNIQUE (job_id, freelancer_id)
+                    ) STRICT;
+                    CREATE INDEX proposals_by_job ON proposals(job_id, submitted_at);
+                    CREATE INDEX proposals_bidding ON proposals(job_id) WHERE boost_state IN ('held', 'captured');
+                    CREATE INDEX proposals_by_freelancer ON proposals(freelancer_id, submitted_at);
+                    CREATE INDEX proposals_unviewed ON proposals(submitted_at) WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL;
+
+                    CREATE TABLE invitations (
+                      job_id TEXT NOT NULL REFERENCES jobs(id),
+                      freelancer_id TEXT NOT NULL REFERENCES accounts(id),
+                      created_at INTEGER NOT NULL,
+                      PRIMARY KEY (job_id, freelancer_id)
+                    ) STRICT, WITHOUT ROWID;
+
+                    CREATE TABLE agency_members (
+                      agency_id TEXT NOT NULL REFERENCES accounts(id),
+                      freelancer_id TEXT NOT NULL REFERENCES accounts(id),
+                      created_at INTEGER NOT NULL,
+                      PRIMARY KEY (agency_id, freelancer_id)
+                    ) STRICT, WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

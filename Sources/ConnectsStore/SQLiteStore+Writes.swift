@@ -51,6 +51,24 @@ extension SQLiteStore {
             return try reward(key, scope: scope, accountID: accountID, db: db, now: now, policy: policy)
         case .redeemPromoCode(let code, let accountID):
             return try redeem(code, accountID: accountID, db: db, now: now, policy: policy)
+        case .postJob(let job):
+            return try postJob(job, db: db)
+        case .updateJob(let jobID, let title, let connectCost):
+            return try updateJob(jobID, title: title, connectCost: connectCost, db: db)
+        case .invite(let jobID, let freelancerID):
+            return try invite(jobID: jobID, freelancerID: freelancerID, db: db, now: now)
+        case .setAgencyMember(let agencyID, let freelancerID, let isMember):
+            return try setMember(agencyID: agencyID, freelancerID: freelancerID, isMember: isMember, db: db, now: now)
+        case .submitProposal(let jobID, let freelancerID, let agencyID, let boost, let proposalID):
+            return try submit(
+                jobID: jobID, freelancerID: freelancerID, agencyID: agencyID, boost: boost, proposalID: proposalID,
+                db: db,
+                now: now, policy: policy
+            )
+        case .jobAction(let jobID, let action):
+            return try act(action, jobID: jobID, db: db, now: now, policy: policy)
+        case .runDueJob(let jobID):
+            return try runDue(jobID: jobID, db: db, now: now, policy: policy)
         }
     }
 

@@ -17,6 +17,20 @@ public enum StoreOperation: Sendable {
     case reward(key: String, scope: String?, accountID: String)
     /// Redeems a promo code, once per account and within its global cap.
     case redeemPromoCode(String, accountID: String)
+    /// Posts a job (decided by ``JobBook/post``).
+    case postJob(Job)
+    /// Changes a job's title or connect cost (for later proposals only).
+    case updateJob(jobID: String, title: String?, connectCost: Int64?)
+    /// Invites a freelancer: their proposal to the job costs nothing.
+    case invite(jobID: String, freelancerID: String)
+    /// Adds or removes a member of an agency.
+    case setAgencyMember(agencyID: String, freelancerID: String, isMember: Bool)
+    /// Submits a proposal, charging its fee and placing its boost bid.
+    case submitProposal(jobID: String, freelancerID: String, agencyID: String?, boost: Int64?, proposalID: String)
+    /// A client's or freelancer's action on a job or one of its proposals.
+    case jobAction(jobID: String, JobAction)
+    /// Runs the scheduled decisions due on a job.
+    case runDueJob(jobID: String)
 
     /// What a new account is made of.
     public struct NewAccount: Sendable, Hashable {
@@ -46,6 +60,10 @@ public enum OperationResult: Sendable, Hashable {
     /// A reward or promo code: the entry (new, or the earlier one), whether it was granted now, and the
     /// rule that refused it (a cap), if one did.
     case reward(AccountSnapshot, Entry?, granted: Bool, rule: String?)
+    /// A job after the operation.
+    case job(Job)
+    /// A proposal and its job after the operation.
+    case proposal(Proposal, Job)
 
     /// The kinds of the entries the operation wrote.
     public var writtenKinds: [EntryKind] {
@@ -53,7 +71,7 @@ public enum OperationResult: Sendable, Hashable {
         case .ledger(_, _, let written): return written
         case .purchase(_, _, let isNew): return isNew ? [.purchase] : []
         case .reward(_, _, let granted, _): return granted ? [.reward] : []
-        case .apiKey: return []
+        case .apiKey, .job, .proposal: return []
         }
     }
 
@@ -69,7 +87,7 @@ public enum OperationResult: Sendable, Hashable {
     public var snapshot: AccountSnapshot? {
         switch self {
         case .ledger(let snapshot, _, _), .purchase(_, let snapshot, _), .reward(let snapshot, _, _, _): return snapshot
-        case .apiKey: return nil
+        case .apiKey, .job, .proposal: return nil
         }
     }
 }

@@ -212,7 +212,18 @@ struct GatedStore: LedgerStore {
     func savePolicy(_ policy: Policy, now: Instant) async throws -> Int64 {
         try await base.savePolicy(policy, now: now)
     }
-    func nextDueTime() async throws -> Instant? { try await base.nextDueTime() }
+    func nextDueTime(policy: LedgerPolicy) async throws -> Instant? { try await base.nextDueTime(policy: policy) }
+    func job(id: String) async throws -> Job? { try await base.job(id: id) }
+    func jobs(status: Job.Status?, limit: Int, after cursor: String?) async throws -> Page<Job> {
+        try await base.jobs(status: status, limit: limit, after: cursor)
+    }
+    func proposal(id: String) async throws -> Proposal? { try await base.proposal(id: id) }
+    func proposals(jobID: String, limit: Int, offset: Int) async throws -> [Proposal] {
+        try await base.proposals(jobID: jobID, limit: limit, offset: offset)
+    }
+    func proposals(accountID: String, limit: Int, offset: Int) async throws -> [Proposal] {
+        try await base.proposals(accountID: accountID, limit: limit, offset: offset)
+    }
     func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int) async throws -> Int {
         try await base.runDueWork(now: now, policy: policy, limit: limit)
     }

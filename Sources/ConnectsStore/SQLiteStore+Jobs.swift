@@ -1,0 +1,496 @@
+import ConnectsCore
+import GRDB
+
+/// What to do to a job or proposal (the client's and freelancer's actions).
+public enum JobAction: Sendable, Hashable {
+    case view(proposalID: String)
+    case decline(proposalID: String)
+    case withdraw(proposalID: String)
+    case hire(proposalID: String)
+    case close(Job.Status)
+    case remove
+}
+
+extension SQLiteStore {
+    // MARK: Operations
+
+    static func postJob(_ job: Job, db: Database) throws -> OperationResult {
+        guard let client = try loadAccount(db, id: job.clientID) else {
+            throw ConnectsError(.notFound, "no account \(job.clientID)")
+        }
+        guard client.kind == .client else { throw ConnectsError.invalidField("clientId", "must be a client account") }
+        guard client.status == .active else { throw ConnectsError(.accountClosed, "account \(client.id) is closed") }
+        try saveJob(job, db: db)
+        return .job(job)
+    }
+
+    static func updateJob(_ jobID: String, title: String?, connectCost: Int64?, db: Database) throws -> OperationResult
+    {
+        guard var job = try loadJob(db, id: jobID) else { throw ConnectsError(.notFound, "no job \(jobID)") }
+        guard job.status == .open else { throw ConnectsError(.jobNotOpen, "job \(jobID) is \(job.status.rawValue)") }
+        if let title { job.title = title }
+        if let connectCost {
+            guard (0...100).contains(connectCost) else {
+                throw ConnectsError.invalidField("connectCost", "must be 0 to 100")
+            }
+            job.connectCost = connectCost
+        }
+        try saveJob(job, db: db)
+        return .job(job)
+    }
+
+    static func invite(jobID: String, freelancerID: String, db: Database, now: Instant) throws -> OperationResult {
+        guard let job = try loadJob(db, id: jobID) else { throw ConnectsError(.notFound, "no job \(jobID)") }
+        guard job.status == .open else { throw ConnectsError(.jobNotOpen, "job \(jobID) is \(job.status.rawValue)") }
+        guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
+            throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
+        }
+        try db.execute(
+            sql: "INSERT INTO invitations (job_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            arguments: [jobID, freelancerID, now.millisecondsSinceEpoch]
+        )
+        return .job(job)
+    }
+
+    static func setMember(
+        agencyID: String, freelancerID: String, isMember: Bool, db: Database, now: Instant
+    ) throws
+        -> OperationResult
+    {
+        guard let agency = try loadAccount(db, id: agencyID), agency.kind == .agency else {
+            throw ConnectsError(.notFound, "no agency \(agencyID)")
+        }
+        guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
+            throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
+        }
+        if isMember {
+            try db.execute(
+                sql:
+                    "INSERT INTO agency_members (agency_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [agencyID, freelancerID, now.millisecondsSinceEpoch]
+            )
+        } else {
+            try db.execute(
+                sql: "DELETE FROM agency_members WHERE agency_id = ? AND freelancer_id = ?",
+                arguments: [agencyID, freelancerID]
+            )
+        }
+        return .ledger(try loadLedger(db, accountID: agencyID)!.snapshot(at: now), nil, written: [])
+    }
+
+    static func submit(
+        jobID: String,
+        freelancerID: String,
+        agencyID: String?,
+        boost: Int64?,
+        proposalID: String,
+        db: Database,
+        now: Instant,
+        policy: LedgerPolicy
+    ) throws -> OperationResult {
+        guard var book = try loadBook(db, jobID: jobID, scope: .bidders) else {
+            throw ConnectsError(.notFound, "no job \(jobID)")
+        }
+        guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
+            throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
+        }
+        let applied = try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM proposals WHERE job_id = ? AND freelancer_id = ?)",
+            arguments: [jobID, freelancerID]
+        )
+        if applied == true {
+            throw ConnectsError(.alreadyApplied, "freelancer \(freelancerID) already has a proposal on job \(jobID)")
+        }
+        if let agencyID {
+            let isMember = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ? AND freelancer_id = ?)",
+                arguments: [agencyID, freelancerID]
+            )
+            guard isMember == true else {
+                throw ConnectsError.invalidField(
+                    "agencyId", "freelancer \(freelancerID) is not a member of agency \(agencyID)")
+            }
+        }
+        let invited =
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM invitations WHERE job_id = ? AND freelancer_id = ?)",
+                arguments: [jobID, freelancerID]
+            ) ?? false
+        let proposal = Proposal(
+            id: proposalID, jobID: jobID, freelancerID: freelancerID, agencyID: agencyID,
+            payerID: agencyID ?? freelancerID, fee: 0, isInvited: invited, submittedAt: now
+        )
+        try book.submit(proposal, boost: boost, now: now, policy: policy.economy)
+        try settle(&book, db: db, now: now, policy: policy)
+        return .proposal(book.proposals[proposalID]!, book.job)
+    }
+
+    static func act(
+        _ action: JobAction, jobID: String, db: Database, now: Instant, policy: LedgerPolicy
+    ) throws
+        -> OperationResult
+    {
+        let scope: BookScope
+        switch action {
+        case .view(let id), .decline(let id), .withdraw(let id): scope = .biddersAnd(id)
+        case .hire, .close, .remove: scope = .all
+        }
+        guard var book = try loadBook(db, jobID: jobID, scope: scope) else {
+            throw ConnectsError(.notFound, "no job \(jobID)")
+        }
+        var subject: String?
+        switch action {
+        case .view(let id):
+            try book.view(id, now: now)
+            subject = id
+        case .decline(let id):
+            try book.decline(id, now: now, policy: policy.economy)
+            subject = id
+        case .withdraw(let id):
+            try book.withdraw(id, now: now)
+            subject = id
+        case .hire(let id):
+            try book.hire(id, now: now)
+            subject = id
+        case .close(let status):
+            try book.close(
+                status: status,
+                rule: status == .canceled ? "returns.jobCanceled" : "returns.jobClosedWithoutHire",
+                now: now
+            )
+        case .remove:
+            try book.remove(now: now)
+        }
+        try settle(&book, db: db, now: now, policy: policy)
+        if let subject { return .proposal(book.proposals[subject]!, book.job) }
+        return .job(book.job)
+    }
+
+    /// Runs the scheduled decisions due on one job: auction close, expiry, missed hiring deadline,
+    /// client inactivity, unviewed returns.
+    static func runDue(jobID: String, db: Database, now: Instant, policy: LedgerPolicy) throws -> OperationResult {
+        guard var book = try loadBook(db, jobID: jobID, scope: .all) else {
+            throw ConnectsError(.notFound, "no job \(jobID)")
+        }
+        let economy = policy.economy
+        if book.job.boostClosesAt <= now { book.closeAuction(now: now) }
+        if book.job.status == .open, let deadline = book.job.hiringDeadline, deadline <= now {
+            try book.close(status: .closed, rule: "returns.hiringDeadline", now: now)
+        }
+        if book.job.status == .open, let days = economy.returns.closeJobAfterInactiveDays,
+            book.job.lastClientActivityAt.adding(days: days) <= now
+        {
+            try book.close(status: .closed, rule: "returns.closeJobAfterInactiveDays", now: now)
+        }
+        book.expire(now: now, policy: economy)
+        if let hours = economy.returns.ifUnviewedAfterHours { book.returnUnviewed(now: now, hours: hours) }
+        try settle(&book, db: db, now: now, policy: policy)
+        return .job(book.job)
+    }
+
+    /// Carries out the book's ledger effects on the payers' accounts, then saves the job and the
+    /// proposals that changed.
+    static func settle(_ book: inout JobBook, db: Database, now: Instant, policy: LedgerPolicy) throws {
+        for effect in book.takeEffects() {
+            switch effect {
+            case .chargeFee(let proposalID, let payerID, let amount):
+                let command = LedgerCommand.debit(
+                    .init(
+                        kind: .spend, amount: amount, cause: Cause(type: "proposal", id: proposalID),
+                        eventKey: "fee:\(proposalID)")
+                )
+                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy).entry!
+                book.attach(feeEntryID: entry.id, to: proposalID)
+            case .holdBoost(let proposalID, let payerID, let bid):
+                let command = LedgerCommand.placeHold(
+                    .init(amount: bid, cause: Cause(type: "proposal", id: proposalID), eventKey: "boost:\(proposalID)")
+                )
+                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy).entry!
+                book.attach(holdID: entry.holdID!, to: proposalID)
+            case .captureBoost(let proposalID, let payerID):
+                let holdID = book.proposals[proposalID]!.boostHoldID!
+                let command = LedgerCommand.captureHold(
+                    id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
+                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy).entry!
+                book.attach(captureEntryID: entry.id, to: proposalID)
+            case .releaseBoost(let proposalID, let payerID, _):
+                let holdID = book.proposals[proposalID]!.boostHoldID!
+                let command = LedgerCommand.releaseHold(
+                    id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
+                _ = try execute(command, accountID: payerID, db: db, now: now, policy: policy)
+            case .returnConnects(let proposalID, let payerID, let part, let rule):
+                let proposal = book.proposals[proposalID]!
+                guard let entryID = part == .fee ? proposal.feeEntryID : proposal.boostCaptureEntryID,
+                    let original = try entry(db, id: entryID)
+                else { throw StoreError.corrupt("proposal \(proposalID) has no \(part) entry to return") }
+                let command = LedgerCommand.returnSpend(
+                    .init(original: original, rule: rule, cause: Cause(type: "job", id: book.job.id))
+                )
+                _ = try execute(command, accountID: payerID, db: db, now: now, policy: policy)
+            }
+        }
+        try saveJob(book.job, db: db)
+        for id in book.changedProposalIDs.sorted() {
+            try saveProposal(book.proposals[id]!, db: db)
+        }
+    }
+
+    // MARK: Loading and saving
+
+    /// Which proposals a decision needs: all (hire, close), or only the bidders (and one proposal).
+    enum BookScope {
+        case all
+        case bidders
+        case biddersAnd(String)
+    }
+
+    static func loadBook(_ db: Database, jobID: String, scope: BookScope) throws -> JobBook? {
+        guard let job = try loadJob(db, id: jobID) else { return nil }
+        let rows: [Row]
+        switch scope {
+        case .all:
+            rows = try Row.fetchAll(db, sql: "SELECT * FROM proposals WHERE job_id = ?", arguments: [jobID])
+        case .bidders:
+            rows = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM proposals WHERE job_id = ? AND boost_state IN ('held', 'captured')",
+                arguments: [jobID]
+            )
+        case .biddersAnd(let id):
+            rows = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM proposals WHERE job_id = ? AND (boost_state IN ('held', 'captured') OR id = ?)",
+                arguments: [jobID, id]
+            )
+        }
+        return JobBook(job: job, proposals: try rows.map(Proposal.init(row:)))
+    }
+
+    static func loadJob(_ db: Database, id: String) throws -> Job? {
+        try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Job.init(row:))
+    }
+
+    static func saveJob(_ job: Job, db: Database) throws {
+        let arguments: StatementArguments = [
+            job.id, job.clientID, job.title, job.budget?.currency, job.budget?.minor, job.connectCost,
+            job.postedAt.millisecondsSinceEpoch, job.hiringDeadline?.millisecondsSinceEpoch,
+            job.expiresAt.millisecondsSinceEpoch, job.status.rawValue, job.boostSlots,
+            job.boostClosesAt.millisecondsSinceEpoch, job.isAuctionClosed ? 1 : 0,
+            job.lastClientActivityAt.millisecondsSinceEpoch, job.proposalCount, job.hiredProposalID,
+        ]
+        try db.execute(
+            sql: """
+                INSERT INTO jobs (id, client_id, title, budget_currency, budget_minor, connect_cost, posted_at, hiring_deadline,
+                  expires_at, status, boost_slots, boost_closes_at, auction_closed, last_client_activity_at, proposal_count,
+                  hired_proposal_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET title = excluded.title, connect_cost = excluded.connect_cost,
+                  status = excluded.status, auction_closed = excluded.auction_closed,
+                  last_client_activity_at = excluded.last_client_activity_at, proposal_count = excluded.proposal_count,
+                  hired_proposal_id = excluded.hired_proposal_id
+                """,
+            arguments: arguments
+        )
+    }
+
+    static func saveProposal(_ proposal: Proposal, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO proposals (id, job_id, freelancer_id, agency_id, payer_id, status, fee, fee_entry_id, invited,
+                  boost_bid, boost_state, boost_hold_id, boost_capture_entry_id, submitted_at, viewed_at, returned_amount,
+                  returned_rule, returned_at, kept_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, fee_entry_id = excluded.fee_entry_id,
+                  boost_state = excluded.boost_state, boost_hold_id = excluded.boost_hold_id,
+                  boost_capture_entry_id = excluded.boost_capture_entry_id, viewed_at = excluded.viewed_at,
+                  returned_amount = excluded.returned_amount, returned_rule = excluded.returned_rule,
+                  returned_at = excluded.returned_at, kept_by = excluded.kept_by
+                """,
+            arguments: [
+                proposal.id, proposal.jobID, proposal.freelancerID, proposal.agencyID, proposal.payerID,
+                proposal.status.rawValue, proposal.fee, proposal.feeEntryID, proposal.isInvited ? 1 : 0,
+                proposal.boostBid,
+                proposal.boostState?.rawValue, proposal.boostHoldID, proposal.boostCaptureEntryID,
+                proposal.submittedAt.millisecondsSinceEpoch, proposal.viewedAt?.millisecondsSinceEpoch,
+                proposal.returned?.amount, proposal.returned?.rule, proposal.returned?.at.millisecondsSinceEpoch,
+                proposal.keptBy,
+            ]
+        )
+    }
+
+    // MARK: Reads
+
+    public func job(id: String) async throws -> Job? {
+        try await pool.read { db in try Self.loadJob(db, id: id) }
+    }
+
+    public func jobs(status: Job.Status?, limit: Int, after cursor: String?) async throws -> Page<Job> {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT * FROM jobs WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
+                arguments: [status?.rawValue, cursor, limit + 1]
+            )
+            let jobs = try rows.prefix(limit).map(Job.init(row:))
+            return Page(items: jobs, nextCursor: rows.count > limit ? jobs.last?.id : nil)
+        }
+    }
+
+    public func proposal(id: String) async throws -> Proposal? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM proposals WHERE id = ?", arguments: [id]).map(Proposal.init(row:))
+        }
+    }
+
+    /// A job's proposals: boosted ones holding a slot first (bid desc, then earlier), then the rest by
+    /// submission time.
+    public func proposals(jobID: String, limit: Int, offset: Int) async throws -> [Proposal] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM proposals WHERE job_id = ?
+                    ORDER BY (boost_state IN ('held', 'captured')) DESC,
+                      CASE WHEN boost_state IN ('held', 'captured') THEN boost_bid END DESC, submitted_at, id
+                    LIMIT ? OFFSET ?
+                    """,
+                arguments: [jobID, limit, offset]
+            ).map(Proposal.init(row:))
+        }
+    }
+
+    /// An account's proposals (as freelancer or as paying agency), newest first.
+    public func proposals(accountID: String, limit: Int, offset: Int) async throws -> [Proposal] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM proposals WHERE freelancer_id = ?1 OR payer_id = ?1
+                    ORDER BY submitted_at DESC, id DESC LIMIT ?2 OFFSET ?3
+                    """,
+                arguments: [accountID, limit, offset]
+            ).map(Proposal.init(row:))
+        }
+    }
+
+    /// Jobs with scheduled decisions due by `now`.
+    static func dueJobIDs(_ db: Database, now: Instant, policy: LedgerPolicy, limit: Int) throws -> [String] {
+        let at = now.millisecondsSinceEpoch
+        var ids = try String.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM jobs WHERE (status = 'open' AND (expires_at <= ?1 OR hiring_deadline <= ?1))
+                  OR (auction_closed = 0 AND boost_closes_at <= ?1)
+                LIMIT ?2
+                """,
+            arguments: [at, limit]
+        )
+        if let days = policy.economy.returns.closeJobAfterInactiveDays {
+            ids += try String.fetchAll(
+                db,
+                sql: "SELECT id FROM jobs WHERE status = 'open' AND last_client_activity_at <= ? LIMIT ?",
+                arguments: [now.adding(days: -days).millisecondsSinceEpoch, limit]
+            )
+        }
+        if let hours = policy.economy.returns.ifUnviewedAfterHours {
+            ids += try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT job_id FROM proposals
+                    WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL AND submitted_at <= ? LIMIT ?
+                    """,
+                arguments: [now.adding(milliseconds: -hours * 3_600_000).millisecondsSinceEpoch, limit]
+            )
+        }
+        var seen: Set<String> = []
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    /// The earliest instant a job decision falls due.
+    static func nextJobDueTime(_ db: Database, policy: LedgerPolicy) throws -> Int64? {
+        var candidates: [Int64?] = [
+            try Int64.fetchOne(db, sql: "SELECT MIN(expires_at) FROM jobs WHERE status = 'open'"),
+            try Int64.fetchOne(db, sql: "SELECT MIN(hiring_deadline) FROM jobs WHERE status = 'open'"),
+            try Int64.fetchOne(db, sql: "SELECT MIN(boost_closes_at) FROM jobs WHERE auction_closed = 0"),
+        ]
+        if let days = policy.economy.returns.closeJobAfterInactiveDays {
+            candidates.append(
+                try Int64.fetchOne(db, sql: "SELECT MIN(last_client_activity_at) FROM jobs WHERE status = 'open'")
+                    .map { $0 + days * Instant.millisecondsPerDay }
+            )
+        }
+        if let hours = policy.economy.returns.ifUnviewedAfterHours {
+            candidates.append(
+                try Int64.fetchOne(
+                    db,
+                    sql:
+                        "SELECT MIN(submitted_at) FROM proposals WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL"
+                ).map { $0 + hours * 3_600_000 }
+            )
+        }
+        return candidates.compactMap { $0 }.min()
+    }
+}
+
+extension Job {
+    init(row: Row) throws {
+        guard let status = Job.Status(rawValue: row["status"]) else {
+            throw StoreError.corrupt("job \(row["id"] as String? ?? "?") has an unknown status")
+        }
+        let currency: String? = row["budget_currency"]
+        let minor: Int64? = row["budget_minor"]
+        self.init(
+            id: row["id"],
+            clientID: row["client_id"],
+            title: row["title"],
+            budget: currency.flatMap { currency in minor.map { Policy.Money(currency: currency, minor: $0) } },
+            connectCost: row["connect_cost"],
+            postedAt: Instant(millisecondsSinceEpoch: row["posted_at"]),
+            hiringDeadline: (row["hiring_deadline"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            expiresAt: Instant(millisecondsSinceEpoch: row["expires_at"]),
+            status: status,
+            boostSlots: row["boost_slots"],
+            boostClosesAt: Instant(millisecondsSinceEpoch: row["boost_closes_at"]),
+            isAuctionClosed: row["auction_closed"] as Int64 == 1,
+            lastClientActivityAt: Instant(millisecondsSinceEpoch: row["last_client_activity_at"]),
+            proposalCount: row["proposal_count"],
+            hiredProposalID: row["hired_proposal_id"]
+        )
+    }
+}
+
+extension Proposal {
+    init(row: Row) throws {
+        guard let status = Proposal.Status(rawValue: row["status"]) else {
+            throw StoreError.corrupt("proposal \(row["id"] as String? ?? "?") has an unknown status")
+        }
+        let returnedAmount: Int64? = row["returned_amount"]
+        self.init(
+            id: row["id"],
+            jobID: row["job_id"],
+            freelancerID: row["freelancer_id"],
+            agencyID: row["agency_id"],
+            payerID: row["payer_id"],
+            status: status,
+            fee: row["fee"],
+            feeEntryID: row["fee_entry_id"],
+            isInvited: row["invited"] as Int64 == 1,
+            boostBid: row["boost_bid"],
+            boostState: (row["boost_state"] as String?).flatMap(Proposal.BoostState.init(rawValue:)),
+            boostHoldID: row["boost_hold_id"],
+            boostCaptureEntryID: row["boost_capture_entry_id"],
+            submittedAt: Instant(millisecondsSinceEpoch: row["submitted_at"]),
+            viewedAt: (row["viewed_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            returned: returnedAmount.map {
+                Proposal.Returned(
+                    amount: $0, rule: row["returned_rule"], at: Instant(millisecondsSinceEpoch: row["returned_at"])
+                )
+            },
+            keptBy: row["kept_by"]
+        )
+    }
+}
