@@ -3,6 +3,7 @@ import ConnectsStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 extension ConnectsApp {
     /// Policy, plans, purchases, rewards, promo codes and the test clock.
@@ -186,6 +187,7 @@ extension ConnectsApp {
         }
         configuration.clock.move(to: target)
         _ = try await store.runDueWork(now: target, policy: policy, limit: SchedulerService.itemsPerPassMax)
+        _ = try await webhookDelivery(interval: .seconds(1), logger: Logger(label: "connects.test-clock")).deliverDue()
     }
 
     func requireTestClock(_ context: ConnectsRequestContext) throws {

@@ -73,6 +73,7 @@ struct ConnectsApp: Sendable {
         addLedgerRoutes(to: &table)
         addEconomyRoutes(to: &table)
         addJobRoutes(to: &table)
+        addEventRoutes(to: &table)
         return (router, table.routes)
     }
 

@@ -31,6 +31,7 @@ public func buildApplication(
     var services: [any Service] = []
     if let interval = configuration.schedulerInterval {
         services.append(SchedulerService(app: app, interval: interval, logger: logger))
+        services.append(app.webhookDelivery(interval: .seconds(1), logger: logger))
     }
     if let sqlite = store as? SQLiteStore {
         services.append(

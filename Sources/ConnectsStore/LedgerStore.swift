@@ -66,6 +66,24 @@ public protocol LedgerStore: Sendable {
 
     /// An account's proposals, newest first.
     func proposals(accountID: String, limit: Int, offset: Int) async throws -> [Proposal]
+
+    /// An account's events (its notifications feed), newest first.
+    func events(accountID: String, limit: Int, before cursor: Int64?) async throws -> Page<Event>
+
+    /// Registers a webhook; events from now on are delivered to it.
+    func createWebhook(_ webhook: Webhook) async throws
+
+    /// The registered webhooks.
+    func webhooks() async throws -> [Webhook]
+
+    /// Stops deliveries to a webhook; `false` when there is none.
+    func deleteWebhook(id: String, now: Instant) async throws -> Bool
+
+    /// Deliveries due by `now`, the oldest pending one per webhook and account.
+    func dueDeliveries(now: Instant, limit: Int) async throws -> [Delivery]
+
+    /// Records one delivery attempt's outcome (`error` is `nil` on success).
+    func recordDelivery(_ delivery: Delivery, error: String?, now: Instant) async throws
 }
 
 /// A page of a list, and the cursor of the next one.

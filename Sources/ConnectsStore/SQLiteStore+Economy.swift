@@ -102,7 +102,10 @@ extension SQLiteStore {
             }
             try await group.waitForAll()
         }
-        return items.count
+        let notices = try await committer.write { db in
+            try Self.emitExpiryNotices(db: db, now: now, noticeDays: policy.economy.expiry.noticeDays, limit: limit)
+        }
+        return items.count + notices
     }
 
     // MARK: Purchases

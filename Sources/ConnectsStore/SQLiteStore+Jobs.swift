@@ -1,4 +1,5 @@
 import ConnectsCore
+import Foundation
 import GRDB
 
 /// What to do to a job or proposal (the client's and freelancer's actions).
@@ -125,6 +126,17 @@ extension SQLiteStore {
         )
         try book.submit(proposal, boost: boost, now: now, policy: policy.economy)
         try settle(&book, db: db, now: now, policy: policy)
+        let submitted = book.proposals[proposalID]!
+        try emit(
+            "proposal.submitted",
+            accountID: submitted.payerID,
+            data: [
+                "proposalId": proposalID, "jobId": jobID, "freelancerId": freelancerID, "fee": submitted.fee,
+                "boost": submitted.boostBid ?? NSNull(),
+            ],
+            db: db,
+            now: now
+        )
         return .proposal(book.proposals[proposalID]!, book.job)
     }
 
@@ -194,6 +206,8 @@ extension SQLiteStore {
     /// Carries out the book's ledger effects on the payers' accounts, then saves the job and the
     /// proposals that changed.
     static func settle(_ book: inout JobBook, db: Database, now: Instant, policy: LedgerPolicy) throws {
+        let statusBefore = try String.fetchOne(
+            db, sql: "SELECT status FROM jobs WHERE id = ?", arguments: [book.job.id])
         for effect in book.takeEffects() {
             switch effect {
             case .chargeFee(let proposalID, let payerID, let amount):
@@ -216,11 +230,25 @@ extension SQLiteStore {
                     id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
                 let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy).entry!
                 book.attach(captureEntryID: entry.id, to: proposalID)
-            case .releaseBoost(let proposalID, let payerID, _):
+                try emit(
+                    "proposal.boost_captured", accountID: payerID,
+                    data: ["proposalId": proposalID, "jobId": book.job.id, "bid": -entry.amount], db: db, now: now
+                )
+            case .releaseBoost(let proposalID, let payerID, let isOutbid):
                 let holdID = book.proposals[proposalID]!.boostHoldID!
                 let command = LedgerCommand.releaseHold(
                     id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
                 _ = try execute(command, accountID: payerID, db: db, now: now, policy: policy)
+                if isOutbid {
+                    try emit(
+                        "proposal.boost_outbid", accountID: payerID,
+                        data: [
+                            "proposalId": proposalID, "jobId": book.job.id,
+                            "bid": book.proposals[proposalID]!.boostBid ?? 0,
+                        ],
+                        db: db, now: now
+                    )
+                }
             case .returnConnects(let proposalID, let payerID, let part, let rule):
                 let proposal = book.proposals[proposalID]!
                 guard let entryID = part == .fee ? proposal.feeEntryID : proposal.boostCaptureEntryID,
@@ -233,6 +261,12 @@ extension SQLiteStore {
             }
         }
         try saveJob(book.job, db: db)
+        if statusBefore == Job.Status.open.rawValue, book.job.status != .open, book.job.status != .filled {
+            try emit(
+                "job.closed", accountID: book.job.clientID,
+                data: ["jobId": book.job.id, "status": book.job.status.rawValue], db: db, now: now
+            )
+        }
         for id in book.changedProposalIDs.sorted() {
             try saveProposal(book.proposals[id]!, db: db)
         }

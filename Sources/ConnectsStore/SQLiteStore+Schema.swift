@@ -209,6 +209,44 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v4-events") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events (
+                      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                      id TEXT NOT NULL UNIQUE,
+                      type TEXT NOT NULL,
+                      account_id TEXT NOT NULL REFERENCES accounts(id),
+                      data TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      dedupe_key TEXT UNIQUE
+                    ) STRICT;
+                    CREATE INDEX events_by_account ON events(account_id, seq);
+
+                    CREATE TABLE webhooks (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      url TEXT NOT NULL CHECK (length(url) BETWEEN 8 AND 2000),
+                      events TEXT NOT NULL,
+                      secret TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      deleted_at INTEGER
+                    ) STRICT;
+
+                    CREATE TABLE deliveries (
+                      webhook_id TEXT NOT NULL REFERENCES webhooks(id),
+                      event_seq INTEGER NOT NULL REFERENCES events(seq),
+                      account_id TEXT NOT NULL,
+                      state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      next_attempt_at INTEGER NOT NULL,
+                      last_error TEXT,
+                      delivered_at INTEGER,
+                      PRIMARY KEY (webhook_id, event_seq)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX deliveries_pending ON deliveries(webhook_id, account_id, event_seq) WHERE state = 'pending';
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -132,8 +132,17 @@ extension SQLiteStore {
         {
             return .ledger(ledger.snapshot(at: now), try Entry(row: earlier), written: [])
         }
+        let before = ledger.account
         let entry = try ledger.execute(command, now: now, policy: policy)
         try persist(ledger, db: db)
+        try emit(entries: ledger.changes.entries, db: db, now: now)
+        if ledger.account.plan != before.plan || ledger.account.pendingPlan != before.pendingPlan {
+            var data: [String: Any] = [
+                "plan": ledger.account.plan ?? NSNull(), "previousPlan": before.plan ?? NSNull(),
+            ]
+            data["pendingPlan"] = ledger.account.pendingPlan ?? NSNull()
+            try emit("account.plan_changed", accountID: accountID, data: data, db: db, now: now)
+        }
         return .ledger(ledger.snapshot(at: now), entry, written: ledger.changes.entries.map(\.kind))
     }
 

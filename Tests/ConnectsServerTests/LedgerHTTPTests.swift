@@ -224,6 +224,18 @@ struct GatedStore: LedgerStore {
     func proposals(accountID: String, limit: Int, offset: Int) async throws -> [Proposal] {
         try await base.proposals(accountID: accountID, limit: limit, offset: offset)
     }
+    func events(accountID: String, limit: Int, before cursor: Int64?) async throws -> Page<Event> {
+        try await base.events(accountID: accountID, limit: limit, before: cursor)
+    }
+    func createWebhook(_ webhook: Webhook) async throws { try await base.createWebhook(webhook) }
+    func webhooks() async throws -> [Webhook] { try await base.webhooks() }
+    func deleteWebhook(id: String, now: Instant) async throws -> Bool { try await base.deleteWebhook(id: id, now: now) }
+    func dueDeliveries(now: Instant, limit: Int) async throws -> [Delivery] {
+        try await base.dueDeliveries(now: now, limit: limit)
+    }
+    func recordDelivery(_ delivery: Delivery, error: String?, now: Instant) async throws {
+        try await base.recordDelivery(delivery, error: error, now: now)
+    }
     func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int) async throws -> Int {
         try await base.runDueWork(now: now, policy: policy, limit: limit)
     }

@@ -1,0 +1,91 @@
+import AsyncAlgorithms
+import AsyncHTTPClient
+import ConnectsCore
+import ConnectsStore
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Delivers the outbox to webhooks: at least once, in order per account, retried with backoff.
+///
+/// Each pass takes, for every webhook and account, only the oldest pending event, so a later event is
+/// never delivered before an earlier one of the same account.
+struct WebhookDeliveryService: Service {
+    /// The most deliveries one pass attempts.
+    static let deliveriesPerPassMax = 200
+    /// How long one delivery may take.
+    static let timeout: TimeAmount = .seconds(10)
+
+    let store: any LedgerStore
+    let now: @Sendable () -> Instant
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
+            do {
+                _ = try await deliverDue()
+            } catch {
+                logger.error("webhook deliveries failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Delivers everything due now, pass after pass (each pass moves every account one event further),
+    /// until nothing is due; returns how many attempts were made.
+    func deliverDue(passesMax: Int = 1_000) async throws -> Int {
+        var attempts = 0
+        for _ in 0..<passesMax {
+            let due = try await store.dueDeliveries(now: now(), limit: Self.deliveriesPerPassMax)
+            if due.isEmpty { break }
+            await withTaskGroup(of: Void.self) { group in
+                for delivery in due {
+                    group.addTask { await deliver(delivery) }
+                }
+            }
+            attempts += due.count
+        }
+        return attempts
+    }
+
+    func deliver(_ delivery: Delivery) async {
+        let event = delivery.event
+        let body = Array(
+            #"{"type":"\#(event.type)","timestamp":"\#(RFC3339.format(event.createdAt))","accountId":"\#(event.accountID)","data":\#(event.data)}"#
+                .utf8
+        )
+        let timestamp = now().millisecondsSinceEpoch / 1000
+        var request = HTTPClientRequest(url: delivery.webhook.url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "webhook-id", value: event.id)
+        request.headers.add(name: "webhook-timestamp", value: String(timestamp))
+        request.headers.add(
+            name: "webhook-signature",
+            value: WebhookSigner.signature(
+                secret: delivery.webhook.secret, id: event.id, timestamp: timestamp, body: body)
+        )
+        request.body = .bytes(ByteBuffer(bytes: body))
+        var failure: String?
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: Self.timeout)
+            if !(200..<300).contains(Int(response.status.code)) { failure = "status \(response.status.code)" }
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+        } catch {
+            failure = "\(error)"
+        }
+        if let failure {
+            logger.info(
+                "webhook delivery failed",
+                metadata: ["webhook.id": "\(delivery.webhook.id)", "event.id": "\(event.id)", "error": "\(failure)"]
+            )
+        }
+        do {
+            try await store.recordDelivery(delivery, error: failure, now: now())
+        } catch {
+            logger.error("recording a webhook delivery failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

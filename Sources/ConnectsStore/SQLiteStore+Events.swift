@@ -1,0 +1,283 @@
+import ConnectsCore
+import Foundation
+import GRDB
+
+/// An event of the outbox: written in the same transaction as the movement it reports.
+public struct Event: Sendable, Hashable {
+    public var sequence: Int64
+    public var id: String
+    public var type: String
+    public var accountID: String
+    /// The event's data, as a JSON object.
+    public var data: String
+    public var createdAt: Instant
+}
+
+/// A webhook endpoint and the event types it receives.
+public struct Webhook: Sendable, Hashable {
+    public var id: String
+    public var url: String
+    public var events: [String]
+    /// `whsec_` and the base64 of the signing key (Standard Webhooks).
+    public var secret: String
+    public var createdAt: Instant
+
+    public init(id: String, url: String, events: [String], secret: String, createdAt: Instant) {
+        self.id = id
+        self.url = url
+        self.events = events
+        self.secret = secret
+        self.createdAt = createdAt
+    }
+}
+
+/// One due delivery of one event to one webhook.
+public struct Delivery: Sendable, Hashable {
+    public var webhook: Webhook
+    public var event: Event
+    public var attempts: Int64
+}
+
+extension SQLiteStore {
+    /// Every event type of API.md.
+    public static let eventTypes: Set<String> = [
+        "connects.granted", "connects.purchased", "connects.rewarded", "connects.returned", "connects.expiring",
+        "connects.expired", "connects.forfeited", "connects.adjusted", "proposal.submitted", "proposal.boost_outbid",
+        "proposal.boost_captured", "job.closed", "account.plan_changed",
+    ]
+
+    /// The most delivery attempts before a delivery is given up as failed.
+    public static let deliveryAttemptsMax: Int64 = 12
+
+    /// The event a ledger entry of `kind` reports, if any.
+    static func eventType(of kind: EntryKind) -> String? {
+        switch kind {
+        case .grant: return "connects.granted"
+        case .purchase: return "connects.purchased"
+        case .reward: return "connects.rewarded"
+        case .return: return "connects.returned"
+        case .expire: return "connects.expired"
+        case .forfeit: return "connects.forfeited"
+        case .adjustment, .reversal: return "connects.adjusted"
+        case .courtesy: return "connects.adjusted"
+        case .spend, .hold, .capture, .release: return nil
+        }
+    }
+
+    /// Writes an event to the outbox and queues it for every webhook that wants it. A `dedupeKey` makes
+    /// the event happen once (expiry notices).
+    static func emit(
+        _ type: String,
+        accountID: String,
+        data: [String: Any],
+        db: Database,
+        now: Instant,
+        dedupeKey: String? = nil
+    ) throws {
+        precondition(eventTypes.contains(type), "unknown event type \(type)")
+        let json = String(
+            decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO events (id, type, account_id, data, created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (dedupe_key) DO NOTHING
+                """,
+            arguments: [Identifier.make("evt_", at: now), type, accountID, json, now.millisecondsSinceEpoch, dedupeKey]
+        )
+        guard db.changesCount == 1 else { return }
+        let sequence = db.lastInsertedRowID
+        try db.execute(
+            sql: """
+                INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
+                SELECT id, ?, ?, 'pending', ? FROM webhooks
+                WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || ? || ',%' OR events = '*')
+                """,
+            arguments: [sequence, accountID, now.millisecondsSinceEpoch, type]
+        )
+    }
+
+    /// The events that entries report.
+    static func emit(entries: [Entry], db: Database, now: Instant) throws {
+        for entry in entries {
+            guard let type = eventType(of: entry.kind) else { continue }
+            var data: [String: Any] = [
+                "entryId": entry.id, "kind": entry.kind.rawValue, "amount": entry.amount,
+                "balance": [
+                    "total": entry.balanceAfter.total, "held": entry.balanceAfter.held,
+                    "available": entry.balanceAfter.available,
+                ],
+                "cause": ["type": entry.cause.type, "id": entry.cause.id],
+            ]
+            if let rule = entry.rule { data["rule"] = rule }
+            if let reason = entry.reason { data["reason"] = reason }
+            try emit(type, accountID: entry.accountID, data: data, db: db, now: now)
+        }
+    }
+
+    /// Notices for lots whose unheld connects expire within `noticeDays`, once per lot.
+    static func emitExpiryNotices(db: Database, now: Instant, noticeDays: Int64, limit: Int) throws -> Int {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.id, l.account_id, l.remaining - l.held AS amount, l.expires_at FROM lots l
+                WHERE l.remaining > l.held AND l.expires_at > ?1 AND l.expires_at <= ?2
+                  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = 'expiring:' || l.id)
+                LIMIT ?3
+                """,
+            arguments: [now.millisecondsSinceEpoch, now.adding(days: noticeDays).millisecondsSinceEpoch, limit]
+        )
+        for row in rows {
+            let lotID: String = row["id"]
+            try emit(
+                "connects.expiring",
+                accountID: row["account_id"],
+                data: ["lotId": lotID, "amount": row["amount"] as Int64, "expiresAtMs": row["expires_at"] as Int64],
+                db: db,
+                now: now,
+                dedupeKey: "expiring:\(lotID)"
+            )
+        }
+        return rows.count
+    }
+
+    // MARK: Reads and webhooks
+
+    /// An account's events, newest first.
+    public func events(accountID: String, limit: Int, before cursor: Int64?) async throws -> Page<Event> {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT * FROM events WHERE account_id = ?1 AND (?2 IS NULL OR seq < ?2) ORDER BY seq DESC LIMIT ?3",
+                arguments: [accountID, cursor, limit + 1]
+            )
+            let events = rows.prefix(limit).map(Event.init(row:))
+            return Page(
+                items: Array(events), nextCursor: rows.count > limit ? events.last.map { "e\($0.sequence)" } : nil)
+        }
+    }
+
+    public func createWebhook(_ webhook: Webhook) async throws {
+        try await committer.write { db in
+            try db.execute(
+                sql: "INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.secret,
+                    webhook.createdAt.millisecondsSinceEpoch,
+                ]
+            )
+        }
+    }
+
+    public func webhooks() async throws -> [Webhook] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhooks WHERE deleted_at IS NULL ORDER BY id LIMIT 500").map(
+                Webhook.init(row:))
+        }
+    }
+
+    /// Stops deliveries to a webhook; `false` when there is none.
+    public func deleteWebhook(id: String, now: Instant) async throws -> Bool {
+        try await committer.write { db in
+            try db.execute(
+                sql: "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+                arguments: [now.millisecondsSinceEpoch, id]
+            )
+            let changed = db.changesCount == 1
+            try db.execute(
+                sql:
+                    "UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'",
+                arguments: [id]
+            )
+            return changed
+        }
+    }
+
+    /// Deliveries due by `now`: for each webhook and account only the oldest pending one, so that
+    /// events arrive in order per account.
+    public func dueDeliveries(now: Instant, limit: Int) async throws -> [Delivery] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.attempts, w.id AS w_id, w.url, w.events AS w_events, w.secret, w.created_at AS w_created_at,
+                      e.seq, e.id AS e_id, e.type, e.account_id, e.data, e.created_at
+                    FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.seq = d.event_seq
+                    WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+                      AND NOT EXISTS (
+                        SELECT 1 FROM deliveries p WHERE p.webhook_id = d.webhook_id AND p.account_id = d.account_id
+                          AND p.state = 'pending' AND p.event_seq < d.event_seq)
+                    ORDER BY d.event_seq LIMIT ?2
+                    """,
+                arguments: [now.millisecondsSinceEpoch, limit]
+            ).map { row in
+                Delivery(
+                    webhook: Webhook(
+                        id: row["w_id"], url: row["url"],
+                        events: (row["w_events"] as String).split(separator: ",").map(String.init),
+                        secret: row["secret"], createdAt: Instant(millisecondsSinceEpoch: row["w_created_at"])
+                    ),
+                    event: Event(
+                        sequence: row["seq"], id: row["e_id"], type: row["type"], accountID: row["account_id"],
+                        data: row["data"], createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+                    ),
+                    attempts: row["attempts"]
+                )
+            }
+        }
+    }
+
+    /// Records the outcome of one delivery attempt: delivered, or retried with exponential backoff
+    /// (1 s, 2 s, 4 s, ... at most an hour) until ``deliveryAttemptsMax`` attempts have failed.
+    public func recordDelivery(_ delivery: Delivery, error: String?, now: Instant) async throws {
+        try await committer.write { db in
+            if let error {
+                let attempts = delivery.attempts + 1
+                let backoffSeconds = min(Int64(1) << min(attempts - 1, 12), 3_600)
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt_at = ?, state = ?
+                        WHERE webhook_id = ? AND event_seq = ?
+                        """,
+                    arguments: [
+                        attempts, String(error.prefix(500)),
+                        now.adding(milliseconds: backoffSeconds * 1_000).millisecondsSinceEpoch,
+                        attempts >= Self.deliveryAttemptsMax ? "failed" : "pending", delivery.webhook.id,
+                        delivery.event.sequence,
+                    ]
+                )
+            } else {
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET attempts = attempts + 1, state = 'delivered', delivered_at = ?, last_error = NULL
+                        WHERE webhook_id = ? AND event_seq = ?
+                        """,
+                    arguments: [now.millisecondsSinceEpoch, delivery.webhook.id, delivery.event.sequence]
+                )
+            }
+        }
+    }
+
+    /// The earliest pending delivery attempt.
+    static func nextDeliveryTime(_ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'")
+    }
+}
+
+extension Event {
+    init(row: Row) {
+        self.init(
+            sequence: row["seq"], id: row["id"], type: row["type"], accountID: row["account_id"], data: row["data"],
+            createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+        )
+    }
+}
+
+extension Webhook {
+    init(row: Row) {
+        self.init(
+            id: row["id"], url: row["url"], events: (row["events"] as String).split(separator: ",").map(String.init),
+            secret: row["secret"], createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+        )
+    }
+}

@@ -1,0 +1,141 @@
+import ConnectsCore
+import ConnectsServer
+import ConnectsStore
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+/// A real HTTP server that receives webhooks, checks their Standard Webhooks signatures, and can be
+/// told to fail the first deliveries.
+final class WebhookReceiver: Sendable {
+    struct Received: Sendable {
+        var id: String
+        var type: String
+        var accountID: String
+        var isSignatureValid: Bool
+    }
+
+    let state = Mutex((received: [Received](), failuresLeft: 0, secret: ""))
+
+    var received: [Received] { state.withLock { $0.received } }
+
+    func failNext(_ count: Int) { state.withLock { $0.failuresLeft = count } }
+
+    func use(secret: String) { state.withLock { $0.secret = secret } }
+
+    /// Verifies `v1,<base64 HMAC-SHA256(key, "id.timestamp.body")>` as a Standard Webhooks library does.
+    static func verify(secret: String, id: String, timestamp: String, body: Data, signature: String) -> Bool {
+        guard secret.hasPrefix("whsec_"), let key = Data(base64Encoded: String(secret.dropFirst(6))) else {
+            return false
+        }
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("\(id).\(timestamp).".utf8) + body, using: SymmetricKey(data: key)
+        )
+        return signature.split(separator: " ").contains { $0 == "v1," + Data(mac).base64EncodedString() }
+    }
+
+    func application() -> some ApplicationProtocol {
+        let router = Router()
+        router.post("/hook") { request, _ -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let data = Data(buffer: body)
+            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            return self.state.withLock { state -> HTTPResponse.Status in
+                if state.failuresLeft > 0 {
+                    state.failuresLeft -= 1
+                    return .serviceUnavailable
+                }
+                let id = request.headers[HTTPField.Name("webhook-id")!] ?? ""
+                let valid = Self.verify(
+                    secret: state.secret, id: id,
+                    timestamp: request.headers[HTTPField.Name("webhook-timestamp")!] ?? "",
+                    body: data, signature: request.headers[HTTPField.Name("webhook-signature")!] ?? ""
+                )
+                state.received.append(
+                    Received(
+                        id: id, type: json["type"] as? String ?? "", accountID: json["accountId"] as? String ?? "",
+                        isSignatureValid: valid)
+                )
+                return .noContent
+            }
+        }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+}
+
+@Suite("Events, notifications and webhooks")
+struct WebhookTests {
+    @Test("webhooks arrive signed, in order per account, and failed deliveries are retried with backoff")
+    func deliveries() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.application().test(.live) { hook in
+            let url = "http://127.0.0.1:\(hook.port!)/hook"
+            try await ServerHarness.run(policy: .standard, clock: .test(startingAt: JobScenarioTests.start)) { api, _ in
+                let created = try await api.send(.post, "/v1/webhooks", body: #"{"url":"\#(url)","events":["*"]}"#)
+                #expect(created.status == 201)
+                let secret = created.json["secret"]?.stringValue ?? ""
+                #expect(secret.hasPrefix("whsec_"))
+                receiver.use(secret: secret)
+                #expect(try await api.send(.get, "/v1/webhooks").json["data"]?.arrayValue?.first?["secret"] == nil)
+
+                receiver.failNext(2)
+                let market = try await Market(api: api)
+                let alice = try await market.freelancer()
+                let job = try await market.postJob(budgetMinor: 1_000)
+                _ = try await market.submit(job, alice)
+                _ = try await api.send(.post, "/v1/jobs/\(job)/close", body: #"{"reason":"no_hire"}"#)
+                // Deliveries are due now, retried after 1 s and 2 s: advancing the clock runs them.
+                for _ in 0..<4 { _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":5}"#) }
+                let aliceEvents = receiver.received.filter { $0.accountID == alice }.map(\.type)
+                #expect(
+                    aliceEvents == ["connects.rewarded", "connects.granted", "proposal.submitted", "connects.returned"])
+                #expect(receiver.received.contains { $0.type == "job.closed" && $0.accountID == market.client })
+                #expect(receiver.received.allSatisfy { $0.isSignatureValid })
+                #expect(Set(receiver.received.map(\.id)).count == receiver.received.count)
+
+                let feed =
+                    try await api.send(.get, "/v1/accounts/\(alice)/notifications").json["data"]?.arrayValue ?? []
+                #expect(feed.compactMap { $0["type"]?.stringValue }.reversed() == aliceEvents)
+                #expect(feed.first?["data"]?["rule"]?.stringValue == "returns.jobClosedWithoutHire")
+
+                let webhookID = created.json["id"]?.stringValue ?? ""
+                #expect(try await api.send(.delete, "/v1/webhooks/\(webhookID)").status == 204)
+                #expect(try await api.send(.delete, "/v1/webhooks/\(webhookID)").status == 404)
+            }
+        }
+    }
+
+    @Test("connects about to expire are announced once, a week before")
+    func expiryNotice() async throws {
+        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: JobScenarioTests.start)) { api, _ in
+            let alice = try await api.makeFreelancer()
+            _ = try await api.send(.post, "/v1/test-clock", body: #"{"to":"2027-01-09T09:00:00Z"}"#)
+            _ = try await api.send(.post, "/v1/test-clock", body: #"{"to":"2027-01-10T09:00:00Z"}"#)
+            let feed =
+                try await api.send(.get, "/v1/accounts/\(alice)/notifications?limit=500").json["data"]?.arrayValue ?? []
+            let notices = feed.filter { $0["type"]?.stringValue == "connects.expiring" }
+            // The sign-up reward and the first grant: two lots, one notice each.
+            #expect(notices.count == 2)
+            #expect(Set(notices.compactMap { $0["data"]?["amount"]?.intValue }) == [40, 10])
+        }
+    }
+
+    @Test("webhook registrations are validated")
+    func validation() async throws {
+        try await ServerHarness.run { api, _ async throws in
+            #expect(
+                try await api.send(.post, "/v1/webhooks", body: #"{"url":"ftp://x","events":["*"]}"#).code
+                    == "validation_failed")
+            #expect(
+                try await api.send(.post, "/v1/webhooks", body: #"{"url":"http://127.0.0.1:1/x","events":["nope"]}"#)
+                    .code == "validation_failed")
+            #expect(
+                try await api.send(.post, "/v1/webhooks", body: #"{"url":"http://127.0.0.1:1/x","events":[]}"#).code
+                    == "validation_failed")
+        }
+    }
+}
