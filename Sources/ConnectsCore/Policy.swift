@@ -110,13 +110,23 @@ public struct Policy: Codable, Hashable, Sendable {
         public var once: Bool
         public var capPer7Days: Int64?
         public var description: String?
+        /// Granted only when `scope` names a proposal of the account to a client who has hired before.
+        public var establishedClientOnly: Bool?
 
-        public init(key: String, amount: Int64?, once: Bool, capPer7Days: Int64? = nil, description: String? = nil) {
+        public init(
+            key: String,
+            amount: Int64?,
+            once: Bool,
+            capPer7Days: Int64? = nil,
+            description: String? = nil,
+            establishedClientOnly: Bool? = nil
+        ) {
             self.key = key
             self.amount = amount
             self.once = once
             self.capPer7Days = capPer7Days
             self.description = description
+            self.establishedClientOnly = establishedClientOnly
         }
     }
 
@@ -186,7 +196,7 @@ extension Policy {
             Reward(key: "rising_talent", amount: 30, once: true, description: "Earning the Rising Talent badge"),
             Reward(
                 key: "interview_won", amount: 10, once: false, capPer7Days: 50,
-                description: "Winning an interview with an established client"
+                description: "Winning an interview with an established client", establishedClientOnly: true
             ),
             Reward(key: "skill_certification", amount: 10, once: false, description: "Passing a skill certification"),
         ],

@@ -178,6 +178,31 @@ extension SQLiteStore {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
+        if reward.establishedClientOnly == true {
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT j.client_id, j.id FROM proposals p JOIN jobs j ON j.id = p.job_id
+                        WHERE p.id = ? AND (p.freelancer_id = ?2 OR p.payer_id = ?2)
+                        """,
+                    arguments: [scope, accountID]
+                )
+            else {
+                throw ConnectsError.invalidField("scope", "must name a proposal of account \(accountID)")
+            }
+            let hiredBefore = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE client_id = ? AND status = 'filled' AND id <> ?)",
+                arguments: [row["client_id"] as String, row["id"] as String]
+            )
+            if hiredBefore != true {
+                guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
+                    throw ConnectsError(.notFound, "no account \(accountID)")
+                }
+                return .reward(snapshot, nil, granted: false, rule: "rewards.\(key).establishedClientOnly")
+            }
+        }
         if let cap = reward.capPer7Days {
             let recent =
                 try Int64.fetchOne(

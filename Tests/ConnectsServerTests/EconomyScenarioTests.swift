@@ -178,34 +178,44 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("interview rewards stop at 50 connects per 7 days and say which rule stopped them")
-    func interviewCap() async throws {
+    @Test("interview rewards need an established client, stop at 50 per 7 days, and say which rule stopped them")
+    func interviewRewards() async throws {
         try await ServerHarness.run(policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
-            let account = try await api.makeFreelancer()
-            for index in 0..<5 {
-                let granted = try await api.send(
-                    .post, "/v1/accounts/\(account)/rewards",
-                    body: #"{"reward":"interview_won","scope":"prop_\#(index)"}"#,
-                    idempotencyKey: "iw-\(index)"
+            let market = try await Market(api: api)
+            let alice = try await market.freelancer()
+            func reward(_ proposal: JSONValue, _ key: String) async throws -> Reply {
+                try await api.send(
+                    .post, "/v1/accounts/\(alice)/rewards",
+                    body: #"{"reward":"interview_won","scope":"\#(proposal["id"]?.stringValue ?? "")"}"#,
+                    idempotencyKey: key
                 )
-                #expect(granted.status == 201)
             }
-            let capped = try await api.send(
-                .post, "/v1/accounts/\(account)/rewards", body: #"{"reward":"interview_won","scope":"prop_5"}"#,
-                idempotencyKey: "iw-5"
-            )
+            // A client who has never hired is not established.
+            let firstJob = try await market.postJob(budgetMinor: 1_000)
+            let early = try await market.submit(firstJob, alice)
+            let notEstablished = try await reward(early, "early")
+            #expect(notEstablished.status == 200 && notEstablished.json["granted"] == .bool(false))
+            #expect(notEstablished.json["rule"]?.stringValue == "rewards.interview_won.establishedClientOnly")
+            let hire = try await api.send(
+                .post, "/v1/jobs/\(firstJob)/hire", body: #"{"proposalId":"\#(early["id"]!.stringValue!)"}"#)
+            #expect(hire.status == 200)
+            var proposals: [JSONValue] = []
+            for _ in 0..<7 {
+                proposals.append(try await market.submit(try await market.postJob(budgetMinor: 1_000), alice))
+            }
+            for index in 0..<5 {
+                #expect(try await reward(proposals[index], "iw-\(index)").status == 201)
+            }
+            #expect(try await reward(proposals[0], "iw-again").status == 200)
+            let capped = try await reward(proposals[5], "iw-5")
             #expect(capped.status == 200 && capped.json["granted"] == .bool(false))
             #expect(capped.json["rule"]?.stringValue == "rewards.interview_won.capPer7Days")
             let noScope = try await api.send(
-                .post, "/v1/accounts/\(account)/rewards", body: #"{"reward":"interview_won"}"#, idempotencyKey: "iw-x"
+                .post, "/v1/accounts/\(alice)/rewards", body: #"{"reward":"interview_won"}"#, idempotencyKey: "iw-x"
             )
             #expect(noScope.code == "validation_failed")
             _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":\#(7 * 86_400 + 1)}"#)
-            let later = try await api.send(
-                .post, "/v1/accounts/\(account)/rewards", body: #"{"reward":"interview_won","scope":"prop_6"}"#,
-                idempotencyKey: "iw-6"
-            )
-            #expect(later.status == 201)
+            #expect(try await reward(proposals[6], "iw-6").status == 201)
         }
     }
 
