@@ -24,6 +24,9 @@ extension Connects {
         @Option(help: "A policy file (YAML; the document of GET /v1/policy) to put in force.")
         var policy: String?
 
+        @Flag(help: "Load a small demo marketplace into an empty database before serving.")
+        var demo = false
+
         @Flag(
             name: .customLong("test-clock"),
             help: "Let admins move time with POST /v1/test-clock (tests and demos only).")
@@ -61,6 +64,18 @@ extension Connects {
                 ),
                 logger: logger
             )
+            if demo {
+                // buildApplication has put the policy in force and stored it.
+                let (version, policy) = try await store.latestPolicy() ?? (1, .standard)
+                if let summary = try await DemoMarketplace.loadIfEmpty(
+                    into: store, policy: policy.ledgerPolicy(version: version), now: ServerClock.systemNow()
+                ) {
+                    var lines = ["Loaded the demo marketplace:"]
+                    lines += summary.accounts.sorted { $0.key < $1.key }.map { "  account \($0.key): \($0.value)" }
+                    lines += summary.jobs.sorted { $0.key < $1.key }.map { "  job \($0.key): \($0.value)" }
+                    FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                }
+            }
             logger.info("serving", metadata: ["database": "\(databaseOptions.database)", "port": "\(port)"])
             try await app.runService()
         }

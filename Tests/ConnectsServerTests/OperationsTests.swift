@@ -1,3 +1,4 @@
+import ConnectsCore
 import ConnectsServer
 import ConnectsStore
 import Foundation
@@ -39,5 +40,24 @@ struct OperationsTests {
                 "only documented: \(documented.subtracting(registered)); only served: \(registered.subtracting(documented))"
             )
         }
+    }
+
+    @Test("the demo marketplace loads once into an empty database and is sound")
+    func demo() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("demo.sqlite").path
+        let store = try SQLiteStore(path: path)
+        let policy = Policy.standard.ledgerPolicy(version: 1)
+        let now = ServerClock.systemNow()
+        let summary = try #require(try await DemoMarketplace.loadIfEmpty(into: store, policy: policy, now: now))
+        #expect(summary.accounts.count == 7 && summary.jobs.count == 4)
+        #expect(try await DemoMarketplace.loadIfEmpty(into: store, policy: policy, now: now) == nil)
+        let landing = try #require(try await store.job(id: summary.jobs["Landing page"]!))
+        #expect(landing.status == .closed)
+        let returned = try await store.proposals(jobID: landing.id, limit: 10, offset: 0)
+        #expect(returned.allSatisfy { $0.returned?.rule == "returns.jobClosedWithoutHire" })
+        #expect(try store.verify().isClean)
     }
 }
