@@ -46,8 +46,8 @@ extension AccountLedger {
             return try open(now: now, policy: policy)
         case .startDueCycle:
             return try startDueCycle(now: now, policy: policy)
-        case .changePlan(let key):
-            return try changePlan(to: key, now: now, policy: policy)
+        case .changePlan(let key, let isImmediate):
+            return try changePlan(to: key, isImmediate: isImmediate, now: now, policy: policy)
         case .expireDue:
             return nil
         }

@@ -59,6 +59,8 @@ extension AccountLedger {
                     $0.plan = pending
                     $0.pendingPlan = nil
                 }
+                // A plan the policy no longer has lapses to `basic`, which every policy has.
+                if $0.plan.flatMap(policy.economy.plan) == nil { $0.plan = "basic" }
                 $0.cycleStart = start
                 $0.nextCycleAt = BillingCalendar.nextCycleStart(after: start, billingDay: billingDay)
             }
@@ -97,9 +99,11 @@ extension AccountLedger {
     }
 
     /// Changes the plan: a plan with a larger allotment starts now with a new cycle and its full
-    /// allotment; any other change waits for the next cycle start as `pendingPlan`.
+    /// allotment; any other change waits for the next cycle start as `pendingPlan`, unless
+    /// `isImmediate` (the operator reports a failed payment): then it applies now, keeping the cycle and
+    /// the connects already granted.
     mutating func changePlan(
-        to key: String, now: Instant, policy: LedgerPolicy
+        to key: String, isImmediate: Bool, now: Instant, policy: LedgerPolicy
     ) throws(ConnectsError)
         -> Entry?
     {
@@ -112,6 +116,20 @@ extension AccountLedger {
         let current = account.plan.flatMap(policy.economy.plan)
         if key == account.plan {
             markAccountChanged { $0.pendingPlan = nil }
+            return nil
+        }
+        if isImmediate {
+            markAccountChanged {
+                $0.plan = key
+                $0.pendingPlan = nil
+            }
+            return nil
+        }
+        if isImmediate {
+            markAccountChanged {
+                $0.plan = key
+                $0.pendingPlan = nil
+            }
             return nil
         }
         guard newPlan.allotment > (current?.allotment ?? 0) else {

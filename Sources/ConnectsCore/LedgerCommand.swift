@@ -24,8 +24,8 @@ public enum LedgerCommand: Sendable {
     /// plan's rollover cap are forfeited, and the plan's allotment is granted once for the cycle.
     case startDueCycle
     /// Moves the account to another plan: an upgrade now (new cycle, full allotment), a downgrade at
-    /// the next cycle start.
-    case changePlan(String)
+    /// the next cycle start, or, when `isImmediate` (a failed payment), now without a new cycle.
+    case changePlan(String, isImmediate: Bool = false)
 
     /// A credit of a new lot.
     public struct Credit: Sendable, Hashable {

@@ -123,8 +123,13 @@ extension ConnectsApp {
             try context.requireCaller().require(Caller.operators)
             let (body, bytes) = try await Self.readObject(request)
             let plan = try body.string("plan", maxLength: 50)!
+            let reason = try body.string("reason", required: false, maxLength: 50)
+            guard reason == nil || reason == "payment_failed" else {
+                throw ConnectsError.invalidField("reason", "must be 'payment_failed' or absent")
+            }
+            let command = LedgerCommand.changePlan(plan, isImmediate: reason == "payment_failed")
             return try await perform(
-                .ledger(accountID: try context.parameters.require("id"), command: .changePlan(plan)),
+                .ledger(accountID: try context.parameters.require("id"), command: command),
                 request: request, context: context, body: bytes, requiresKey: false, status: 200
             ) { Representation.account($0.snapshot!) }
         }
@@ -179,8 +184,11 @@ extension ConnectsApp {
     /// Moves the test clock to `target`, stopping at every instant where work falls due on the way and
     /// running it there, so that each cycle start and expiry happens at its own time.
     func advanceTestClock(to target: Instant) async throws {
+        var previous: Instant?
         for _ in 0..<100_000 {
-            guard let due = try await store.nextDueTime(policy: policy), due <= target else { break }
+            // Work that stays due after a pass (refused, and logged) must not hold the clock back.
+            guard let due = try await store.nextDueTime(policy: policy), due <= target, due != previous else { break }
+            previous = due
             configuration.clock.move(to: due)
             let ran = try await store.runDueWork(now: due, policy: policy, limit: SchedulerService.itemsPerPassMax)
             if ran == 0 { break }

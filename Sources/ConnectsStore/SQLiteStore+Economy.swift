@@ -94,13 +94,25 @@ extension SQLiteStore {
             jobs.map { .runDueJob(jobID: $0) }
             + cycles.map { .ledger(accountID: $0, command: .startDueCycle) }
             + expiries.map { .ledger(accountID: $0, command: .expireDue) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // One failing item must not hold back the others: it is logged and tried again next pass.
+        await withTaskGroup(of: Void.self) { group in
             for operation in items {
                 group.addTask {
-                    _ = try await self.perform(operation, now: now, policy: policy, idempotency: nil)
+                    do {
+                        let performed = try await self.perform(operation, now: now, policy: policy, idempotency: nil)
+                        if case .done(.failure(let refusal), _) = performed {
+                            self.logger.warning(
+                                "scheduled item refused",
+                                metadata: ["operation": "\(operation)", "error": "\(refusal)"]
+                            )
+                        }
+                    } catch {
+                        self.logger.error(
+                            "scheduled item failed", metadata: ["operation": "\(operation)", "error": "\(error)"]
+                        )
+                    }
                 }
             }
-            try await group.waitForAll()
         }
         let notices = try await committer.write { db in
             try Self.emitExpiryNotices(db: db, now: now, noticeDays: policy.economy.expiry.noticeDays, limit: limit)
@@ -184,12 +196,15 @@ extension SQLiteStore {
                     db,
                     sql: """
                         SELECT j.client_id, j.id FROM proposals p JOIN jobs j ON j.id = p.job_id
-                        WHERE p.id = ? AND (p.freelancer_id = ?2 OR p.payer_id = ?2)
+                        WHERE p.id = ?1 AND p.payer_id = ?2
                         """,
                     arguments: [scope, accountID]
                 )
             else {
-                throw ConnectsError.invalidField("scope", "must name a proposal of account \(accountID)")
+                throw ConnectsError.invalidField(
+                    "scope",
+                    "must name a proposal paid by account \(accountID) (an agency's proposals reward the agency)"
+                )
             }
             let hiredBefore = try Bool.fetchOne(
                 db,

@@ -77,6 +77,23 @@ struct EconomyScenarioTests {
         }
     }
 
+    @Test("a failed payment moves the account to Basic at once, keeping its cycle and its connects")
+    func failedPayment() async throws {
+        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
+            let created = try await api.send(
+                .post, "/v1/accounts", body: #"{"externalId":"p","kind":"freelancer","plan":"plus"}"#)
+            let account = created.json["id"]?.stringValue ?? ""
+            let lapsed = try await api.send(
+                .put, "/v1/accounts/\(account)/plan", body: #"{"plan":"basic","reason":"payment_failed"}"#
+            ).json
+            #expect(lapsed["plan"]?.stringValue == "basic" && lapsed["pendingPlan"] == .null)
+            #expect(lapsed["balance"]?["available"]?.intValue == 140)
+            #expect(lapsed["cycle"]?["nextGrantAt"] == created.json["cycle"]?["nextGrantAt"])
+            _ = try await api.send(.post, "/v1/test-clock", body: #"{"to":"2026-02-15T09:00:00Z"}"#)
+            #expect(try await api.available(account) == 150)
+        }
+    }
+
     @Test("an upgrade starts a new cycle now with the full new allotment")
     func upgrade() async throws {
         try await ServerHarness.run(policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
