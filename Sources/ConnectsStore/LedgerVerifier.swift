@@ -57,6 +57,7 @@ public struct LedgerVerifier: Sendable {
             }
             try checkAppendOnlyTriggers(db, add: add)
             try checkExactlyOnce(db, add: add)
+            try checkMarketplace(db, add: add)
             let accounts = try Row.fetchCursor(db, sql: "SELECT * FROM accounts ORDER BY id")
             while let row = try accounts.next() {
                 report.accountsChecked += 1
@@ -109,6 +110,49 @@ public struct LedgerVerifier: Sendable {
     }
 
     /// Checks one account's chain, balances, lots and holds; returns how many entries it read.
+    /// Proposals and purchases agree with the ledger: what a proposal says came back is exactly what its
+    /// return entries gave back (so nothing was returned twice or silently), and every purchase's entry
+    /// credited the quantity bought to the buyer.
+    private func checkMarketplace(_ db: Database, add: (Violation) -> Void) throws {
+        let proposals = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.id, p.payer_id, COALESCE(p.returned_amount, 0) AS recorded,
+                  (SELECT COALESCE(SUM(e.amount), 0) FROM entries e
+                   WHERE e.kind = 'return' AND e.account_id = p.payer_id
+                     AND e.reverses IN (p.fee_entry_id, p.boost_capture_entry_id)) AS back
+                FROM proposals p
+                WHERE back <> recorded OR (p.returned_amount IS NOT NULL AND p.kept_by IS NOT NULL)
+                LIMIT 100
+                """
+        )
+        for row in proposals {
+            add(
+                Violation(
+                    invariant: "exactly-once", accountID: row["payer_id"],
+                    detail:
+                        "proposal \(row["id"] as String) records \(row["recorded"] as Int64) returned, its entries gave back \(row["back"] as Int64)"
+                )
+            )
+        }
+        let purchases = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.id, p.account_id, p.entry_id FROM purchases p LEFT JOIN entries e ON e.id = p.entry_id
+                WHERE e.id IS NULL OR e.kind <> 'purchase' OR e.amount <> p.quantity OR e.account_id <> p.account_id
+                LIMIT 100
+                """
+        )
+        for row in purchases {
+            add(
+                Violation(
+                    invariant: "cause", accountID: row["account_id"], entryID: row["entry_id"],
+                    detail: "purchase \(row["id"] as String) does not match its entry"
+                )
+            )
+        }
+    }
+
     private func checkAccount(_ row: Row, db: Database, add: (Violation) -> Void) throws -> Int {
         let accountID: String = row["id"]
         var entriesChecked = 0

@@ -102,4 +102,36 @@ struct LedgerVerifierTests {
         let report = try LedgerVerifier(path: database.path).verify()
         #expect(report.violations.map(\.invariant) == ["append-only", "append-only"])
     }
+
+    @Test("a proposal that claims a return its entries do not show is found")
+    func proposalReturnMismatch() async throws {
+        let database = try TemporaryDatabase()
+        let store = try SQLiteStore(path: database.path)
+        let economy = Policy.standard.ledgerPolicy(version: 1)
+        guard
+            case .done(.success(let clientResult), _) = try await store.perform(
+                .createAccount(.init(externalID: "c", kind: .client)), now: t0, policy: economy, idempotency: nil
+            )
+        else { Issue.record("no client"); return }
+        guard
+            case .done(.success(let freelancerResult), _) = try await store.perform(
+                .createAccount(.init(externalID: "f", kind: .freelancer)), now: t0, policy: economy, idempotency: nil
+            )
+        else { Issue.record("no freelancer"); return }
+        let job = try JobBook.post(
+            id: "job_1", clientID: clientResult.snapshot!.account.id, title: "t", budget: nil, connectCost: nil,
+            hiringDeadline: nil, now: t0, policy: economy.economy
+        )
+        _ = try await store.perform(.postJob(job), now: t0, policy: economy, idempotency: nil)
+        _ = try await store.perform(
+            .submitProposal(
+                jobID: "job_1", freelancerID: freelancerResult.snapshot!.account.id, agencyID: nil, boost: nil,
+                proposalID: "prop_1"),
+            now: t0, policy: economy, idempotency: nil
+        )
+        #expect(try store.verify().isClean)
+        try tamper(database.path, "UPDATE proposals SET returned_amount = 4, returned_rule = 'x', returned_at = 0")
+        let report = try LedgerVerifier(path: database.path).verify()
+        #expect(report.violations.contains { $0.detail.contains("proposal prop_1") })
+    }
 }
