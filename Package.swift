@@ -60,6 +60,17 @@ let package = Package(
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
+        // The benchmark harness behind `connects bench`: a load generator and in-process figures.
+        .target(
+            name: "ConnectsBench",
+            dependencies: [
+                "ConnectsCore",
+                "ConnectsStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/ConnectsBench",
+            swiftSettings: swiftSettings
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "connects",
@@ -67,6 +78,7 @@ let package = Package(
                 "ConnectsCore",
                 "ConnectsStore",
                 "ConnectsServer",
+                "ConnectsBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

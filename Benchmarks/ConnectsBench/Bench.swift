@@ -1,0 +1,463 @@
+import AsyncHTTPClient
+import ConnectsCore
+import ConnectsStore
+import Foundation
+import NIOCore
+import Synchronization
+
+/// The benchmark suite of issue 5: a real `connects serve` driven over loopback HTTP from this
+/// process, in-process store figures, and the raw store limits (`anchors.sh`) measured in the same run.
+public enum Bench {
+    /// How big and how long a run is.
+    public struct Options: Sendable {
+        public var isSmoke: Bool
+        /// The `connects` executable to start as the server (this binary).
+        public var executable: String
+        /// `../shared/bench/anchors.sh`, when present.
+        public var anchorsScript: String?
+        public var workDirectory: String
+        public var seconds: Double
+        public var connections: Int
+        public var freelancers: Int
+        public var jobs: Int
+        public var closeProposals: Int
+        public var exportEntries: Int
+        public var dueAccounts: Int
+        public var progress: @Sendable (String) -> Void
+
+        public init(
+            isSmoke: Bool, executable: String, anchorsScript: String?, workDirectory: String,
+            progress: @escaping @Sendable (String) -> Void
+        ) {
+            self.isSmoke = isSmoke
+            self.executable = executable
+            self.anchorsScript = anchorsScript
+            self.workDirectory = workDirectory
+            self.progress = progress
+            seconds = isSmoke ? 1 : 15
+            connections = isSmoke ? 16 : 64
+            freelancers = isSmoke ? 16 : 2_000
+            jobs = isSmoke ? 4 : 100
+            closeProposals = isSmoke ? 50 : 10_000
+            exportEntries = isSmoke ? 2_000 : 1_000_000
+            dueAccounts = isSmoke ? 200 : 200_000
+        }
+    }
+
+    static let adminKey = "bench-admin-key-0123456789"
+
+    /// Runs every figure and returns the report.
+    public static func run(_ options: Options) async throws -> BenchReport {
+        var report = BenchReport(
+            mode: options.isSmoke ? "smoke" : "full",
+            machine: machineDescription(),
+            startedAt: ISO8601DateFormatter().string(from: Date())
+        )
+        if let script = options.anchorsScript, !options.isSmoke {
+            options.progress("anchors: raw SQLite limits (anchors.sh sqlite)")
+            report.anchors = runAnchors(script, seconds: 5)
+        }
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(
+                connectionPool: .init(
+                    idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: options.connections)
+            )
+        )
+        do {
+            try await httpFigures(options, client: client, report: &report)
+            try await inProcessSpends(options, report: &report)
+            try await cycleGrants(options, report: &report)
+            try await jobClose(options, report: &report)
+            try await csvExport(options, client: client, report: &report)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        return report
+    }
+
+    // MARK: Figures 1 and 7: proposals over HTTP, /healthz, server memory
+
+    static func httpFigures(_ options: Options, client: HTTPClient, report: inout BenchReport) async throws {
+        let server = try await ServerProcess.start(options, database: "\(options.workDirectory)/http.sqlite")
+        defer { server.stop() }
+        let api = BenchAPI(client: client, base: server.base)
+        report.figures.append(
+            BenchFigure(
+                number: 7, name: "server RSS, idle after start", value: server.residentMiB(), unit: "MiB",
+                goal: "<= 60 MiB")
+        )
+        options.progress("setup: \(options.freelancers) freelancers, \(options.jobs) jobs")
+        let clientID = try await api.createAccount(kind: "client", externalID: "bench-client")
+        let jobs = try await concurrently(options.jobs, width: 8) { index in
+            try await api.postJob(clientID: clientID, title: "job \(index)")
+        }
+        let freelancers = try await concurrently(options.freelancers, width: options.connections) { index in
+            let id = try await api.createAccount(kind: "freelancer", externalID: "bench-f\(index)")
+            try await api.adjust(id, amount: Int64(options.jobs) * 10)
+            return id
+        }
+        options.progress("figure 1: proposals over HTTP, \(options.connections) connections, \(Int(options.seconds)) s")
+        let next = SharedCounter()
+        let total = freelancers.count * jobs.count
+        let recorder = LatencyRecorder()
+        let peakRSS = Shared(0.0)
+        let started = ContinuousClock.now
+        let deadline = started + .seconds(options.seconds)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while ContinuousClock.now < deadline {
+                    let rss = server.residentMiB()
+                    peakRSS.update { $0 = max($0, rss) }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            for _ in 0..<options.connections {
+                group.addTask {
+                    while ContinuousClock.now < deadline {
+                        let index = next.next()
+                        guard index < total else { return }
+                        let job = jobs[index % jobs.count]
+                        let freelancer = freelancers[index / jobs.count]
+                        let boost = index % 5 == 0 ? #","boost":\#(index % 7 + 1)"# : ""
+                        let begin = ContinuousClock.now
+                        let status = try await api.post(
+                            "/v1/jobs/\(job)/proposals", body: #"{"freelancerId":"\#(freelancer)"\#(boost)}"#,
+                            idempotencyKey: "p-\(index)"
+                        )
+                        let elapsed = ContinuousClock.now - begin
+                        recorder.record(seconds: elapsed.seconds, succeeded: status == 201, failure: "status \(status)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = (ContinuousClock.now - started).seconds
+        let proposalsPerSecond = Double(recorder.succeeded) / elapsed
+        options.progress("figure 1: /healthz under the same load")
+        let health = try await healthz(api: api, options: options)
+        report.figures.append(
+            BenchFigure(
+                number: 1, name: "durable proposals/s over HTTP (SQLite, 20% boosted)", value: proposalsPerSecond,
+                unit: "/s",
+                goal: ">= 10,000/s, p99 <= 20 ms, >= 0.30 x /healthz", ratio: proposalsPerSecond / max(health, 1),
+                ratioLabel: "/healthz",
+                notes: String(
+                    format: "p50 %.2f ms, p99 %.2f ms, %d ok, %d refused%@, /healthz %.0f req/s",
+                    recorder.percentileMilliseconds(0.5), recorder.percentileMilliseconds(0.99), recorder.succeeded,
+                    recorder.failed, recorder.lastFailure.map { " (last: \($0))" } ?? "", health
+                )
+            )
+        )
+        report.figures.append(
+            BenchFigure(
+                number: 1, name: "  p99 latency of figure 1", value: recorder.percentileMilliseconds(0.99), unit: "ms",
+                goal: "<= 20 ms")
+        )
+        report.figures.append(
+            BenchFigure(
+                number: 7, name: "server RSS, peak during figure 1", value: peakRSS.current, unit: "MiB",
+                goal: "<= 200 MiB")
+        )
+    }
+
+    static func healthz(api: BenchAPI, options: Options) async throws -> Double {
+        let count = SharedCounter()
+        let seconds = min(options.seconds, 5)
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<options.connections {
+                group.addTask {
+                    while ContinuousClock.now < deadline {
+                        if try await api.get("/healthz") == 200 { _ = count.next() }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(count.current) / seconds
+    }
+
+    // MARK: Figure 2: in-process spends
+
+    static func inProcessSpends(_ options: Options, report: inout BenchReport) async throws {
+        options.progress("figure 2: in-process durable spends")
+        let store = try SQLiteStore(path: "\(options.workDirectory)/inprocess.sqlite")
+        let policy = Policy.standard.ledgerPolicy(version: 1)
+        let accounts = try await concurrently(1_000, width: 64) { index in
+            let id = try await store.createFreelancer("s\(index)", policy: policy)
+            _ = try await store.perform(
+                .ledger(
+                    accountID: id,
+                    command: .credit(
+                        .init(
+                            kind: .purchase, source: .purchase, amount: 100_000,
+                            cause: Cause(type: "bench", id: "\(index)")))),
+                now: Instant.benchNow, policy: policy, idempotency: nil
+            )
+            return id
+        }
+        let done = SharedCounter()
+        let started = ContinuousClock.now
+        let deadline = started + .seconds(options.seconds)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<256 {
+                group.addTask {
+                    var index = worker
+                    while ContinuousClock.now < deadline {
+                        let command = LedgerCommand.debit(
+                            .init(kind: .spend, amount: 1, cause: Cause(type: "bench", id: "\(index)")))
+                        _ = try await store.perform(
+                            .ledger(accountID: accounts[index % accounts.count], command: command),
+                            now: Instant.benchNow,
+                            policy: policy, idempotency: nil
+                        )
+                        _ = done.next()
+                        index += 256
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let perSecond = Double(done.current) / (ContinuousClock.now - started).seconds
+        let anchor = report.anchors["sqlite_wal_full_batch1000"]
+        report.figures.append(
+            BenchFigure(
+                number: 2, name: "in-process durable spends/s (SQLite, group commit)", value: perSecond, unit: "/s",
+                goal: ">= 0.5 x anchors sqlite batch 1000", ratio: anchor.map { perSecond / $0 },
+                ratioLabel: "sqlite batch1000"
+            )
+        )
+    }
+
+    // MARK: Figure 4: cycle grants
+
+    static func cycleGrants(_ options: Options, report: inout BenchReport) async throws {
+        options.progress("figure 4: \(options.dueAccounts) accounts falling due at once")
+        let store = try SQLiteStore(path: "\(options.workDirectory)/cycles.sqlite")
+        let policy = Policy.standard.ledgerPolicy(version: 1)
+        _ = try await concurrently(options.dueAccounts, width: 256) { index in
+            try await store.createFreelancer("c\(index)", policy: policy)
+        }
+        let due = Instant.benchNow.adding(days: 32)
+        let started = ContinuousClock.now
+        var granted = 0
+        while true {
+            let ran = try await store.runDueWork(now: due, policy: policy, limit: 5_000)
+            if ran == 0 { break }
+            granted += ran
+        }
+        let perSecond = Double(granted) / (ContinuousClock.now - started).seconds
+        report.figures.append(
+            BenchFigure(
+                number: 4, name: "cycle grants, \(options.dueAccounts) accounts due at once (SQLite)", value: perSecond,
+                unit: "accounts/s", goal: ">= 50,000/s (1,000,000 accounts)"
+            )
+        )
+    }
+
+    // MARK: Figure 5: closing a job with many proposals
+
+    static func jobClose(_ options: Options, report: inout BenchReport) async throws {
+        options.progress("figure 5: closing a job with \(options.closeProposals) proposals")
+        let store = try SQLiteStore(path: "\(options.workDirectory)/close.sqlite")
+        let policy = Policy.standard.ledgerPolicy(version: 1)
+        let clientResult = try await store.perform(
+            .createAccount(.init(externalID: "close-client", kind: .client)), now: Instant.benchNow, policy: policy,
+            idempotency: nil
+        )
+        guard case .done(.success(.ledger(let client, _, _)), _) = clientResult else {
+            throw BenchError.setup("client")
+        }
+        let job = try JobBook.post(
+            id: "job_bench", clientID: client.account.id, title: "popular", budget: nil, connectCost: nil,
+            hiringDeadline: nil,
+            now: Instant.benchNow, policy: policy.economy
+        )
+        _ = try await store.perform(.postJob(job), now: Instant.benchNow, policy: policy, idempotency: nil)
+        _ = try await concurrently(options.closeProposals, width: 256) { index in
+            let id = try await store.createFreelancer("j\(index)", policy: policy)
+            _ = try await store.perform(
+                .submitProposal(
+                    jobID: job.id, freelancerID: id, agencyID: nil, boost: index % 5 == 0 ? Int64(index % 9 + 1) : nil,
+                    proposalID: "prop_\(index)"),
+                now: Instant.benchNow, policy: policy, idempotency: nil
+            )
+            return id
+        }
+        let started = ContinuousClock.now
+        let closed = try await store.perform(
+            .jobAction(jobID: job.id, .close(.closed)), now: Instant.benchNow, policy: policy, idempotency: nil
+        )
+        let seconds = (ContinuousClock.now - started).seconds
+        guard case .done(.success, _) = closed else { throw BenchError.setup("close: \(closed)") }
+        report.figures.append(
+            BenchFigure(
+                number: 5, name: "closing a job with \(options.closeProposals) proposals (SQLite)", value: seconds,
+                unit: "s",
+                goal: "<= 1 s (10,000 proposals)"
+            )
+        )
+    }
+
+    // MARK: Figures 6 and 7: CSV export and start on an existing database
+
+    static func csvExport(_ options: Options, client: HTTPClient, report: inout BenchReport) async throws {
+        options.progress("figure 6: preparing an account with \(options.exportEntries) entries")
+        let path = "\(options.workDirectory)/export.sqlite"
+        let accountID: String
+        do {
+            let store = try SQLiteStore(path: path)
+            let policy = Policy.standard.ledgerPolicy(version: 1)
+            accountID = try await store.createFreelancer("export", policy: policy)
+            let credits = options.exportEntries / 2 / 90_000 + 1
+            for index in 0..<credits {
+                _ = try await store.perform(
+                    .ledger(
+                        accountID: accountID,
+                        command: .credit(
+                            .init(
+                                kind: .purchase, source: .purchase, amount: 90_000,
+                                cause: Cause(type: "bench", id: "\(index)")))),
+                    now: Instant.benchNow, policy: policy, idempotency: nil
+                )
+            }
+            let remaining = options.exportEntries - credits - 2
+            _ = try await concurrently(remaining, width: 256) { index in
+                let command: LedgerCommand = .debit(
+                    .init(kind: .spend, amount: 1, cause: Cause(type: "bench", id: "\(index)")))
+                _ = try await store.perform(
+                    .ledger(accountID: accountID, command: command), now: Instant.benchNow, policy: policy,
+                    idempotency: nil)
+            }
+        }
+        let server = try await ServerProcess.start(options, database: path)
+        defer { server.stop() }
+        report.figures.append(
+            BenchFigure(
+                number: 7, name: "start on an existing database (\(server.databaseMiB) MiB)",
+                value: server.startSeconds, unit: "s",
+                goal: "<= 1 s (1 GiB database)"
+            )
+        )
+        options.progress("figure 6: CSV export over HTTP")
+        let before = server.residentMiB()
+        let peak = Shared(before)
+        let started = ContinuousClock.now
+        var request = HTTPClientRequest(url: "\(server.base)/v1/accounts/\(accountID)/entries")
+        request.headers.add(name: "authorization", value: "Bearer \(adminKey)")
+        request.headers.add(name: "accept", value: "text/csv")
+        let response = try await client.execute(request, timeout: .seconds(600))
+        var rows = 0
+        var sampled = ContinuousClock.now
+        for try await var chunk in response.body {
+            rows += chunk.readableBytesView.lazy.filter { $0 == 10 }.count
+            chunk.clear()
+            if ContinuousClock.now - sampled > .milliseconds(200) {
+                sampled = ContinuousClock.now
+                let rss = server.residentMiB()
+                peak.update { $0 = max($0, rss) }
+            }
+        }
+        let seconds = (ContinuousClock.now - started).seconds
+        report.figures.append(
+            BenchFigure(
+                number: 6, name: "CSV export, \(rows - 1) entries", value: Double(rows - 1) / seconds, unit: "rows/s",
+                goal: ">= 200,000 rows/s, memory growth <= 64 MiB",
+                notes: String(format: "server RSS growth %.1f MiB", peak.current - before)
+            )
+        )
+        report.figures.append(
+            BenchFigure(
+                number: 6, name: "  server memory growth during export", value: peak.current - before, unit: "MiB",
+                goal: "<= 64 MiB")
+        )
+    }
+
+    // MARK: Helpers
+
+    /// Runs `count` jobs with at most `width` at once, returning results in order.
+    static func concurrently<T: Sendable>(
+        _ count: Int, width: Int, _ body: @escaping @Sendable (Int) async throws -> T
+    ) async throws -> [T] {
+        let next = SharedCounter()
+        let results = Shared([T?](repeating: nil, count: count))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<min(width, max(count, 1)) {
+                group.addTask {
+                    while true {
+                        let index = next.next()
+                        guard index < count else { return }
+                        let value = try await body(index)
+                        results.update { $0[index] = value }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return results.current.map { $0! }
+    }
+
+    /// Runs `anchors.sh sqlite` and parses its `anchor=<name> ops_per_s=<n>` lines.
+    static func runAnchors(_ script: String, seconds: Int) -> [String: Double] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script, "sqlite", String(seconds)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return [:] }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        var anchors: [String: Double] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let fields = Dictionary(
+                uniqueKeysWithValues: line.split(separator: " ").compactMap { field -> (String, String)? in
+                    let parts = field.split(separator: "=", maxSplits: 1)
+                    return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+                })
+            if let name = fields["anchor"], let value = fields["ops_per_s"].flatMap(Double.init) {
+                anchors[name] = value
+            }
+        }
+        return anchors
+    }
+
+    static func machineDescription() -> String {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let memory = ProcessInfo.processInfo.physicalMemory / 1_073_741_824
+        return "\(cores) cores, \(memory) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)"
+    }
+}
+
+enum BenchError: Error {
+    case setup(String)
+    case server(String)
+}
+
+extension Instant {
+    /// The bench's fixed "now", so that runs are comparable.
+    static let benchNow = Instant(millisecondsSinceEpoch: 1_767_225_600_000)
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+extension SQLiteStore {
+    func createFreelancer(_ externalID: String, policy: LedgerPolicy) async throws -> String {
+        let result = try await perform(
+            .createAccount(.init(externalID: externalID, kind: .freelancer)), now: Instant.benchNow, policy: policy,
+            idempotency: nil
+        )
+        guard case .done(.success(let value), _) = result, let id = value.snapshot?.account.id else {
+            throw BenchError.setup("account \(externalID): \(result)")
+        }
+        return id
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import ConnectsBench
+import Foundation
+
+extension Connects {
+    /// `connects bench`: the benchmark suite, printing a table and writing the same figures as JSON.
+    struct BenchCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bench",
+            abstract: "Measure Connects beside the raw limits of its stores; prints a table and writes JSON.",
+            discussion: "Run it from a release build: swift run -c release connects bench"
+        )
+
+        @Flag(help: "A few seconds, SQLite only: checks that the bench still works (run by the test command).")
+        var smoke = false
+
+        @Option(help: "Where to write the figures as JSON.")
+        var json: String = "bench-results.json"
+
+        @Option(help: "The anchors script (raw store limits), run in the same bench.")
+        var anchors: String = "../shared/bench/anchors.sh"
+
+        @Option(help: "Seconds each throughput figure runs.")
+        var seconds: Double?
+
+        func run() async throws {
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "connects-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: work) }
+            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+            var options = Bench.Options(
+                isSmoke: smoke,
+                executable: FileManager.default.isExecutableFile(atPath: executable)
+                    ? executable : Bundle.main.executablePath ?? executable,
+                anchorsScript: FileManager.default.fileExists(atPath: anchors) ? anchors : nil,
+                workDirectory: work.path,
+                progress: { message in FileHandle.standardError.write(Data("bench: \(message)\n".utf8)) }
+            )
+            if let seconds { options.seconds = seconds }
+            let report = try await Bench.run(options)
+            print(report.table())
+            for figure in report.figures where figure.notes != nil {
+                print("figure \(figure.number): \(figure.notes!)")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+            print("figures written to \(json) (\(report.machine))")
+        }
+    }
+}
