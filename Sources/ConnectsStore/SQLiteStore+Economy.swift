@@ -10,7 +10,7 @@ extension SQLiteStore {
         try await pool.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT version, document FROM policies ORDER BY version DESC LIMIT 1")
+                    db.cachedStatement(sql: "SELECT version, document FROM policies ORDER BY version DESC LIMIT 1"))
             else { return nil }
             let document: String = row["document"]
             return (row["version"], try JSONDecoder().decode(Policy.self, from: Data(document.utf8)))
@@ -24,13 +24,11 @@ extension SQLiteStore {
         let document = String(decoding: try encoder.encode(policy), as: UTF8.self)
         return try await committer.write { db in
             let latest = try Row.fetchOne(
-                db, sql: "SELECT version, document FROM policies ORDER BY version DESC LIMIT 1")
+                db.cachedStatement(sql: "SELECT version, document FROM policies ORDER BY version DESC LIMIT 1"))
             if let latest, latest["document"] as String == document { return latest["version"] }
             let version = (latest?["version"] as Int64? ?? 0) + 1
-            try db.execute(
-                sql: "INSERT INTO policies (version, document, created_at) VALUES (?, ?, ?)",
-                arguments: [version, document, now.millisecondsSinceEpoch]
-            )
+            try db.cachedStatement(sql: "INSERT INTO policies (version, document, created_at) VALUES (?, ?, ?)")
+                .execute(arguments: [version, document, now.millisecondsSinceEpoch])
             return version
         }
     }
@@ -40,17 +38,16 @@ extension SQLiteStore {
     /// A stored setting (the test clock keeps its time here).
     public func setting(_ key: String) async throws -> String? {
         try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [key])
         }
     }
 
     public func saveSetting(_ key: String, _ value: String) async throws {
         try await committer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                arguments: [key, value]
-            )
+                    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            ).execute(arguments: [key, value])
         }
     }
 
@@ -60,8 +57,10 @@ extension SQLiteStore {
     /// decision (auction close, expiry, deadline, inactivity, unviewed return).
     public func nextDueTime(policy: LedgerPolicy) async throws -> Instant? {
         try await pool.read { db in
-            let cycle = try Int64.fetchOne(db, sql: "SELECT MIN(next_cycle_at) FROM accounts WHERE status = 'active'")
-            let expiry = try Int64.fetchOne(db, sql: "SELECT MIN(expires_at) FROM lots WHERE remaining > held")
+            let cycle = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MIN(next_cycle_at) FROM accounts WHERE status = 'active'"))
+            let expiry = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MIN(expires_at) FROM lots WHERE remaining > held"))
             let job = try Self.nextJobDueTime(db, policy: policy)
             return [cycle, expiry, job].compactMap { $0 }.min().map(Instant.init(millisecondsSinceEpoch:))
         }
@@ -76,16 +75,14 @@ extension SQLiteStore {
         let (cycles, expiries, jobs) = try await pool.read { db in
             (
                 try String.fetchAll(
-                    db,
-                    sql:
-                        "SELECT id FROM accounts WHERE status = 'active' AND next_cycle_at <= ? ORDER BY next_cycle_at LIMIT ?",
-                    arguments: [now.millisecondsSinceEpoch, limit]
-                ),
+                    db.cachedStatement(
+                        sql:
+                            "SELECT id FROM accounts WHERE status = 'active' AND next_cycle_at <= ? ORDER BY next_cycle_at LIMIT ?"
+                    ), arguments: [now.millisecondsSinceEpoch, limit]),
                 try String.fetchAll(
-                    db,
-                    sql: "SELECT DISTINCT account_id FROM lots WHERE remaining > held AND expires_at <= ? LIMIT ?",
-                    arguments: [now.millisecondsSinceEpoch, limit]
-                ),
+                    db.cachedStatement(
+                        sql: "SELECT DISTINCT account_id FROM lots WHERE remaining > held AND expires_at <= ? LIMIT ?"),
+                    arguments: [now.millisecondsSinceEpoch, limit]),
                 try Self.dueJobIDs(db, now: now, policy: policy, limit: limit)
             )
         }
@@ -124,14 +121,17 @@ extension SQLiteStore {
 
     /// The purchase made with `paymentReference`, if any.
     static func purchase(_ db: Database, paymentReference: String) throws -> Purchase? {
-        try Row.fetchOne(db, sql: "SELECT * FROM purchases WHERE payment_reference = ?", arguments: [paymentReference])
-            .map { row in
-                Purchase(
-                    id: row["id"], accountID: row["account_id"], quantity: row["quantity"],
-                    amountPaid: Policy.Money(currency: row["currency"], minor: row["amount_minor"]),
-                    paymentReference: row["payment_reference"], entryID: row["entry_id"]
-                )
-            }
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM purchases WHERE payment_reference = ?"),
+            arguments: [paymentReference]
+        )
+        .map { row in
+            Purchase(
+                id: row["id"], accountID: row["account_id"], quantity: row["quantity"],
+                amountPaid: Policy.Money(currency: row["currency"], minor: row["amount_minor"]),
+                paymentReference: row["payment_reference"], entryID: row["entry_id"]
+            )
+        }
     }
 
     static func buy(_ request: Purchase, db: Database, now: Instant, policy: LedgerPolicy) throws -> OperationResult {
@@ -155,16 +155,15 @@ extension SQLiteStore {
         let result = try execute(credit, accountID: request.accountID, db: db, now: now, policy: policy)
         var purchase = request
         purchase.entryID = result.entry!.id
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO purchases (id, account_id, quantity, currency, amount_minor, payment_reference, entry_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                purchase.id, purchase.accountID, purchase.quantity, purchase.amountPaid.currency,
-                purchase.amountPaid.minor, purchase.paymentReference, purchase.entryID, now.millisecondsSinceEpoch,
-            ]
-        )
+                """
+        ).execute(arguments: [
+            purchase.id, purchase.accountID, purchase.quantity, purchase.amountPaid.currency,
+            purchase.amountPaid.minor, purchase.paymentReference, purchase.entryID, now.millisecondsSinceEpoch,
+        ])
         return .purchase(purchase, result.snapshot!, isNew: true)
     }
 
@@ -186,20 +185,20 @@ extension SQLiteStore {
             throw ConnectsError.invalidField("scope", "reward '\(key)' is granted once per scope: name one")
         }
         let eventKey = reward.once ? "reward:\(accountID):\(key)" : "reward:\(accountID):\(key):\(scope!)"
-        if let earlier = try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE event_key = ?", arguments: [eventKey]) {
+        if let earlier = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM entries WHERE event_key = ?"), arguments: [eventKey])
+        {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
         if reward.establishedClientOnly == true {
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT j.client_id, j.id FROM proposals p JOIN jobs j ON j.id = p.job_id
-                        WHERE p.id = ?1 AND p.payer_id = ?2
-                        """,
-                    arguments: [scope, accountID]
-                )
+                    db.cachedStatement(
+                        sql: """
+                            SELECT j.client_id, j.id FROM proposals p JOIN jobs j ON j.id = p.job_id
+                            WHERE p.id = ?1 AND p.payer_id = ?2
+                            """), arguments: [scope, accountID])
             else {
                 throw ConnectsError.invalidField(
                     "scope",
@@ -207,10 +206,9 @@ extension SQLiteStore {
                 )
             }
             let hiredBefore = try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE client_id = ? AND status = 'filled' AND id <> ?)",
-                arguments: [row["client_id"] as String, row["id"] as String]
-            )
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE client_id = ? AND status = 'filled' AND id <> ?)"),
+                arguments: [row["client_id"] as String, row["id"] as String])
             if hiredBefore != true {
                 guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
                     throw ConnectsError(.notFound, "no account \(accountID)")
@@ -221,13 +219,11 @@ extension SQLiteStore {
         if let cap = reward.capPer7Days {
             let recent =
                 try Int64.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COALESCE(SUM(amount), 0) FROM entries
-                        WHERE account_id = ? AND kind = 'reward' AND cause_type = 'reward' AND cause_id = ? AND created_at > ?
-                        """,
-                    arguments: [accountID, key, now.adding(days: -7).millisecondsSinceEpoch]
-                ) ?? 0
+                    db.cachedStatement(
+                        sql: """
+                            SELECT COALESCE(SUM(amount), 0) FROM entries
+                            WHERE account_id = ? AND kind = 'reward' AND cause_type = 'reward' AND cause_id = ? AND created_at > ?
+                            """), arguments: [accountID, key, now.adding(days: -7).millisecondsSinceEpoch]) ?? 0
             if recent + amount > cap {
                 guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
                     throw ConnectsError(.notFound, "no account \(accountID)")
@@ -253,17 +249,18 @@ extension SQLiteStore {
             throw ConnectsError(.notFound, "no promo code '\(code)'")
         }
         let eventKey = "promo:\(code):\(accountID)"
-        if let earlier = try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE event_key = ?", arguments: [eventKey]) {
+        if let earlier = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM entries WHERE event_key = ?"), arguments: [eventKey])
+        {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
         let redeemed =
             try Int64.fetchOne(
-                db,
-                sql:
-                    "SELECT COUNT(*) FROM entries WHERE cause_type = 'promo_code' AND cause_id = ? AND event_key IS NOT NULL",
-                arguments: [code]
-            ) ?? 0
+                db.cachedStatement(
+                    sql:
+                        "SELECT COUNT(*) FROM entries WHERE cause_type = 'promo_code' AND cause_id = ? AND event_key IS NOT NULL"
+                ), arguments: [code]) ?? 0
         guard redeemed < promo.maxRedemptions else {
             throw ConnectsError(.invalidState, "promo code '\(code)' is used up")
         }

@@ -77,23 +77,23 @@ extension SQLiteStore {
         precondition(eventTypes.contains(type), "unknown event type \(type)")
         let json = String(
             decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO events (id, type, account_id, data, created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (dedupe_key) DO NOTHING
-                """,
-            arguments: [Identifier.make("evt_", at: now), type, accountID, json, now.millisecondsSinceEpoch, dedupeKey]
-        )
+                """
+        ).execute(arguments: [
+            Identifier.make("evt_", at: now), type, accountID, json, now.millisecondsSinceEpoch, dedupeKey,
+        ])
         guard db.changesCount == 1 else { return }
         let sequence = db.lastInsertedRowID
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
                 SELECT id, ?, ?, 'pending', ? FROM webhooks
                 WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || ? || ',%' OR events = '*')
-                """,
-            arguments: [sequence, accountID, now.millisecondsSinceEpoch, type]
-        )
+                """
+        ).execute(arguments: [sequence, accountID, now.millisecondsSinceEpoch, type])
     }
 
     /// The events that entries report.
@@ -117,15 +117,14 @@ extension SQLiteStore {
     /// Notices for lots whose unheld connects expire within `noticeDays`, once per lot.
     static func emitExpiryNotices(db: Database, now: Instant, noticeDays: Int64, limit: Int) throws -> Int {
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT l.id, l.account_id, l.remaining - l.held AS amount, l.expires_at FROM lots l
-                WHERE l.remaining > l.held AND l.expires_at > ?1 AND l.expires_at <= ?2
-                  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = 'expiring:' || l.id)
-                LIMIT ?3
-                """,
-            arguments: [now.millisecondsSinceEpoch, now.adding(days: noticeDays).millisecondsSinceEpoch, limit]
-        )
+            db.cachedStatement(
+                sql: """
+                    SELECT l.id, l.account_id, l.remaining - l.held AS amount, l.expires_at FROM lots l
+                    WHERE l.remaining > l.held AND l.expires_at > ?1 AND l.expires_at <= ?2
+                      AND NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = 'expiring:' || l.id)
+                    LIMIT ?3
+                    """),
+            arguments: [now.millisecondsSinceEpoch, now.adding(days: noticeDays).millisecondsSinceEpoch, limit])
         for row in rows {
             let lotID: String = row["id"]
             try emit(
@@ -146,11 +145,10 @@ extension SQLiteStore {
     public func events(accountID: String, limit: Int, before cursor: Int64?) async throws -> Page<Event> {
         try await pool.read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT * FROM events WHERE account_id = ?1 AND (?2 IS NULL OR seq < ?2) ORDER BY seq DESC LIMIT ?3",
-                arguments: [accountID, cursor, limit + 1]
-            )
+                db.cachedStatement(
+                    sql:
+                        "SELECT * FROM events WHERE account_id = ?1 AND (?2 IS NULL OR seq < ?2) ORDER BY seq DESC LIMIT ?3"
+                ), arguments: [accountID, cursor, limit + 1])
             let events = rows.prefix(limit).map(Event.init(row:))
             return Page(
                 items: Array(events), nextCursor: rows.count > limit ? events.last.map { "e\($0.sequence)" } : nil)
@@ -159,19 +157,20 @@ extension SQLiteStore {
 
     public func createWebhook(_ webhook: Webhook) async throws {
         try await committer.write { db in
-            try db.execute(
-                sql: "INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
-                    webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.secret,
-                    webhook.createdAt.millisecondsSinceEpoch,
-                ]
-            )
+            try db.cachedStatement(
+                sql: "INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.secret,
+                webhook.createdAt.millisecondsSinceEpoch,
+            ])
         }
     }
 
     public func webhooks() async throws -> [Webhook] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM webhooks WHERE deleted_at IS NULL ORDER BY id LIMIT 500").map(
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM webhooks WHERE deleted_at IS NULL ORDER BY id LIMIT 500")
+            ).map(
                 Webhook.init(row:))
         }
     }
@@ -179,16 +178,13 @@ extension SQLiteStore {
     /// Stops deliveries to a webhook; `false` when there is none.
     public func deleteWebhook(id: String, now: Instant) async throws -> Bool {
         try await committer.write { db in
-            try db.execute(
-                sql: "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-                arguments: [now.millisecondsSinceEpoch, id]
-            )
+            try db.cachedStatement(sql: "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")
+                .execute(arguments: [now.millisecondsSinceEpoch, id])
             let changed = db.changesCount == 1
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'",
-                arguments: [id]
-            )
+                    "UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'"
+            ).execute(arguments: [id])
             return changed
         }
     }
@@ -198,18 +194,17 @@ extension SQLiteStore {
     public func dueDeliveries(now: Instant, limit: Int) async throws -> [Delivery] {
         try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT d.attempts, w.id AS w_id, w.url, w.events AS w_events, w.secret, w.created_at AS w_created_at,
-                      e.seq, e.id AS e_id, e.type, e.account_id, e.data, e.created_at
-                    FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.seq = d.event_seq
-                    WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
-                      AND NOT EXISTS (
-                        SELECT 1 FROM deliveries p WHERE p.webhook_id = d.webhook_id AND p.account_id = d.account_id
-                          AND p.state = 'pending' AND p.event_seq < d.event_seq)
-                    ORDER BY d.event_seq LIMIT ?2
-                    """,
-                arguments: [now.millisecondsSinceEpoch, limit]
+                db.cachedStatement(
+                    sql: """
+                        SELECT d.attempts, w.id AS w_id, w.url, w.events AS w_events, w.secret, w.created_at AS w_created_at,
+                          e.seq, e.id AS e_id, e.type, e.account_id, e.data, e.created_at
+                        FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.seq = d.event_seq
+                        WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+                          AND NOT EXISTS (
+                            SELECT 1 FROM deliveries p WHERE p.webhook_id = d.webhook_id AND p.account_id = d.account_id
+                              AND p.state = 'pending' AND p.event_seq < d.event_seq)
+                        ORDER BY d.event_seq LIMIT ?2
+                        """), arguments: [now.millisecondsSinceEpoch, limit]
             ).map { row in
                 Delivery(
                     webhook: Webhook(
@@ -234,33 +229,32 @@ extension SQLiteStore {
             if let error {
                 let attempts = delivery.attempts + 1
                 let backoffSeconds = min(Int64(1) << min(attempts - 1, 12), 3_600)
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt_at = ?, state = ?
                         WHERE webhook_id = ? AND event_seq = ?
-                        """,
-                    arguments: [
-                        attempts, String(error.prefix(500)),
-                        now.adding(milliseconds: backoffSeconds * 1_000).millisecondsSinceEpoch,
-                        attempts >= Self.deliveryAttemptsMax ? "failed" : "pending", delivery.webhook.id,
-                        delivery.event.sequence,
-                    ]
-                )
+                        """
+                ).execute(arguments: [
+                    attempts, String(error.prefix(500)),
+                    now.adding(milliseconds: backoffSeconds * 1_000).millisecondsSinceEpoch,
+                    attempts >= Self.deliveryAttemptsMax ? "failed" : "pending", delivery.webhook.id,
+                    delivery.event.sequence,
+                ])
             } else {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE deliveries SET attempts = attempts + 1, state = 'delivered', delivered_at = ?, last_error = NULL
                         WHERE webhook_id = ? AND event_seq = ?
-                        """,
-                    arguments: [now.millisecondsSinceEpoch, delivery.webhook.id, delivery.event.sequence]
-                )
+                        """
+                ).execute(arguments: [now.millisecondsSinceEpoch, delivery.webhook.id, delivery.event.sequence])
             }
         }
     }
 
     /// The earliest pending delivery attempt.
     static func nextDeliveryTime(_ db: Database) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'")
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'"))
     }
 }
 

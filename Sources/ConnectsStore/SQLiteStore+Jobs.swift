@@ -46,10 +46,9 @@ extension SQLiteStore {
         guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
             throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
         }
-        try db.execute(
-            sql: "INSERT INTO invitations (job_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            arguments: [jobID, freelancerID, now.millisecondsSinceEpoch]
-        )
+        try db.cachedStatement(
+            sql: "INSERT INTO invitations (job_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+        ).execute(arguments: [jobID, freelancerID, now.millisecondsSinceEpoch])
         return .job(job)
     }
 
@@ -65,16 +64,13 @@ extension SQLiteStore {
             throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
         }
         if isMember {
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "INSERT INTO agency_members (agency_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [agencyID, freelancerID, now.millisecondsSinceEpoch]
-            )
+                    "INSERT INTO agency_members (agency_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+            ).execute(arguments: [agencyID, freelancerID, now.millisecondsSinceEpoch])
         } else {
-            try db.execute(
-                sql: "DELETE FROM agency_members WHERE agency_id = ? AND freelancer_id = ?",
-                arguments: [agencyID, freelancerID]
-            )
+            try db.cachedStatement(sql: "DELETE FROM agency_members WHERE agency_id = ? AND freelancer_id = ?").execute(
+                arguments: [agencyID, freelancerID])
         }
         return .ledger(try loadLedger(db, accountID: agencyID)!.snapshot(at: now), nil, written: [])
     }
@@ -96,19 +92,16 @@ extension SQLiteStore {
             throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
         }
         let applied = try Bool.fetchOne(
-            db,
-            sql: "SELECT EXISTS (SELECT 1 FROM proposals WHERE job_id = ? AND freelancer_id = ?)",
-            arguments: [jobID, freelancerID]
-        )
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM proposals WHERE job_id = ? AND freelancer_id = ?)"),
+            arguments: [jobID, freelancerID])
         if applied == true {
             throw ConnectsError(.alreadyApplied, "freelancer \(freelancerID) already has a proposal on job \(jobID)")
         }
         if let agencyID {
             let isMember = try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ? AND freelancer_id = ?)",
-                arguments: [agencyID, freelancerID]
-            )
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ? AND freelancer_id = ?)"),
+                arguments: [agencyID, freelancerID])
             guard isMember == true else {
                 throw ConnectsError.invalidField(
                     "agencyId", "freelancer \(freelancerID) is not a member of agency \(agencyID)")
@@ -116,10 +109,9 @@ extension SQLiteStore {
         }
         let invited =
             try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM invitations WHERE job_id = ? AND freelancer_id = ?)",
-                arguments: [jobID, freelancerID]
-            ) ?? false
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM invitations WHERE job_id = ? AND freelancer_id = ?)"),
+                arguments: [jobID, freelancerID]) ?? false
         let proposal = Proposal(
             id: proposalID, jobID: jobID, freelancerID: freelancerID, agencyID: agencyID,
             payerID: agencyID ?? freelancerID, fee: 0, isInvited: invited, submittedAt: now
@@ -207,7 +199,7 @@ extension SQLiteStore {
     /// proposals that changed.
     static func settle(_ book: inout JobBook, db: Database, now: Instant, policy: LedgerPolicy) throws {
         let statusBefore = try String.fetchOne(
-            db, sql: "SELECT status FROM jobs WHERE id = ?", arguments: [book.job.id])
+            db.cachedStatement(sql: "SELECT status FROM jobs WHERE id = ?"), arguments: [book.job.id])
         for effect in book.takeEffects() {
             switch effect {
             case .chargeFee(let proposalID, let payerID, let amount):
@@ -286,25 +278,25 @@ extension SQLiteStore {
         let rows: [Row]
         switch scope {
         case .all:
-            rows = try Row.fetchAll(db, sql: "SELECT * FROM proposals WHERE job_id = ?", arguments: [jobID])
+            rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM proposals WHERE job_id = ?"), arguments: [jobID])
         case .bidders:
             rows = try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM proposals WHERE job_id = ? AND boost_state IN ('held', 'captured')",
-                arguments: [jobID]
-            )
+                db.cachedStatement(
+                    sql: "SELECT * FROM proposals WHERE job_id = ? AND boost_state IN ('held', 'captured')"),
+                arguments: [jobID])
         case .biddersAnd(let id):
             rows = try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM proposals WHERE job_id = ? AND (boost_state IN ('held', 'captured') OR id = ?)",
-                arguments: [jobID, id]
-            )
+                db.cachedStatement(
+                    sql: "SELECT * FROM proposals WHERE job_id = ? AND (boost_state IN ('held', 'captured') OR id = ?)"),
+                arguments: [jobID, id])
         }
         return JobBook(job: job, proposals: try rows.map(Proposal.init(row:)))
     }
 
     static func loadJob(_ db: Database, id: String) throws -> Job? {
-        try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Job.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id]).map(
+            Job.init(row:))
     }
 
     static func saveJob(_ job: Job, db: Database) throws {
@@ -315,7 +307,7 @@ extension SQLiteStore {
             job.boostClosesAt.millisecondsSinceEpoch, job.isAuctionClosed ? 1 : 0,
             job.lastClientActivityAt.millisecondsSinceEpoch, job.proposalCount, job.hiredProposalID,
         ]
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO jobs (id, client_id, title, budget_currency, budget_minor, connect_cost, posted_at, hiring_deadline,
                   expires_at, status, boost_slots, boost_closes_at, auction_closed, last_client_activity_at, proposal_count,
@@ -325,13 +317,12 @@ extension SQLiteStore {
                   status = excluded.status, auction_closed = excluded.auction_closed,
                   last_client_activity_at = excluded.last_client_activity_at, proposal_count = excluded.proposal_count,
                   hired_proposal_id = excluded.hired_proposal_id
-                """,
-            arguments: arguments
-        )
+                """
+        ).execute(arguments: arguments)
     }
 
     static func saveProposal(_ proposal: Proposal, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO proposals (id, job_id, freelancer_id, agency_id, payer_id, status, fee, fee_entry_id, invited,
                   boost_bid, boost_state, boost_hold_id, boost_capture_entry_id, submitted_at, viewed_at, returned_amount,
@@ -342,17 +333,16 @@ extension SQLiteStore {
                   boost_capture_entry_id = excluded.boost_capture_entry_id, viewed_at = excluded.viewed_at,
                   returned_amount = excluded.returned_amount, returned_rule = excluded.returned_rule,
                   returned_at = excluded.returned_at, kept_by = excluded.kept_by
-                """,
-            arguments: [
-                proposal.id, proposal.jobID, proposal.freelancerID, proposal.agencyID, proposal.payerID,
-                proposal.status.rawValue, proposal.fee, proposal.feeEntryID, proposal.isInvited ? 1 : 0,
-                proposal.boostBid,
-                proposal.boostState?.rawValue, proposal.boostHoldID, proposal.boostCaptureEntryID,
-                proposal.submittedAt.millisecondsSinceEpoch, proposal.viewedAt?.millisecondsSinceEpoch,
-                proposal.returned?.amount, proposal.returned?.rule, proposal.returned?.at.millisecondsSinceEpoch,
-                proposal.keptBy,
-            ]
-        )
+                """
+        ).execute(arguments: [
+            proposal.id, proposal.jobID, proposal.freelancerID, proposal.agencyID, proposal.payerID,
+            proposal.status.rawValue, proposal.fee, proposal.feeEntryID, proposal.isInvited ? 1 : 0,
+            proposal.boostBid,
+            proposal.boostState?.rawValue, proposal.boostHoldID, proposal.boostCaptureEntryID,
+            proposal.submittedAt.millisecondsSinceEpoch, proposal.viewedAt?.millisecondsSinceEpoch,
+            proposal.returned?.amount, proposal.returned?.rule, proposal.returned?.at.millisecondsSinceEpoch,
+            proposal.keptBy,
+        ])
     }
 
     // MARK: Reads
@@ -364,11 +354,10 @@ extension SQLiteStore {
     public func jobs(status: Job.Status?, limit: Int, after cursor: String?) async throws -> Page<Job> {
         try await pool.read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT * FROM jobs WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
-                arguments: [status?.rawValue, cursor, limit + 1]
-            )
+                db.cachedStatement(
+                    sql:
+                        "SELECT * FROM jobs WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3"
+                ), arguments: [status?.rawValue, cursor, limit + 1])
             let jobs = try rows.prefix(limit).map(Job.init(row:))
             return Page(items: jobs, nextCursor: rows.count > limit ? jobs.last?.id : nil)
         }
@@ -376,7 +365,8 @@ extension SQLiteStore {
 
     public func proposal(id: String) async throws -> Proposal? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM proposals WHERE id = ?", arguments: [id]).map(Proposal.init(row:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM proposals WHERE id = ?"), arguments: [id]).map(
+                Proposal.init(row:))
         }
     }
 
@@ -385,14 +375,13 @@ extension SQLiteStore {
     public func proposals(jobID: String, limit: Int, offset: Int) async throws -> [Proposal] {
         try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM proposals WHERE job_id = ?
-                    ORDER BY (boost_state IN ('held', 'captured')) DESC,
-                      CASE WHEN boost_state IN ('held', 'captured') THEN boost_bid END DESC, submitted_at, id
-                    LIMIT ? OFFSET ?
-                    """,
-                arguments: [jobID, limit, offset]
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM proposals WHERE job_id = ?
+                        ORDER BY (boost_state IN ('held', 'captured')) DESC,
+                          CASE WHEN boost_state IN ('held', 'captured') THEN boost_bid END DESC, submitted_at, id
+                        LIMIT ? OFFSET ?
+                        """), arguments: [jobID, limit, offset]
             ).map(Proposal.init(row:))
         }
     }
@@ -401,12 +390,11 @@ extension SQLiteStore {
     public func proposals(accountID: String, limit: Int, offset: Int) async throws -> [Proposal] {
         try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM proposals WHERE freelancer_id = ?1 OR payer_id = ?1
-                    ORDER BY submitted_at DESC, id DESC LIMIT ?2 OFFSET ?3
-                    """,
-                arguments: [accountID, limit, offset]
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM proposals WHERE freelancer_id = ?1 OR payer_id = ?1
+                        ORDER BY submitted_at DESC, id DESC LIMIT ?2 OFFSET ?3
+                        """), arguments: [accountID, limit, offset]
             ).map(Proposal.init(row:))
         }
     }
@@ -415,30 +403,25 @@ extension SQLiteStore {
     static func dueJobIDs(_ db: Database, now: Instant, policy: LedgerPolicy, limit: Int) throws -> [String] {
         let at = now.millisecondsSinceEpoch
         var ids = try String.fetchAll(
-            db,
-            sql: """
-                SELECT id FROM jobs WHERE (status = 'open' AND (expires_at <= ?1 OR hiring_deadline <= ?1))
-                  OR (auction_closed = 0 AND boost_closes_at <= ?1)
-                LIMIT ?2
-                """,
-            arguments: [at, limit]
-        )
+            db.cachedStatement(
+                sql: """
+                    SELECT id FROM jobs WHERE (status = 'open' AND (expires_at <= ?1 OR hiring_deadline <= ?1))
+                      OR (auction_closed = 0 AND boost_closes_at <= ?1)
+                    LIMIT ?2
+                    """), arguments: [at, limit])
         if let days = policy.economy.returns.closeJobAfterInactiveDays {
             ids += try String.fetchAll(
-                db,
-                sql: "SELECT id FROM jobs WHERE status = 'open' AND last_client_activity_at <= ? LIMIT ?",
-                arguments: [now.adding(days: -days).millisecondsSinceEpoch, limit]
-            )
+                db.cachedStatement(
+                    sql: "SELECT id FROM jobs WHERE status = 'open' AND last_client_activity_at <= ? LIMIT ?"),
+                arguments: [now.adding(days: -days).millisecondsSinceEpoch, limit])
         }
         if let hours = policy.economy.returns.ifUnviewedAfterHours {
             ids += try String.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT job_id FROM proposals
-                    WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL AND submitted_at <= ? LIMIT ?
-                    """,
-                arguments: [now.adding(milliseconds: -hours * 3_600_000).millisecondsSinceEpoch, limit]
-            )
+                db.cachedStatement(
+                    sql: """
+                        SELECT DISTINCT job_id FROM proposals
+                        WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL AND submitted_at <= ? LIMIT ?
+                        """), arguments: [now.adding(milliseconds: -hours * 3_600_000).millisecondsSinceEpoch, limit])
         }
         var seen: Set<String> = []
         return ids.filter { seen.insert($0).inserted }
@@ -447,22 +430,26 @@ extension SQLiteStore {
     /// The earliest instant a job decision falls due.
     static func nextJobDueTime(_ db: Database, policy: LedgerPolicy) throws -> Int64? {
         var candidates: [Int64?] = [
-            try Int64.fetchOne(db, sql: "SELECT MIN(expires_at) FROM jobs WHERE status = 'open'"),
-            try Int64.fetchOne(db, sql: "SELECT MIN(hiring_deadline) FROM jobs WHERE status = 'open'"),
-            try Int64.fetchOne(db, sql: "SELECT MIN(boost_closes_at) FROM jobs WHERE auction_closed = 0"),
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(expires_at) FROM jobs WHERE status = 'open'")),
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(hiring_deadline) FROM jobs WHERE status = 'open'")),
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MIN(boost_closes_at) FROM jobs WHERE auction_closed = 0")),
         ]
         if let days = policy.economy.returns.closeJobAfterInactiveDays {
             candidates.append(
-                try Int64.fetchOne(db, sql: "SELECT MIN(last_client_activity_at) FROM jobs WHERE status = 'open'")
-                    .map { $0 + days * Instant.millisecondsPerDay }
+                try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT MIN(last_client_activity_at) FROM jobs WHERE status = 'open'")
+                )
+                .map { $0 + days * Instant.millisecondsPerDay }
             )
         }
         if let hours = policy.economy.returns.ifUnviewedAfterHours {
             candidates.append(
                 try Int64.fetchOne(
-                    db,
-                    sql:
-                        "SELECT MIN(submitted_at) FROM proposals WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL"
+                    db.cachedStatement(
+                        sql:
+                            "SELECT MIN(submitted_at) FROM proposals WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL"
+                    )
                 ).map { $0 + hours * 3_600_000 }
             )
         }

@@ -13,10 +13,10 @@ extension SQLiteStore {
     public func accounts(externalID: String, kind: Account.Kind?, now: Instant) async throws -> [AccountSnapshot] {
         try await pool.read { db in
             let ids = try String.fetchAll(
-                db,
-                sql: "SELECT id FROM accounts WHERE external_id = ? AND (?2 IS NULL OR kind = ?2) ORDER BY id LIMIT 10",
-                arguments: [externalID, kind?.rawValue]
-            )
+                db.cachedStatement(
+                    sql:
+                        "SELECT id FROM accounts WHERE external_id = ? AND (?2 IS NULL OR kind = ?2) ORDER BY id LIMIT 10"
+                ), arguments: [externalID, kind?.rawValue])
             return try ids.compactMap { try Self.loadLedger(db, accountID: $0)?.snapshot(at: now) }
         }
     }
@@ -33,32 +33,27 @@ extension SQLiteStore {
             let atMilliseconds = at.millisecondsSinceEpoch
             var balance =
                 try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT total_after, held_after FROM entries
-                        WHERE account_id = ? AND created_at <= ? ORDER BY sequence DESC LIMIT 1
-                        """,
-                    arguments: [accountID, atMilliseconds]
+                    db.cachedStatement(
+                        sql: """
+                            SELECT total_after, held_after FROM entries
+                            WHERE account_id = ? AND created_at <= ? ORDER BY sequence DESC LIMIT 1
+                            """), arguments: [accountID, atMilliseconds]
                 ).map { Balance(total: $0["total_after"], held: $0["held_after"]) } ?? .zero
             let later = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.kind, e.amount, l.expires_at FROM entries e
-                    LEFT JOIN lots l ON l.id = e.cause_id AND e.kind = 'expire'
-                    WHERE e.account_id = ? AND e.created_at > ? ORDER BY e.sequence LIMIT ?
-                    """,
-                arguments: [accountID, atMilliseconds, Limits.openLotsPerAccountMax]
-            )
+                db.cachedStatement(
+                    sql: """
+                        SELECT e.kind, e.amount, l.expires_at FROM entries e
+                        LEFT JOIN lots l ON l.id = e.cause_id AND e.kind = 'expire'
+                        WHERE e.account_id = ? AND e.created_at > ? ORDER BY e.sequence LIMIT ?
+                        """), arguments: [accountID, atMilliseconds, Limits.openLotsPerAccountMax])
             if later.isEmpty {
                 let unwritten =
                     try Int64.fetchOne(
-                        db,
-                        sql: """
-                            SELECT COALESCE(SUM(remaining - held), 0) FROM lots
-                            WHERE account_id = ? AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
-                            """,
-                        arguments: [accountID, atMilliseconds]
-                    ) ?? 0
+                        db.cachedStatement(
+                            sql: """
+                                SELECT COALESCE(SUM(remaining - held), 0) FROM lots
+                                WHERE account_id = ? AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
+                                """), arguments: [accountID, atMilliseconds]) ?? 0
                 balance.total -= unwritten
             } else {
                 for row in later {
@@ -75,13 +70,11 @@ extension SQLiteStore {
     public func lots(accountID: String, limit: Int, after cursor: String?) async throws -> Page<Lot> {
         try await pool.read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM lots WHERE account_id = ? AND (?2 IS NULL OR id < ?2)
-                    ORDER BY id DESC LIMIT ?
-                    """,
-                arguments: [accountID, cursor, limit + 1]
-            )
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM lots WHERE account_id = ? AND (?2 IS NULL OR id < ?2)
+                        ORDER BY id DESC LIMIT ?
+                        """), arguments: [accountID, cursor, limit + 1])
             let lots = try rows.prefix(limit).map(Lot.init(row:))
             return Page(items: lots, nextCursor: rows.count > limit ? lots.last?.id : nil)
         }
@@ -91,18 +84,17 @@ extension SQLiteStore {
         let before = try query.cursor.map(Self.decodeEntryCursor)
         return try await pool.read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM entries
-                    WHERE account_id = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR created_at >= ?3)
-                      AND (?4 IS NULL OR created_at < ?4) AND (?5 IS NULL OR sequence < ?5)
-                    ORDER BY sequence DESC LIMIT ?6
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM entries
+                        WHERE account_id = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR created_at >= ?3)
+                          AND (?4 IS NULL OR created_at < ?4) AND (?5 IS NULL OR sequence < ?5)
+                        ORDER BY sequence DESC LIMIT ?6
+                        """),
                 arguments: [
                     accountID, query.kind?.rawValue, query.since?.millisecondsSinceEpoch,
                     query.until?.millisecondsSinceEpoch, before, query.limit + 1,
-                ]
-            )
+                ])
             let entries = try rows.prefix(query.limit).map(Entry.init(row:))
             let next = rows.count > query.limit ? entries.last.map { "s\($0.sequence)" } : nil
             return Page(items: entries, nextCursor: next)
@@ -122,8 +114,10 @@ extension SQLiteStore {
 
     public func apiKey(secretHash: String) async throws -> APIKey? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE secret_hash = ?", arguments: [secretHash])
-                .map(APIKey.init(row:))
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM api_keys WHERE secret_hash = ?"), arguments: [secretHash]
+            )
+            .map(APIKey.init(row:))
         }
     }
 }

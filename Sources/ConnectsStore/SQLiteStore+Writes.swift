@@ -19,10 +19,9 @@ extension SQLiteStore {
                 throw ConnectsError(.notFound, "no entry \(entryID)")
             }
             let alreadyReversed = try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 'reversal' AND reverses = ?)",
-                arguments: [entryID]
-            )
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 'reversal' AND reverses = ?)"),
+                arguments: [entryID])
             if alreadyReversed == true {
                 throw ConnectsError(.invalidState, "entry \(entryID) is already reversed")
             }
@@ -38,12 +37,11 @@ extension SQLiteStore {
             if let accountID = key.accountID, try loadAccount(db, id: accountID) == nil {
                 throw ConnectsError(.notFound, "no account \(accountID)")
             }
-            try db.execute(
-                sql: "INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
-                    key.id, key.secretHash, key.role.rawValue, key.accountID, key.createdAt.millisecondsSinceEpoch,
-                ]
-            )
+            try db.cachedStatement(
+                sql: "INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                key.id, key.secretHash, key.role.rawValue, key.accountID, key.createdAt.millisecondsSinceEpoch,
+            ])
             return .apiKey(key)
         case .purchase(let purchase):
             return try buy(purchase, db: db, now: now, policy: policy)
@@ -76,10 +74,8 @@ extension SQLiteStore {
         _ request: StoreOperation.NewAccount, db: Database, now: Instant, policy: LedgerPolicy
     ) throws -> OperationResult {
         let exists = try Bool.fetchOne(
-            db,
-            sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE kind = ? AND external_id = ?)",
-            arguments: [request.kind.rawValue, request.externalID]
-        )
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE kind = ? AND external_id = ?)"),
+            arguments: [request.kind.rawValue, request.externalID])
         if exists == true {
             throw ConnectsError(
                 .invalidState,
@@ -94,16 +90,15 @@ extension SQLiteStore {
             plan: request.kind.holdsConnects ? (request.plan ?? "basic") : nil,
             createdAt: now
         )
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO accounts (id, external_id, kind, name, plan, pending_plan, status, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                account.id, account.externalID, account.kind.rawValue, account.name, account.plan, account.pendingPlan,
-                account.status.rawValue, now.millisecondsSinceEpoch,
-            ]
-        )
+                """
+        ).execute(arguments: [
+            account.id, account.externalID, account.kind.rawValue, account.name, account.plan, account.pendingPlan,
+            account.status.rawValue, now.millisecondsSinceEpoch,
+        ])
         guard account.kind.holdsConnects else {
             return .ledger(AccountSnapshot(account: account, balance: .zero, expiring: []), nil, written: [])
         }
@@ -128,7 +123,8 @@ extension SQLiteStore {
             throw ConnectsError(.notFound, "no account \(accountID)")
         }
         if let eventKey = command.eventKey,
-            let earlier = try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE event_key = ?", arguments: [eventKey])
+            let earlier = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM entries WHERE event_key = ?"), arguments: [eventKey])
         {
             return .ledger(ledger.snapshot(at: now), try Entry(row: earlier), written: [])
         }
@@ -147,33 +143,33 @@ extension SQLiteStore {
     }
 
     static func loadAccount(_ db: Database, id: String) throws -> Account? {
-        try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id]).map(Account.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"), arguments: [id]).map(
+            Account.init(row:))
     }
 
     /// The account's ledger state: its open lots, any lots named in `extraLotIDs`, and its open holds.
     static func loadLedger(_ db: Database, accountID: String, extraLotIDs: [String] = []) throws -> AccountLedger? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [accountID]) else {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"), arguments: [accountID])
+        else {
             return nil
         }
         let account = try Account(row: row)
         var lots = try Row.fetchAll(
-            db,
-            sql: "SELECT * FROM lots WHERE account_id = ? AND remaining > 0",
-            arguments: [accountID]
+            db.cachedStatement(sql: "SELECT * FROM lots WHERE account_id = ? AND remaining > 0"), arguments: [accountID]
         ).map(Lot.init(row:))
         let loaded = Set(lots.map(\.id))
         let missing = Array(Set(extraLotIDs).subtracting(loaded))
         if !missing.isEmpty {
             let placeholders = Array(repeating: "?", count: missing.count).joined(separator: ",")
             lots += try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM lots WHERE account_id = ? AND id IN (\(placeholders))",
+                db.cachedStatement(sql: "SELECT * FROM lots WHERE account_id = ? AND id IN (\(placeholders))"),
                 arguments: StatementArguments([accountID] + missing)
             ).map(Lot.init(row:))
         }
         let holds = try Row.fetchAll(
-            db,
-            sql: "SELECT * FROM holds WHERE account_id = ? AND state = 'open'",
+            db.cachedStatement(sql: "SELECT * FROM holds WHERE account_id = ? AND state = 'open'"),
             arguments: [accountID]
         ).map(Hold.init(row:))
         return AccountLedger(
@@ -194,34 +190,33 @@ extension SQLiteStore {
         }
         let accountID = ledger.account.id
         var previousHash =
-            try String.fetchOne(db, sql: "SELECT last_hash FROM accounts WHERE id = ?", arguments: [accountID])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT last_hash FROM accounts WHERE id = ?"), arguments: [accountID])
             ?? EntryHash.genesis
         for lotID in changes.lotIDs.sorted() {
             let lot = ledger.lots[lotID]!
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET remaining = excluded.remaining, held = excluded.held
-                    """,
-                arguments: [
-                    lot.id, accountID, lot.source.rawValue, lot.amount, lot.remaining, lot.held,
-                    lot.grantedAt.millisecondsSinceEpoch, lot.expiresAt?.millisecondsSinceEpoch, lot.entryID,
-                ]
-            )
+                    """
+            ).execute(arguments: [
+                lot.id, accountID, lot.source.rawValue, lot.amount, lot.remaining, lot.held,
+                lot.grantedAt.millisecondsSinceEpoch, lot.expiresAt?.millisecondsSinceEpoch, lot.entryID,
+            ])
         }
         for hold in changes.holds.values {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO holds (id, account_id, amount, allocations, state, cause_type, cause_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET state = excluded.state
-                    """,
-                arguments: [
-                    hold.id, accountID, hold.amount, AllocationCoding.encode(hold.allocations), hold.state.rawValue,
-                    hold.cause.type, hold.cause.id, hold.createdAt.millisecondsSinceEpoch,
-                ]
-            )
+                    """
+            ).execute(arguments: [
+                hold.id, accountID, hold.amount, AllocationCoding.encode(hold.allocations), hold.state.rawValue,
+                hold.cause.type, hold.cause.id, hold.createdAt.millisecondsSinceEpoch,
+            ])
         }
         for entry in changes.entries {
             let hash = EntryHash.hash(of: entry, previous: previousHash)
@@ -229,49 +224,46 @@ extension SQLiteStore {
             previousHash = hash
         }
         let account = ledger.account
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE accounts SET status = ?, plan = ?, pending_plan = ?, balance_total = ?, balance_held = ?,
                   last_sequence = ?, last_hash = ?, billing_day = ?, cycle_start = ?, next_cycle_at = ?
                 WHERE id = ?
-                """,
-            arguments: [
-                account.status.rawValue, account.plan, account.pendingPlan, ledger.balance.total, ledger.balance.held,
-                ledger.lastSequence, previousHash, account.billingDay, account.cycleStart?.millisecondsSinceEpoch,
-                account.nextCycleAt?.millisecondsSinceEpoch, accountID,
-            ]
-        )
+                """
+        ).execute(arguments: [
+            account.status.rawValue, account.plan, account.pendingPlan, ledger.balance.total, ledger.balance.held,
+            ledger.lastSequence, previousHash, account.billingDay, account.cycleStart?.millisecondsSinceEpoch,
+            account.nextCycleAt?.millisecondsSinceEpoch, accountID,
+        ])
     }
 
     static func insert(_ entry: Entry, previousHash: String, hash: String, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO entries (id, account_id, sequence, kind, amount, held, total_after, held_after, created_at,
                   cause_type, cause_id, rule, policy_version, reason, actor, reverses, allocations, event_key, hold_id,
                   unreversed, ticket, previous_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                entry.id, entry.accountID, entry.sequence, entry.kind.rawValue, entry.amount, entry.held,
-                entry.balanceAfter.total, entry.balanceAfter.held, entry.createdAt.millisecondsSinceEpoch,
-                entry.cause.type, entry.cause.id, entry.rule, entry.policyVersion, entry.reason, entry.actor,
-                entry.reverses, AllocationCoding.encode(entry.allocations), entry.eventKey, entry.holdID,
-                entry.unreversed, entry.ticket, previousHash, hash,
-            ]
-        )
+                """
+        ).execute(arguments: [
+            entry.id, entry.accountID, entry.sequence, entry.kind.rawValue, entry.amount, entry.held,
+            entry.balanceAfter.total, entry.balanceAfter.held, entry.createdAt.millisecondsSinceEpoch,
+            entry.cause.type, entry.cause.id, entry.rule, entry.policyVersion, entry.reason, entry.actor,
+            entry.reverses, AllocationCoding.encode(entry.allocations), entry.eventKey, entry.holdID,
+            entry.unreversed, entry.ticket, previousHash, hash,
+        ])
     }
 
     static func entry(_ db: Database, id: String) throws -> Entry? {
-        try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE id = ?", arguments: [id]).map(Entry.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM entries WHERE id = ?"), arguments: [id]).map(
+            Entry.init(row:))
     }
 
     static func idempotencyRecord(_ db: Database, caller: String, key: String) throws -> IdempotencyRecord? {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT * FROM idempotency_records WHERE caller = ? AND key = ?",
-                arguments: [caller, key]
-            )
+                db.cachedStatement(sql: "SELECT * FROM idempotency_records WHERE caller = ? AND key = ?"),
+                arguments: [caller, key])
         else { return nil }
         let body: Data = row["body"]
         return IdempotencyRecord(
