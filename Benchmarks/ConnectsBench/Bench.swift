@@ -65,11 +65,23 @@ public enum Bench {
             )
         )
         do {
+            var shown = 0
+            func show(_ report: BenchReport) {
+                for figure in report.figures.dropFirst(shown) {
+                    options.progress(String(format: "  -> %@: %.2f %@", figure.name, figure.value, figure.unit))
+                }
+                shown = report.figures.count
+            }
             try await httpFigures(options, client: client, report: &report)
+            show(report)
             try await inProcessSpends(options, report: &report)
+            show(report)
             try await cycleGrants(options, report: &report)
+            show(report)
             try await jobClose(options, report: &report)
+            show(report)
             try await csvExport(options, client: client, report: &report)
+            show(report)
         } catch {
             try? await client.shutdown()
             throw error
@@ -312,7 +324,7 @@ public enum Bench {
             let store = try SQLiteStore(path: path)
             let policy = Policy.standard.ledgerPolicy(version: 1)
             accountID = try await store.createFreelancer("export", policy: policy)
-            let credits = options.exportEntries / 2 / 90_000 + 1
+            let credits = options.exportEntries / 90_000 + 1
             for index in 0..<credits {
                 _ = try await store.perform(
                     .ledger(
@@ -328,9 +340,10 @@ public enum Bench {
             _ = try await concurrently(remaining, width: 256) { index in
                 let command: LedgerCommand = .debit(
                     .init(kind: .spend, amount: 1, cause: Cause(type: "bench", id: "\(index)")))
-                _ = try await store.perform(
+                let performed = try await store.perform(
                     .ledger(accountID: accountID, command: command), now: Instant.benchNow, policy: policy,
                     idempotency: nil)
+                guard case .done(.success, _) = performed else { throw BenchError.setup("export debit: \(performed)") }
             }
         }
         let server = try await ServerProcess.start(options, database: path)

@@ -23,6 +23,12 @@ extension Connects {
         @Option(help: "Seconds each throughput figure runs.")
         var seconds: Double?
 
+        @Option(help: "Accounts falling due at once in figure 4 (the goal speaks of 1,000,000).")
+        var dueAccounts: Int?
+
+        @Option(help: "Entries of the account exported in figure 6 (the goal speaks of 1,000,000).")
+        var exportEntries: Int?
+
         func run() async throws {
             let work = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "connects-bench-\(UUID().uuidString)")
@@ -38,6 +44,8 @@ extension Connects {
                 progress: { message in FileHandle.standardError.write(Data("bench: \(message)\n".utf8)) }
             )
             if let seconds { options.seconds = seconds }
+            if let dueAccounts { options.dueAccounts = max(1, dueAccounts) }
+            if let exportEntries { options.exportEntries = max(10, exportEntries) }
             let report = try await Bench.run(options)
             print(report.table())
             for figure in report.figures where figure.notes != nil {
