@@ -34,8 +34,15 @@ extension SQLiteStore {
             let reversal = LedgerCommand.Reversal(original: original, reason: reason, actor: actor)
             return try execute(.reverse(reversal), accountID: original.accountID, db: db, now: now, policy: policy)
         case .createAPIKey(let key):
-            if let accountID = key.accountID, try loadAccount(db, id: accountID) == nil {
-                throw ConnectsError(.notFound, "no account \(accountID)")
+            if let accountID = key.accountID {
+                guard let account = try loadAccount(db, id: accountID) else {
+                    throw ConnectsError(.notFound, "no account \(accountID)")
+                }
+                // A client key acts for a client; a freelancer key for a freelancer or an agency.
+                guard (key.role == .client) == (account.kind == .client) else {
+                    throw ConnectsError.invalidField(
+                        "accountId", "a \(key.role.rawValue) key cannot act for a \(account.kind.rawValue) account")
+                }
             }
             try db.cachedStatement(
                 sql: "INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)"

@@ -70,6 +70,9 @@ struct ErrorCodeTests {
             #expect(supportCreates.code == "forbidden")
             #expect(try await api.send(.post, "/v1/keys", body: #"{"role":"admin"}"#, key: service).code == "forbidden")
             #expect(try await api.send(.get, "/v1/accounts/\(account)", key: service).status == 200)
+            let mismatched = try await api.send(
+                .post, "/v1/keys", body: #"{"role":"client","accountId":"\#(account)"}"#)
+            #expect(mismatched.code == "validation_failed")
             #expect(try await api.available(account) == 0)
         }
     }
