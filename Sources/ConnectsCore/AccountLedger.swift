@@ -21,6 +21,9 @@ public struct AccountLedger: Sendable {
     public private(set) var lastSequence: Int64
     /// What the commands run on this value changed, for the store to persist.
     public private(set) var changes = Changes()
+    /// The head of the account's hash chain as the store loaded it; the core carries it, never reads it,
+    /// so that the store need not read it again before appending.
+    public var chainHead: String = ""
 
     /// What commands changed: the entries to append, and the lots, holds and account to write.
     public struct Changes: Sendable {

@@ -198,8 +198,6 @@ extension SQLiteStore {
     /// Carries out the book's ledger effects on the payers' accounts, then saves the job and the
     /// proposals that changed.
     static func settle(_ book: inout JobBook, db: Database, now: Instant, policy: LedgerPolicy) throws {
-        let statusBefore = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT status FROM jobs WHERE id = ?"), arguments: [book.job.id])
         for effect in book.takeEffects() {
             switch effect {
             case .chargeFee(let proposalID, let payerID, let amount):
@@ -253,7 +251,7 @@ extension SQLiteStore {
             }
         }
         try saveJob(book.job, db: db)
-        if statusBefore == Job.Status.open.rawValue, book.job.status != .open, book.job.status != .filled {
+        if book.initialStatus == .open, book.job.status != .open, book.job.status != .filled {
             try emit(
                 "job.closed", accountID: book.job.clientID,
                 data: ["jobId": book.job.id, "status": book.job.status.rawValue], db: db, now: now

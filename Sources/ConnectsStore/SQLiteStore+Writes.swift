@@ -179,13 +179,15 @@ extension SQLiteStore {
             db.cachedStatement(sql: "SELECT * FROM holds WHERE account_id = ? AND state = 'open'"),
             arguments: [accountID]
         ).map(Hold.init(row:))
-        return AccountLedger(
+        var ledger = AccountLedger(
             account: account,
             lots: lots,
             holds: holds,
             balance: Balance(total: row["balance_total"], held: row["balance_held"]),
             lastSequence: row["last_sequence"]
         )
+        ledger.chainHead = row["last_hash"]
+        return ledger
     }
 
     /// Writes the ledger's recorded changes: entries chained by hash, lots, holds, the account row.
@@ -196,10 +198,7 @@ extension SQLiteStore {
             preconditionFailure("the core produced a state that breaks an invariant: \(broken)")
         }
         let accountID = ledger.account.id
-        var previousHash =
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT last_hash FROM accounts WHERE id = ?"), arguments: [accountID])
-            ?? EntryHash.genesis
+        var previousHash = ledger.chainHead
         for lotID in changes.lotIDs.sorted() {
             let lot = ledger.lots[lotID]!
             try db.cachedStatement(

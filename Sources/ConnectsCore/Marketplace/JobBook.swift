@@ -7,12 +7,15 @@
 /// changed proposals in the same transaction.
 public struct JobBook: Sendable {
     public private(set) var job: Job
+    /// The job's status before this value's decisions: a store reports a job that ends from it.
+    public let initialStatus: Job.Status
     public private(set) var proposals: [String: Proposal]
     public private(set) var effects: [JobEffect] = []
     public private(set) var changedProposalIDs: Set<String> = []
 
     public init(job: Job, proposals: [Proposal]) {
         self.job = job
+        self.initialStatus = job.status
         self.proposals = Dictionary(uniqueKeysWithValues: proposals.map { ($0.id, $0) })
     }
 
