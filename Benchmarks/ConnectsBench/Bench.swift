@@ -23,6 +23,8 @@ public enum Bench {
         public var closeProposals: Int
         public var exportEntries: Int
         public var dueAccounts: Int
+        /// The figures to measure (1...7); all when empty.
+        public var only: Set<Int> = []
         public var progress: @Sendable (String) -> Void
 
         public init(
@@ -72,15 +74,16 @@ public enum Bench {
                 }
                 shown = report.figures.count
             }
-            try await httpFigures(options, client: client, report: &report)
+            func wanted(_ figures: Int...) -> Bool { options.only.isEmpty || !options.only.isDisjoint(with: figures) }
+            if wanted(1, 7) { try await httpFigures(options, client: client, report: &report) }
             show(report)
-            try await inProcessSpends(options, report: &report)
+            if wanted(2) { try await inProcessSpends(options, report: &report) }
             show(report)
-            try await cycleGrants(options, report: &report)
+            if wanted(4) { try await cycleGrants(options, report: &report) }
             show(report)
-            try await jobClose(options, report: &report)
+            if wanted(5) { try await jobClose(options, report: &report) }
             show(report)
-            try await csvExport(options, client: client, report: &report)
+            if wanted(6, 7) { try await csvExport(options, client: client, report: &report) }
             show(report)
         } catch {
             try? await client.shutdown()

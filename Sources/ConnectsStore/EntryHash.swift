@@ -11,10 +11,20 @@ enum EntryHash {
     static func hash(of entry: Entry, previous: String) -> String {
         var hasher = SHA256()
         hasher.update(data: Array(canonicalContent(of: entry, previous: previous).utf8))
-        return hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return hex(hasher.finalize())
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hex of `bytes`.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        var characters: [UInt8] = []
+        characters.reserveCapacity(64)
+        for byte in bytes {
+            characters.append(hexDigits[Int(byte >> 4)])
+            characters.append(hexDigits[Int(byte & 15)])
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 
     /// Every field of the entry, each length-prefixed so that no two different entries share a form.

@@ -23,6 +23,9 @@ extension Connects {
         @Option(help: "Seconds each throughput figure runs.")
         var seconds: Double?
 
+        @Option(help: "Measure only these figures (comma-separated numbers, e.g. 1,2).")
+        var only: String?
+
         @Option(help: "Accounts falling due at once in figure 4 (the goal speaks of 1,000,000).")
         var dueAccounts: Int?
 
@@ -44,6 +47,7 @@ extension Connects {
                 progress: { message in FileHandle.standardError.write(Data("bench: \(message)\n".utf8)) }
             )
             if let seconds { options.seconds = seconds }
+            if let only { options.only = Set(only.split(separator: ",").compactMap { Int($0) }) }
             if let dueAccounts { options.dueAccounts = max(1, dueAccounts) }
             if let exportEntries { options.exportEntries = max(10, exportEntries) }
             let report = try await Bench.run(options)
