@@ -82,19 +82,30 @@ extension SQLiteStore {
 
     public func entries(accountID: String, query: EntryQuery) async throws -> Page<Entry> {
         let before = try query.cursor.map(Self.decodeEntryCursor)
-        return try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM entries
-                        WHERE account_id = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR created_at >= ?3)
-                          AND (?4 IS NULL OR created_at < ?4) AND (?5 IS NULL OR sequence < ?5)
-                        ORDER BY sequence DESC LIMIT ?6
-                        """),
-                arguments: [
-                    accountID, query.kind?.rawValue, query.since?.millisecondsSinceEpoch,
-                    query.until?.millisecondsSinceEpoch, before, query.limit + 1,
-                ])
+        // Only the filters given become conditions, so that SQLite seeks the (account_id, sequence) index
+        // to the cursor instead of scanning every newer entry again for each page.
+        var conditions = ["account_id = ?"]
+        var arguments: StatementArguments = [accountID]
+        if let kind = query.kind {
+            conditions.append("kind = ?")
+            arguments += [kind.rawValue]
+        }
+        if let since = query.since {
+            conditions.append("created_at >= ?")
+            arguments += [since.millisecondsSinceEpoch]
+        }
+        if let until = query.until {
+            conditions.append("created_at < ?")
+            arguments += [until.millisecondsSinceEpoch]
+        }
+        if let before {
+            conditions.append("sequence < ?")
+            arguments += [before]
+        }
+        arguments += [query.limit + 1]
+        let sql = "SELECT * FROM entries WHERE \(conditions.joined(separator: " AND ")) ORDER BY sequence DESC LIMIT ?"
+        return try await pool.read { [arguments] db in
+            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
             let entries = try rows.prefix(query.limit).map(Entry.init(row:))
             let next = rows.count > query.limit ? entries.last.map { "s\($0.sequence)" } : nil
             return Page(items: entries, nextCursor: next)
