@@ -20,16 +20,15 @@ final class ServerProcess: Sendable {
     /// Starts the server on `database` and waits until `/readyz` answers.
     static func start(_ options: Bench.Options, database: String) async throws -> ServerProcess {
         let size = (try? FileManager.default.attributesOfItem(atPath: database)[.size] as? Int) ?? 0
-        for attempt in 0..<5 {
+        for _ in 0..<5 {
             let port = 20_000 + Int.random(in: 0..<30_000)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: options.executable)
             process.arguments = [
                 "serve", "--database", database, "--port", String(port), "--admin-key", Bench.adminKey,
             ]
-            let log = FileHandle(forWritingAtPath: "/dev/null")
-            process.standardOutput = log
-            process.standardError = log
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
             let started = ContinuousClock.now
             try process.run()
             for _ in 0..<400 {
@@ -47,7 +46,7 @@ final class ServerProcess: Sendable {
                 }
             }
             process.terminate()
-            _ = attempt
+            process.waitUntilExit()
         }
         throw BenchError.server("connects serve did not become ready")
     }

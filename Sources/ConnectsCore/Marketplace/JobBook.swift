@@ -323,7 +323,8 @@ public struct JobBook: Sendable {
         store(proposal)
     }
 
-    /// Gives back what the proposal paid (fee and captured boost) under `rule`.
+    /// Gives back what the proposal paid (fee and captured boost) under `rule`. `force` also returns a
+    /// proposal already kept by a rule (a job removed for a terms violation after it ended).
     mutating func settleWithReturn(_ proposalID: String, rule: String, now: Instant, force: Bool = false) {
         guard var proposal = proposals[proposalID], force || !proposal.isSettled, proposal.returned == nil else {
             return
