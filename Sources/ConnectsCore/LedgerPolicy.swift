@@ -8,8 +8,6 @@ public struct LedgerPolicy: Hashable, Sendable, Codable {
     public var expiryDays: Int64?
     /// How long a returned part whose lot expired in the meantime lives again, in days.
     public var returnGraceDays: Int64
-    /// Sources whose lots never expire.
-    public var neverExpiringSources: Set<LotSource>
     /// The most connects one support action (adjustment or reversal) by a support agent may move.
     public var supportActionMax: Int64
     /// The whole policy document these numbers come from (plans, prices, rewards, ...).
@@ -19,14 +17,12 @@ public struct LedgerPolicy: Hashable, Sendable, Codable {
         version: Int64 = 1,
         expiryDays: Int64? = 365,
         returnGraceDays: Int64 = 30,
-        neverExpiringSources: Set<LotSource> = [],
         supportActionMax: Int64 = 100,
         economy: Policy = .standard
     ) {
         self.version = version
         self.expiryDays = expiryDays
         self.returnGraceDays = returnGraceDays
-        self.neverExpiringSources = neverExpiringSources
         self.supportActionMax = supportActionMax
         self.economy = economy
     }
@@ -36,7 +32,7 @@ public struct LedgerPolicy: Hashable, Sendable, Codable {
 
     /// When a lot of `source` granted at `grantedAt` expires.
     public func expiry(of source: LotSource, grantedAt: Instant) -> Instant? {
-        guard let expiryDays, !neverExpiringSources.contains(source) else { return nil }
+        guard let expiryDays else { return nil }
         return grantedAt.adding(days: expiryDays)
     }
 }

@@ -164,7 +164,7 @@ public struct LedgerVerifier: Sendable {
         var lotHeld: [String: Int64] = [:]
         var total: Int64 = 0
         var held: Int64 = 0
-        var previousHash = ""
+        var previousHash = EntryHash.genesis
         var expectedSequence: Int64 = 1
         let entries = try Row.fetchCursor(
             db,

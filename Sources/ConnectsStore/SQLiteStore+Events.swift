@@ -250,12 +250,6 @@ extension SQLiteStore {
             }
         }
     }
-
-    /// The earliest pending delivery attempt.
-    static func nextDeliveryTime(_ db: Database) throws -> Int64? {
-        try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'"))
-    }
 }
 
 extension Event {

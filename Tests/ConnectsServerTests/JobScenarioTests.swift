@@ -269,7 +269,7 @@ struct JobScenarioTests {
             #expect(try await market.api.available(freelancers[3]) == 48)
             let ordered = try await market.api.send(.get, "/v1/jobs/\(job)/proposals").json["data"]?.arrayValue ?? []
             #expect(ordered.compactMap { $0["boost"]?["bid"]?.intValue } == [9, 8, 7, 5, 3])
-            #expect(ordered.last?["id"] == plain["id"] || ordered.count == 6)
+            #expect(ordered.count == 6 && ordered.last?["id"] == plain["id"])
             // A bid of 6 pushes out the 5 before any client interaction: released in full.
             let pusher = try await market.freelancer()
             _ = try await market.submit(job, pusher, boost: 6)
