@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.90.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -37,6 +39,8 @@ let package = Package(
             dependencies: [
                 "ConnectsCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -85,6 +89,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Fresh SQLite and PostgreSQL databases for the store and scenario suites.
+        .target(
+            name: "ConnectsTestSupport",
+            dependencies: [
+                "ConnectsStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ConnectsTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ConnectsCoreTests",
             dependencies: [
@@ -98,6 +114,7 @@ let package = Package(
             dependencies: [
                 "ConnectsCore",
                 "ConnectsStore",
+                "ConnectsTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -109,6 +126,7 @@ let package = Package(
                 "ConnectsCore",
                 "ConnectsStore",
                 "ConnectsServer",
+                "ConnectsTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -39,7 +39,7 @@ extension ConnectsApp {
             }
             var events: [String] = []
             for value in values {
-                guard case .string(let type) = value, SQLiteStore.eventTypes.contains(type) || type == "*" else {
+                guard case .string(let type) = value, Event.types.contains(type) || type == "*" else {
                     throw ConnectsError.invalidField("events", "names an unknown event type")
                 }
                 events.append(type)

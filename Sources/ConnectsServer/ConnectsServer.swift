@@ -33,9 +33,9 @@ public func buildApplication(
         services.append(SchedulerService(app: app, interval: interval, logger: logger))
         services.append(app.webhookDelivery(interval: .seconds(1), logger: logger))
     }
-    if let sqlite = store as? SQLiteStore {
+    if let sqlStore = store as? any SQLLedgerStore {
         services.append(
-            MaintenanceService(store: sqlite, now: configuration.clock.now, interval: .seconds(3600), logger: logger)
+            MaintenanceService(store: sqlStore, now: configuration.clock.now, interval: .seconds(3600), logger: logger)
         )
     }
     return Application(

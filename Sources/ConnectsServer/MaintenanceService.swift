@@ -10,7 +10,7 @@ struct MaintenanceService: Service {
     /// How long an idempotency record is kept, in days.
     static let idempotencyRetentionDays: Int64 = 8
 
-    let store: SQLiteStore
+    let store: any SQLLedgerStore
     let now: @Sendable () -> Instant
     let interval: Duration
     let logger: Logger
@@ -25,7 +25,7 @@ struct MaintenanceService: Service {
                     logger.info("pruned idempotency records", metadata: ["idempotency.removed": "\(removed)"])
                 }
             } catch {
-                logger.error("pruning idempotency records failed", metadata: ["error": "\(error)"])
+                logger.error("pruning idempotency records failed", metadata: ["error": "\(String(reflecting: error))"])
             }
         }
     }

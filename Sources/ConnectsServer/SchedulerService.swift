@@ -24,7 +24,7 @@ struct SchedulerService: Service {
                     now: app.now(), policy: app.policy, limit: Self.itemsPerPassMax)
                 if ran > 0 { logger.debug("ran scheduled work", metadata: ["scheduler.items": "\(ran)"]) }
             } catch {
-                logger.error("scheduled work failed", metadata: ["error": "\(error)"])
+                logger.error("scheduled work failed", metadata: ["error": "\(String(reflecting: error))"])
             }
         }
     }

@@ -28,7 +28,7 @@ struct WebhookDeliveryService: Service {
             do {
                 _ = try await deliverDue()
             } catch {
-                logger.error("webhook deliveries failed", metadata: ["error": "\(error)"])
+                logger.error("webhook deliveries failed", metadata: ["error": "\(String(reflecting: error))"])
             }
         }
     }
@@ -85,7 +85,7 @@ struct WebhookDeliveryService: Service {
         do {
             try await store.recordDelivery(delivery, error: failure, now: now())
         } catch {
-            logger.error("recording a webhook delivery failed", metadata: ["error": "\(error)"])
+            logger.error("recording a webhook delivery failed", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 }

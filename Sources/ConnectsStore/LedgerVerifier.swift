@@ -1,5 +1,4 @@
 import ConnectsCore
-import GRDB
 
 /// Recomputes every invariant of DESIGN.md from the raw tables, and every account's hash chain.
 ///
@@ -33,74 +32,71 @@ public struct LedgerVerifier: Sendable {
     /// The most violations reported; verification stops collecting after that many.
     public static let violationsMax = 100
 
-    let pool: DatabasePool
+    public init() {}
 
-    /// Verifies the database at `path` without migrating or changing it.
-    public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.readonly = true
-        pool = try DatabasePool(path: path, configuration: configuration)
-    }
-
-    init(pool: DatabasePool) {
-        self.pool = pool
-    }
-
-    /// Runs every check; `progress` is called with (entries checked, entries in all) as it goes.
-    public func verify(progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
-        try pool.read { db in
-            var report = Report()
-            var violations: [Violation] = []
-            let entryCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") ?? 0
-            func add(_ violation: Violation) {
-                if violations.count < Self.violationsMax { violations.append(violation) }
-            }
-            try checkAppendOnlyTriggers(db, add: add)
-            try checkExactlyOnce(db, add: add)
-            try checkMarketplace(db, add: add)
-            let accounts = try Row.fetchCursor(db, sql: "SELECT * FROM accounts ORDER BY id")
-            while let row = try accounts.next() {
+    /// Runs every check inside `db`'s transaction, which must see one consistent snapshot; `progress`
+    /// is called with (entries checked, entries in all) as it goes.
+    public func verify(_ db: any SQLSession, progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
+        var report = Report()
+        var violations: [Violation] = []
+        let entryCount = try db.value(Int.self, "SELECT COUNT(*) FROM entries") ?? 0
+        func add(_ violation: Violation) {
+            if violations.count < Self.violationsMax { violations.append(violation) }
+        }
+        try checkAppendOnlyTriggers(db, add: add)
+        try checkExactlyOnce(db, add: add)
+        try checkMarketplace(db, add: add)
+        // Accounts page by id, so that memory stays flat however many there are.
+        var after = ""
+        while true {
+            let accounts = try db.fetchAll(
+                "SELECT * FROM accounts WHERE id > ? ORDER BY id LIMIT ?", [after, Self.pageSize])
+            for row in accounts {
                 report.accountsChecked += 1
                 report.entriesChecked += try checkAccount(row, db: db, add: add)
                 progress(report.entriesChecked, entryCount)
             }
-            report.violations = violations
-            return report
+            guard accounts.count == Self.pageSize, let last = accounts.last else { break }
+            after = last["id"]
         }
+        report.violations = violations
+        return report
     }
 
-    private func checkAppendOnlyTriggers(_ db: Database, add: (Violation) -> Void) throws {
-        let triggers = try String.fetchAll(
-            db,
-            sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entries'"
-        )
+    /// Rows read per query while walking accounts and their histories.
+    static let pageSize = 5_000
+
+    private func checkAppendOnlyTriggers(_ db: any SQLSession, add: (Violation) -> Void) throws {
+        let triggers: [String]
+        switch db.dialect {
+        case .sqlite:
+            triggers = try db.values(
+                String.self, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entries'")
+        case .postgres:
+            triggers = try db.values(
+                String.self, "SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'entries'::regclass AND NOT tgisinternal")
+        }
         for name in ["entries_are_append_only_update", "entries_are_append_only_delete"] where !triggers.contains(name)
         {
             add(Violation(invariant: "append-only", detail: "trigger \(name) is missing"))
         }
     }
 
-    private func checkExactlyOnce(_ db: Database, add: (Violation) -> Void) throws {
-        let doubled = try Row.fetchAll(
-            db,
-            sql: """
+    private func checkExactlyOnce(_ db: any SQLSession, add: (Violation) -> Void) throws {
+        let doubled = try db.fetchAll("""
                 SELECT event_key, MIN(id) AS id, COUNT(*) AS n FROM entries WHERE event_key IS NOT NULL
-                GROUP BY event_key HAVING n > 1 LIMIT 100
-                """
-        )
+                GROUP BY event_key HAVING COUNT(*) > 1 LIMIT 100
+                """)
         for row in doubled {
             add(
                 Violation(
                     invariant: "exactly-once", entryID: row["id"],
                     detail: "event \(row["event_key"] as String) moved connects \(row["n"] as Int) times"))
         }
-        let reversedTwice = try Row.fetchAll(
-            db,
-            sql: """
+        let reversedTwice = try db.fetchAll("""
                 SELECT reverses, MIN(id) AS id, COUNT(*) AS n FROM entries WHERE kind = 'reversal'
-                GROUP BY reverses HAVING n > 1 LIMIT 100
-                """
-        )
+                GROUP BY reverses HAVING COUNT(*) > 1 LIMIT 100
+                """)
         for row in reversedTwice {
             add(
                 Violation(
@@ -113,19 +109,18 @@ public struct LedgerVerifier: Sendable {
     /// Proposals and purchases agree with the ledger: what a proposal says came back is exactly what its
     /// return entries gave back (so nothing was returned twice or silently), and every purchase's entry
     /// credited the quantity bought to the buyer.
-    private func checkMarketplace(_ db: Database, add: (Violation) -> Void) throws {
-        let proposals = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT p.id, p.payer_id, COALESCE(p.returned_amount, 0) AS recorded,
-                  (SELECT COALESCE(SUM(e.amount), 0) FROM entries e
-                   WHERE e.kind = 'return' AND e.account_id = p.payer_id
-                     AND e.reverses IN (p.fee_entry_id, p.boost_capture_entry_id)) AS back
-                FROM proposals p
-                WHERE back <> recorded OR (p.returned_amount IS NOT NULL AND p.kept_by IS NOT NULL)
+    private func checkMarketplace(_ db: any SQLSession, add: (Violation) -> Void) throws {
+        let proposals = try db.fetchAll("""
+                SELECT * FROM (
+                  SELECT p.id, p.payer_id, p.returned_amount, p.kept_by, COALESCE(p.returned_amount, 0) AS recorded,
+                    (SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM entries e
+                     WHERE e.kind = 'return' AND e.account_id = p.payer_id
+                       AND e.reverses IN (p.fee_entry_id, p.boost_capture_entry_id)) AS back
+                  FROM proposals p
+                ) checked
+                WHERE back <> recorded OR (returned_amount IS NOT NULL AND kept_by IS NOT NULL)
                 LIMIT 100
-                """
-        )
+                """)
         for row in proposals {
             add(
                 Violation(
@@ -135,14 +130,11 @@ public struct LedgerVerifier: Sendable {
                 )
             )
         }
-        let purchases = try Row.fetchAll(
-            db,
-            sql: """
+        let purchases = try db.fetchAll("""
                 SELECT p.id, p.account_id, p.entry_id FROM purchases p LEFT JOIN entries e ON e.id = p.entry_id
                 WHERE e.id IS NULL OR e.kind <> 'purchase' OR e.amount <> p.quantity OR e.account_id <> p.account_id
                 LIMIT 100
-                """
-        )
+                """)
         for row in purchases {
             add(
                 Violation(
@@ -153,11 +145,11 @@ public struct LedgerVerifier: Sendable {
         }
     }
 
-    private func checkAccount(_ row: Row, db: Database, add: (Violation) -> Void) throws -> Int {
+    private func checkAccount(_ row: SQLRow, db: any SQLSession, add: (Violation) -> Void) throws -> Int {
         let accountID: String = row["id"]
         var entriesChecked = 0
-        var lots: [String: Row] = [:]
-        for lot in try Row.fetchAll(db, sql: "SELECT * FROM lots WHERE account_id = ?", arguments: [accountID]) {
+        var lots: [String: SQLRow] = [:]
+        for lot in try db.fetchAll("SELECT * FROM lots WHERE account_id = ?", [accountID]) {
             lots[lot["id"]] = lot
         }
         var lotRemaining: [String: Int64] = [:]
@@ -166,12 +158,21 @@ public struct LedgerVerifier: Sendable {
         var held: Int64 = 0
         var previousHash = EntryHash.genesis
         var expectedSequence: Int64 = 1
-        let entries = try Row.fetchCursor(
-            db,
-            sql: "SELECT * FROM entries WHERE account_id = ? ORDER BY sequence",
-            arguments: [accountID]
-        )
-        while let entryRow = try entries.next() {
+        var entryPage: [SQLRow] = []
+        var pageIndex = 0
+        func nextEntry() throws -> SQLRow? {
+            if pageIndex == entryPage.count {
+                guard entryPage.isEmpty || entryPage.count == Self.pageSize else { return nil }
+                entryPage = try db.fetchAll(
+                    "SELECT * FROM entries WHERE account_id = ? AND sequence >= ? ORDER BY sequence LIMIT ?",
+                    [accountID, expectedSequence, Self.pageSize])
+                pageIndex = 0
+                if entryPage.isEmpty { return nil }
+            }
+            defer { pageIndex += 1 }
+            return entryPage[pageIndex]
+        }
+        while let entryRow = try nextEntry() {
             entriesChecked += 1
             let entry: Entry
             do {
@@ -269,11 +270,7 @@ public struct LedgerVerifier: Sendable {
             failAccount("balance", "lots sum to \(lotsTotal), held \(lotsHeld); entries to \(total), held \(held)")
         }
         let openHolds =
-            try Int64.fetchOne(
-                db,
-                sql: "SELECT COALESCE(SUM(amount), 0) FROM holds WHERE account_id = ? AND state = 'open'",
-                arguments: [accountID]
-            ) ?? 0
+            try db.value(Int64.self, "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM holds WHERE account_id = ? AND state = 'open'", [accountID]) ?? 0
         if openHolds != held {
             failAccount("holds", "open holds reserve \(openHolds) but held is \(held)")
         }
@@ -281,9 +278,11 @@ public struct LedgerVerifier: Sendable {
     }
 }
 
-extension SQLiteStore {
-    /// Verifies this store's database.
-    public func verify() throws -> LedgerVerifier.Report {
-        try LedgerVerifier(pool: pool).verify()
+extension SQLLedgerStore {
+    /// Verifies this store's database, in one read transaction.
+    public func verify(progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws
+        -> LedgerVerifier.Report
+    {
+        try await read { db in try LedgerVerifier().verify(db, progress: progress) }
     }
 }

@@ -8,10 +8,10 @@ import Logging
 ///
 /// Durability: the writer runs with `synchronous = FULL`, so a transaction is on disk when `COMMIT`
 /// returns, and a write is answered only after its transaction commits.
-public final class SQLiteStore: LedgerStore {
+public final class SQLiteStore: SQLLedgerStore {
     let pool: DatabasePool
     let committer: GroupCommitter
-    let logger: Logger
+    public let logger: Logger
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     ///
@@ -49,56 +49,22 @@ public final class SQLiteStore: LedgerStore {
         try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
-    // MARK: Writes
-
-    public func perform(
-        _ operation: StoreOperation,
-        now: Instant,
-        policy: LedgerPolicy,
-        idempotency: IdempotencyClaim?
-    ) async throws -> Performed {
-        try await committer.write { db in
-            if let idempotency,
-                let record = try Self.idempotencyRecord(db, caller: idempotency.caller, key: idempotency.key)
-            {
-                return .replayed(record)
-            }
-            let result: Result<OperationResult, ConnectsError>
-            do {
-                var value: OperationResult?
-                try db.inSavepoint {
-                    value = try Self.apply(operation, db: db, now: now, policy: policy)
-                    return .commit
-                }
-                result = .success(value!)
-            } catch let error as ConnectsError {
-                result = .failure(error)
-            }
-            guard let idempotency else { return .done(result, response: nil) }
-            let response = idempotency.render(result)
-            try db.execute(
-                sql: """
-                    INSERT INTO idempotency_records (caller, key, fingerprint, status, content_type, body, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    idempotency.caller, idempotency.key, idempotency.fingerprint, response.status,
-                    response.contentType, Data(response.body), now.millisecondsSinceEpoch,
-                ]
-            )
-            return .done(result, response: response)
-        }
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await pool.read { db in try body(GRDBSession(db: db)) }
     }
 
-    /// Removes idempotency records older than `cutoff` (API.md keeps them at least 7 days).
-    public func pruneIdempotencyRecords(olderThan cutoff: Instant) async throws -> Int {
-        try await pool.write { db in
-            try db.execute(
-                sql: "DELETE FROM idempotency_records WHERE created_at < ?",
-                arguments: [cutoff.millisecondsSinceEpoch]
-            )
-            return db.changesCount
-        }
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await committer.write { db in try body(GRDBSession(db: db)) }
+    }
+
+    /// Verifies the database at `path`, opened read-only so that nothing in it changes.
+    public static func verify(path: String, progress: (Int, Int) -> Void = { _, _ in }) throws
+        -> LedgerVerifier.Report
+    {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        return try pool.read { db in try LedgerVerifier().verify(GRDBSession(db: db), progress: progress) }
     }
 
     public func isReady() async -> Bool {

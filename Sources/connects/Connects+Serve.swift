@@ -50,7 +50,7 @@ extension Connects {
         func run() async throws {
             var logger = Logger(label: "connects")
             logger.logLevel = .info
-            let store = try SQLiteStore(path: databaseOptions.database, logger: logger)
+            let store = try await databaseOptions.open(logger: logger)
             let policyDocument = try policy.map(PolicyFile.load)
             let app = try await buildApplication(
                 store: store,
@@ -76,8 +76,9 @@ extension Connects {
                     FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
                 }
             }
-            logger.info("serving", metadata: ["database": "\(databaseOptions.database)", "port": "\(port)"])
+            logger.info("serving", metadata: ["database": "\(databaseOptions.displayName)", "port": "\(port)"])
             try await app.runService()
+            await (store as? PostgresStore)?.shutdown()
         }
     }
 
@@ -88,8 +89,9 @@ extension Connects {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
-            _ = try SQLiteStore(path: databaseOptions.database)
-            print("migrated \(databaseOptions.database)")
+            let store = try await databaseOptions.open()
+            await (store as? PostgresStore)?.shutdown()
+            print("migrated \(databaseOptions.displayName)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConnectsStore
 import Foundation
+import Synchronization
 
 extension Connects {
     /// `connects verify`: recompute every ledger invariant and hash chain; exit 1 on any violation.
@@ -13,17 +14,29 @@ extension Connects {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
-            guard FileManager.default.fileExists(atPath: databaseOptions.database) else {
-                throw ValidationError("no database at \(databaseOptions.database)")
+            if !databaseOptions.isPostgres, !FileManager.default.fileExists(atPath: databaseOptions.location) {
+                throw ValidationError("no database at \(databaseOptions.location)")
             }
-            let verifier = try LedgerVerifier(path: databaseOptions.database)
             let showsProgress = isatty(STDERR_FILENO) == 1
-            var lastShown = Date.distantPast
-            let report = try verifier.verify { checked, total in
-                guard showsProgress, Date().timeIntervalSince(lastShown) > 0.2 else { return }
-                lastShown = Date()
+            let lastShown = Mutex(Date.distantPast)
+            let progress: @Sendable (Int, Int) -> Void = { checked, total in
+                guard showsProgress else { return }
+                let isDue = lastShown.withLock { last in
+                    guard Date().timeIntervalSince(last) > 0.2 else { return false }
+                    last = Date()
+                    return true
+                }
+                guard isDue else { return }
                 let percent = total == 0 ? 100 : checked * 100 / total
                 FileHandle.standardError.write(Data("\rverify: \(checked)/\(total) entries (\(percent)%)".utf8))
+            }
+            let report: LedgerVerifier.Report
+            if databaseOptions.isPostgres {
+                let store = try await PostgresStore.connect(url: databaseOptions.location, migrate: false)
+                defer { Task { await store.shutdown() } }
+                report = try await store.verify(progress: progress)
+            } else {
+                report = try SQLiteStore.verify(path: databaseOptions.location, progress: progress)
             }
             if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             print("checked \(report.accountsChecked) accounts, \(report.entriesChecked) entries")

@@ -1,6 +1,7 @@
 import ConnectsCore
 import ConnectsServer
 import ConnectsStore
+import ConnectsTestSupport
 import Foundation
 import Testing
 
@@ -18,9 +19,9 @@ struct EconomyScenarioTests {
         return entries.reversed().compactMap { $0["kind"]?.stringValue }
     }
 
-    @Test("a new freelancer gets the sign-up reward and the first allotment at once")
-    func signup() async throws {
-        try await ServerHarness.run(policy: .standard) { api, _ in
+    @Test("a new freelancer gets the sign-up reward and the first allotment at once", arguments: StoreKind.allCases)
+    func signup(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard) { api, _ in
             let account = try await api.makeFreelancer()
             #expect(try await api.available(account) == 50)
             #expect(try await kinds(api, account) == ["reward", "grant"])
@@ -30,9 +31,11 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("an account created on January 31 gets its next grant on February 28, then March 31")
-    func shortMonth() async throws {
-        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: Self.january31)) { api, _ in
+    @Test(
+        "an account created on January 31 gets its next grant on February 28, then March 31",
+        arguments: StoreKind.allCases)
+    func shortMonth(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: Self.january31)) { api, _ in
             let account = try await api.makeFreelancer()
             let next = try await api.send(.get, "/v1/accounts/\(account)").json["cycle"]?["nextGrantAt"]?.stringValue
             #expect(next == "2026-02-28T10:00:00.000Z")
@@ -45,9 +48,12 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("three cycles are each granted once, even when the clock jumps three months at once")
-    func clockJump() async throws {
-        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: Self.january15)) { api, path in
+    @Test(
+        "three cycles are each granted once, even when the clock jumps three months at once",
+        arguments: StoreKind.allCases)
+    func clockJump(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: Self.january15)) {
+            api, database in
             let account = try await api.makeFreelancer()
             let moved = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":\#(91 * 86_400)}"#)
             #expect(moved.status == 200)
@@ -56,13 +62,13 @@ struct EconomyScenarioTests {
             // Advancing again without reaching a new cycle grants nothing more.
             _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":3600}"#)
             #expect(try await api.available(account) == 80)
-            #expect(try LedgerVerifier(path: path).verify().isClean)
+            #expect(try await database.verify().isClean)
         }
     }
 
-    @Test("a Plus freelancer who downgrades keeps the cycle and gets 10 at the next one")
-    func downgrade() async throws {
-        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
+    @Test("a Plus freelancer who downgrades keeps the cycle and gets 10 at the next one", arguments: StoreKind.allCases)
+    func downgrade(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
             let created = try await api.send(
                 .post, "/v1/accounts", body: #"{"externalId":"p","kind":"freelancer","plan":"plus"}"#)
             let account = created.json["id"]?.stringValue ?? ""
@@ -77,9 +83,11 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("a failed payment moves the account to Basic at once, keeping its cycle and its connects")
-    func failedPayment() async throws {
-        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
+    @Test(
+        "a failed payment moves the account to Basic at once, keeping its cycle and its connects",
+        arguments: StoreKind.allCases)
+    func failedPayment(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
             let created = try await api.send(
                 .post, "/v1/accounts", body: #"{"externalId":"p","kind":"freelancer","plan":"plus"}"#)
             let account = created.json["id"]?.stringValue ?? ""
@@ -94,9 +102,9 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("an upgrade starts a new cycle now with the full new allotment")
-    func upgrade() async throws {
-        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
+    @Test("an upgrade starts a new cycle now with the full new allotment", arguments: StoreKind.allCases)
+    func upgrade(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
             let account = try await api.makeFreelancer()
             _ = try await api.send(.post, "/v1/test-clock", body: #"{"to":"2026-01-20T12:00:00Z"}"#)
             let upgraded = try await api.send(.put, "/v1/accounts/\(account)/plan", body: #"{"plan":"plus"}"#).json
@@ -108,9 +116,11 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("connects expire a year after they are granted, and the expiry is in the history")
-    func expiry() async throws {
-        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
+    @Test(
+        "connects expire a year after they are granted, and the expiry is in the history", arguments: StoreKind.allCases
+    )
+    func expiry(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
             let account = try await api.makeFreelancer()
             _ = try await api.send(.put, "/v1/accounts/\(account)/plan", body: #"{"plan":"basic"}"#)
             _ = try await api.send(.post, "/v1/test-clock", body: #"{"to":"2027-01-15T09:00:00Z"}"#)
@@ -121,13 +131,13 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("a rollover cap forfeits plan connects above it, never purchased ones")
-    func rolloverCap() async throws {
+    @Test("a rollover cap forfeits plan connects above it, never purchased ones", arguments: StoreKind.allCases)
+    func rolloverCap(_ kind: StoreKind) async throws {
         var policy = Policy.standard
         policy.plans = [
             Policy.Plan(key: "basic", allotment: 10, rolloverCap: 5), Policy.Plan(key: "plus", allotment: 100),
         ]
-        try await ServerHarness.run(policy: policy, clock: .test(startingAt: Self.january15)) { api, _ in
+        try await ServerHarness.run(on: kind, policy: policy, clock: .test(startingAt: Self.january15)) { api, _ in
             let account = try await api.makeFreelancer()
             let bought = try await api.send(
                 .post, "/v1/accounts/\(account)/purchases",
@@ -145,9 +155,9 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("a payment reference buys connects once")
-    func purchases() async throws {
-        try await ServerHarness.run(policy: .standard) { api, _ in
+    @Test("a payment reference buys connects once", arguments: StoreKind.allCases)
+    func purchases(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard) { api, _ in
             let account = try await api.makeFreelancer()
             let bundles = try await api.send(.get, "/v1/bundles").json
             #expect(bundles["pricePerConnect"]?["minor"]?.intValue == 15)
@@ -172,9 +182,9 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("Rising Talent is granted once, even when asked twice at once")
-    func risingTalentOnce() async throws {
-        try await ServerHarness.run(policy: .standard) { api, path in
+    @Test("Rising Talent is granted once, even when asked twice at once", arguments: StoreKind.allCases)
+    func risingTalentOnce(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard) { api, database in
             let account = try await api.makeFreelancer()
             let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
                 for index in 0..<20 {
@@ -191,13 +201,15 @@ struct EconomyScenarioTests {
             #expect(replies.filter { $0.status == 200 }.count == 19)
             #expect(Set(replies.compactMap { $0.json["entry"]?["id"]?.stringValue }).count == 1)
             #expect(try await api.available(account) == 80)
-            #expect(try LedgerVerifier(path: path).verify().isClean)
+            #expect(try await database.verify().isClean)
         }
     }
 
-    @Test("interview rewards need an established client, stop at 50 per 7 days, and say which rule stopped them")
-    func interviewRewards() async throws {
-        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
+    @Test(
+        "interview rewards need an established client, stop at 50 per 7 days, and say which rule stopped them",
+        arguments: StoreKind.allCases)
+    func interviewRewards(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: Self.january15)) { api, _ in
             let market = try await Market(api: api)
             let alice = try await market.freelancer()
             func reward(_ proposal: JSONValue, _ key: String) async throws -> Reply {
@@ -236,11 +248,11 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("a promo code is redeemed once per account and no more than its cap")
-    func promoCodes() async throws {
+    @Test("a promo code is redeemed once per account and no more than its cap", arguments: StoreKind.allCases)
+    func promoCodes(_ kind: StoreKind) async throws {
         var policy = Policy.standard
         policy.promoCodes = [Policy.PromoCode(code: "WELCOME5", amount: 5, maxRedemptions: 2)]
-        try await ServerHarness.run(policy: policy) { api, _ in
+        try await ServerHarness.run(on: kind, policy: policy) { api, _ in
             let (a, b, c) = (
                 try await api.makeFreelancer(), try await api.makeFreelancer(), try await api.makeFreelancer()
             )
@@ -259,9 +271,9 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("a policy is validated whole, versioned, and names the field it refuses")
-    func policyVersions() async throws {
-        try await ServerHarness.run(policy: .standard) { api, _ in
+    @Test("a policy is validated whole, versioned, and names the field it refuses", arguments: StoreKind.allCases)
+    func policyVersions(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard) { api, _ in
             let current = try await api.send(.get, "/v1/policy").json
             #expect(current["version"]?.intValue == 1)
             #expect(current["policy"]?["plans"]?.arrayValue?.count == 2)
@@ -285,9 +297,9 @@ struct EconomyScenarioTests {
         }
     }
 
-    @Test("the test clock is off unless the server was started with it")
-    func testClockOff() async throws {
-        try await ServerHarness.run { api, _ async throws in
+    @Test("the test clock is off unless the server was started with it", arguments: StoreKind.allCases)
+    func testClockOff(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ async throws in
             #expect(try await api.send(.get, "/v1/test-clock").status == 404)
             #expect(try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":1}"#).status == 404)
         }

@@ -1,4 +1,5 @@
 import ConnectsCore
+import ConnectsTestSupport
 import Foundation
 import HTTPTypes
 import Testing
@@ -6,9 +7,9 @@ import Testing
 /// Every stable error code this server can produce, reached through HTTP, with nothing moved.
 @Suite("Refusals over HTTP")
 struct ErrorCodeTests {
-    @Test("bad bodies: not JSON, not an object, wrong or missing fields")
-    func badBodies() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test("bad bodies: not JSON, not an object, wrong or missing fields", arguments: StoreKind.allCases)
+    func badBodies(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
             let path = "/v1/accounts/\(account)/adjustments"
             let cases: [(String, Int, String, String?)] = [
@@ -33,9 +34,9 @@ struct ErrorCodeTests {
         }
     }
 
-    @Test("requests that move connects need an Idempotency-Key of 1 to 255 bytes")
-    func idempotencyKeyRules() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test("requests that move connects need an Idempotency-Key of 1 to 255 bytes", arguments: StoreKind.allCases)
+    func idempotencyKeyRules(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
             let body = #"{"amount":5,"reason":"x"}"#
             let missing = try await api.send(.post, "/v1/accounts/\(account)/adjustments", body: body)
@@ -49,9 +50,10 @@ struct ErrorCodeTests {
         }
     }
 
-    @Test("unknown keys are unauthenticated; known keys outside their role are forbidden")
-    func authentication() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test(
+        "unknown keys are unauthenticated; known keys outside their role are forbidden", arguments: StoreKind.allCases)
+    func authentication(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
             let other = try await api.makeFreelancer()
             #expect(try await api.send(.get, "/v1/accounts/\(account)", key: nil).code == "unauthenticated")
@@ -77,9 +79,9 @@ struct ErrorCodeTests {
         }
     }
 
-    @Test("support actions are capped by the policy; every movement by the system limit")
-    func limits() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test("support actions are capped by the policy; every movement by the system limit", arguments: StoreKind.allCases)
+    func limits(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
             let support = try await api.makeKey(role: "support")
             let overSupport = try await api.adjust(account, 101, key: support)
@@ -98,9 +100,11 @@ struct ErrorCodeTests {
         }
     }
 
-    @Test("state conflicts: duplicate external id, overdraft, irreversible entry, unknown ids")
-    func conflicts() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test(
+        "state conflicts: duplicate external id, overdraft, irreversible entry, unknown ids",
+        arguments: StoreKind.allCases)
+    func conflicts(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer("dup")
             let duplicate = try await api.send(
                 .post, "/v1/accounts", body: #"{"externalId":"dup","kind":"freelancer"}"#)
@@ -123,9 +127,9 @@ struct ErrorCodeTests {
         }
     }
 
-    @Test("a key over its request rate is told to slow down, with Retry-After")
-    func rateLimited() async throws {
-        try await ServerHarness.run(rateLimitPerSecond: 1) { api, _ in
+    @Test("a key over its request rate is told to slow down, with Retry-After", arguments: StoreKind.allCases)
+    func rateLimited(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, rateLimitPerSecond: 1) { api, _ in
             var replies: [Reply] = []
             for _ in 0..<10 { replies.append(try await api.send(.get, "/v1/accounts?externalId=nobody")) }
             // A burst of twice the rate passes; requests beyond it are refused until tokens refill.
@@ -137,9 +141,9 @@ struct ErrorCodeTests {
         }
     }
 
-    @Test("a body over 64 KiB is refused before it is read in full")
-    func payloadTooLarge() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test("a body over 64 KiB is refused before it is read in full", arguments: StoreKind.allCases)
+    func payloadTooLarge(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
             let reason = String(repeating: "x", count: 70 * 1024)
             let reply = try await api.send(
@@ -153,9 +157,10 @@ struct ErrorCodeTests {
 
     @Test(
         "list parameters out of range are refused",
-        arguments: ["limit=0", "limit=501", "limit=x", "kind=bogus", "since=yesterday", "cursor=zzz"])
-    func listParameters(query: String) async throws {
-        try await ServerHarness.run { api, _ in
+        arguments: StoreKind.allCases,
+        ["limit=0", "limit=501", "limit=x", "kind=bogus", "since=yesterday", "cursor=zzz"])
+    func listParameters(_ kind: StoreKind, query: String) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
             let reply = try await api.send(.get, "/v1/accounts/\(account)/entries?\(query)")
             #expect(reply.status == 422 && reply.code == "validation_failed", "\(query): \(reply.text)")

@@ -1,6 +1,7 @@
 import ConnectsCore
 import ConnectsServer
 import ConnectsStore
+import ConnectsTestSupport
 import Foundation
 import Testing
 
@@ -16,19 +17,20 @@ struct JobScenarioTests {
     }
 
     static func run(
+        _ kind: StoreKind,
         _ policy: Policy = JobScenarioTests.policy(),
         _ test: @Sendable (Market) async throws -> Void
     ) async throws {
-        try await ServerHarness.run(policy: policy, clock: .test(startingAt: start)) { api, path in
+        try await ServerHarness.run(on: kind, policy: policy, clock: .test(startingAt: start)) { api, database in
             try await test(Market(api: api))
-            let report = try LedgerVerifier(path: path).verify()
+            let report = try await database.verify()
             #expect(report.isClean, "\(report.violations)")
         }
     }
 
-    @Test("a job closed without a hire returns the fee and the captured boost")
-    func closedWithoutHire() async throws {
-        try await Self.run { market in
+    @Test("a job closed without a hire returns the fee and the captured boost", arguments: StoreKind.allCases)
+    func closedWithoutHire(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
             let job = try await market.postJob(budgetMinor: 40_000)  // $400: 4 connects
             let (alice, bob) = (try await market.freelancer(), try await market.freelancer())
             let boosted = try await market.submit(job, alice, boost: 12)
@@ -48,9 +50,9 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("a canceled job returns every fee")
-    func canceled() async throws {
-        try await Self.run { market in
+    @Test("a canceled job returns every fee", arguments: StoreKind.allCases)
+    func canceled(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
             let job = try await market.postJob(budgetMinor: nil)
             let alice = try await market.freelancer()
             let proposal = try await market.submit(job, alice)
@@ -61,9 +63,9 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("a withdrawn proposal is not returned, even when the job is later removed")
-    func withdrawnThenRemoved() async throws {
-        try await Self.run { market in
+    @Test("a withdrawn proposal is not returned, even when the job is later removed", arguments: StoreKind.allCases)
+    func withdrawnThenRemoved(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
             let job = try await market.postJob(budgetMinor: 1_000)
             let (alice, bob) = (try await market.freelancer(), try await market.freelancer())
             let withdrawn = try await market.submit(job, alice, boost: 5)
@@ -81,9 +83,9 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("an expired job returns nothing by default", arguments: [false, true])
-    func expiredJob(onJobExpiry: Bool) async throws {
-        try await Self.run(Self.policy { $0.returns.onJobExpiry = onJobExpiry }) { market in
+    @Test("an expired job returns nothing by default", arguments: StoreKind.allCases, [false, true])
+    func expiredJob(_ kind: StoreKind, onJobExpiry: Bool) async throws {
+        try await Self.run(kind, Self.policy { $0.returns.onJobExpiry = onJobExpiry }) { market in
             let job = try await market.postJob(budgetMinor: 1_000)
             let alice = try await market.freelancer()
             let proposal = try await market.submit(job, alice)
@@ -101,9 +103,9 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("a declined proposal comes back only with returns.onDecline", arguments: [false, true])
-    func declined(onDecline: Bool) async throws {
-        try await Self.run(Self.policy { $0.returns.onDecline = onDecline }) { market in
+    @Test("a declined proposal comes back only with returns.onDecline", arguments: StoreKind.allCases, [false, true])
+    func declined(_ kind: StoreKind, onDecline: Bool) async throws {
+        try await Self.run(kind, Self.policy { $0.returns.onDecline = onDecline }) { market in
             let job = try await market.postJob(budgetMinor: 1_000)
             let alice = try await market.freelancer()
             let proposal = try await market.submit(job, alice)
@@ -114,9 +116,9 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("hiring someone else returns nothing and closes the auction")
-    func hiredOther() async throws {
-        try await Self.run { market in
+    @Test("hiring someone else returns nothing and closes the auction", arguments: StoreKind.allCases)
+    func hiredOther(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
             let job = try await market.postJob(budgetMinor: 1_000)
             let (alice, bob) = (try await market.freelancer(), try await market.freelancer())
             let winner = try await market.submit(job, alice)
@@ -138,9 +140,9 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("unviewed proposals come back after the policy's hours, viewed ones do not")
-    func unviewed() async throws {
-        try await Self.run(Self.policy { $0.returns.ifUnviewedAfterHours = 48 }) { market in
+    @Test("unviewed proposals come back after the policy's hours, viewed ones do not", arguments: StoreKind.allCases)
+    func unviewed(_ kind: StoreKind) async throws {
+        try await Self.run(kind, Self.policy { $0.returns.ifUnviewedAfterHours = 48 }) { market in
             let job = try await market.postJob(budgetMinor: 1_000)
             let (alice, bob) = (try await market.freelancer(), try await market.freelancer())
             let ignored = try await market.submit(job, alice)
@@ -156,9 +158,9 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("a missed hiring deadline closes the job and returns every fee")
-    func hiringDeadline() async throws {
-        try await Self.run { market in
+    @Test("a missed hiring deadline closes the job and returns every fee", arguments: StoreKind.allCases)
+    func hiringDeadline(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
             let job = try await market.postJob(budgetMinor: 1_000, hiringDeadline: "2026-01-20T09:00:00Z")
             let alice = try await market.freelancer()
             let proposal = try await market.submit(job, alice)
@@ -169,9 +171,9 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("client inactivity closes the job under returns.closeJobAfterInactiveDays")
-    func inactivity() async throws {
-        try await Self.run(Self.policy { $0.returns.closeJobAfterInactiveDays = 10 }) { market in
+    @Test("client inactivity closes the job under returns.closeJobAfterInactiveDays", arguments: StoreKind.allCases)
+    func inactivity(_ kind: StoreKind) async throws {
+        try await Self.run(kind, Self.policy { $0.returns.closeJobAfterInactiveDays = 10 }) { market in
             let job = try await market.postJob(budgetMinor: 1_000)
             let alice = try await market.freelancer()
             let proposal = try await market.submit(job, alice)
@@ -187,9 +189,11 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("costs follow the budget ladder; a change affects only later proposals; invitees pay nothing")
-    func costs() async throws {
-        try await Self.run { market in
+    @Test(
+        "costs follow the budget ladder; a change affects only later proposals; invitees pay nothing",
+        arguments: StoreKind.allCases)
+    func costs(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
             for (budget, cost) in [(Int64?(4_000), 2), (40_000, 4), (400_000, 8), (4_000_000, 16), (nil, 4)]
                 as [(Int64?, Int64)]
             {
@@ -213,9 +217,9 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("one proposal per freelancer per job; a second is refused and charges nothing")
-    func onePerJob() async throws {
-        try await Self.run { market in
+    @Test("one proposal per freelancer per job; a second is refused and charges nothing", arguments: StoreKind.allCases)
+    func onePerJob(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
             let job = try await market.postJob(budgetMinor: 1_000)
             let alice = try await market.freelancer()
             _ = try await market.submit(job, alice)
@@ -227,9 +231,11 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("without enough connects, or with a closed account, a proposal is refused and nothing moves")
-    func refusedProposals() async throws {
-        try await Self.run { market in
+    @Test(
+        "without enough connects, or with a closed account, a proposal is refused and nothing moves",
+        arguments: StoreKind.allCases)
+    func refusedProposals(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
             let job = try await market.postJob(budgetMinor: 4_000_000)  // 16 connects
             let alice = try await market.freelancer()
             let big = try await market.api.send(
@@ -252,9 +258,11 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("the top bids hold the slots; the outbid are released in full and listed after them")
-    func boostAuction() async throws {
-        try await Self.run { market in
+    @Test(
+        "the top bids hold the slots; the outbid are released in full and listed after them",
+        arguments: StoreKind.allCases)
+    func boostAuction(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
             let job = try await market.postJob(budgetMinor: 1_000)
             var proposals: [JSONValue] = []
             var freelancers: [String] = []
@@ -285,9 +293,9 @@ struct JobScenarioTests {
         }
     }
 
-    @Test("an agency's members propose from the agency's pool, and only members")
-    func agencyPool() async throws {
-        try await Self.run { market in
+    @Test("an agency's members propose from the agency's pool, and only members", arguments: StoreKind.allCases)
+    func agencyPool(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
             let agency = try await market.api.send(.post, "/v1/accounts", body: #"{"externalId":"ag","kind":"agency"}"#)
                 .json["id"]!.stringValue!
             let (member, outsider) = (try await market.freelancer(), try await market.freelancer())

@@ -1,15 +1,18 @@
 import ConnectsCore
 import ConnectsServer
 import ConnectsStore
+import ConnectsTestSupport
 import Foundation
 import Synchronization
 import Testing
 
 @Suite("The ledger over HTTP")
 struct LedgerHTTPTests {
-    @Test("64 concurrent spends of 3 against a balance of 100: exactly 33 succeed and 1 is left")
-    func concurrentSpends() async throws {
-        try await ServerHarness.run { api, path in
+    @Test(
+        "64 concurrent spends of 3 against a balance of 100: exactly 33 succeed and 1 is left",
+        arguments: StoreKind.allCases)
+    func concurrentSpends(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, database in
             let account = try await api.makeFreelancer()
             #expect(try await api.adjust(account, 100).status == 201)
             let statuses = try await withThrowingTaskGroup(of: Reply.self) { group in
@@ -23,13 +26,13 @@ struct LedgerHTTPTests {
             #expect(refused.count == 31)
             #expect(refused.allSatisfy { $0.status == 409 && $0.code == "insufficient_connects" })
             #expect(try await api.available(account) == 1)
-            #expect(try LedgerVerifier(path: path).verify().isClean)
+            #expect(try await database.verify().isClean)
         }
     }
 
-    @Test("a request replayed 100 times, in a row and at once, moves connects once")
-    func idempotentReplays() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test("a request replayed 100 times, in a row and at once, moves connects once", arguments: StoreKind.allCases)
+    func idempotentReplays(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
             let first = try await api.adjust(account, 7, idempotencyKey: "grant-1")
             #expect(first.status == 201 && !first.isReplay)
@@ -55,9 +58,9 @@ struct LedgerHTTPTests {
         }
     }
 
-    @Test("the same key with a different body is refused and moves nothing")
-    func keyReused() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test("the same key with a different body is refused and moves nothing", arguments: StoreKind.allCases)
+    func keyReused(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
             #expect(try await api.adjust(account, 7, idempotencyKey: "k").status == 201)
             let reused = try await api.adjust(account, 8, idempotencyKey: "k")
@@ -68,10 +71,10 @@ struct LedgerHTTPTests {
         }
     }
 
-    @Test("a second request with a key whose first is still running is told so")
-    func requestInProgress() async throws {
+    @Test("a second request with a key whose first is still running is told so", arguments: StoreKind.allCases)
+    func requestInProgress(_ kind: StoreKind) async throws {
         let gate = Gate()
-        try await ServerHarness.run(store: { GatedStore(base: try SQLiteStore(path: $0), gate: gate) }) { api, _ in
+        try await ServerHarness.run(on: kind, store: { GatedStore(base: $0, gate: gate) }) { api, _ in
             let account = try await api.makeFreelancer()
             gate.close()
             async let first = api.adjust(account, 9, idempotencyKey: "slow")
@@ -85,9 +88,9 @@ struct LedgerHTTPTests {
         }
     }
 
-    @Test("a support agent reverses a reward once; a second reversal is refused")
-    func reversal() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test("a support agent reverses a reward once; a second reversal is refused", arguments: StoreKind.allCases)
+    func reversal(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
             let support = try await api.makeKey(role: "support")
             let credit = try await api.adjust(account, 30, reason: "courtesy")
@@ -109,9 +112,9 @@ struct LedgerHTTPTests {
         }
     }
 
-    @Test("the history exports as RFC 4180 CSV with every page, and pages as JSON")
-    func historyExport() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test("the history exports as RFC 4180 CSV with every page, and pages as JSON", arguments: StoreKind.allCases)
+    func historyExport(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
             for index in 0..<7 {
                 try await api.adjust(account, Int64(index + 1), reason: #"batch \#(index), \"quoted\""#)
@@ -137,9 +140,9 @@ struct LedgerHTTPTests {
         }
     }
 
-    @Test("balance, lots and an account read back as the contract says")
-    func reads() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test("balance, lots and an account read back as the contract says", arguments: StoreKind.allCases)
+    func reads(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer("ext-42")
             try await api.adjust(account, 12)
             let found = try await api.send(.get, "/v1/accounts?externalId=ext-42&kind=freelancer").json["data"]?
@@ -176,9 +179,9 @@ final class Gate: Sendable {
     }
 }
 
-/// The real SQLite store, whose writes first wait at a gate the test controls.
+/// A real store, whose writes first wait at a gate the test controls.
 struct GatedStore: LedgerStore {
-    let base: SQLiteStore
+    let base: any LedgerStore
     let gate: Gate
 
     func perform(

@@ -1,14 +1,15 @@
 import ConnectsCore
 import ConnectsServer
 import ConnectsStore
+import ConnectsTestSupport
 import Foundation
 import Testing
 
 @Suite("Operations endpoints and the published contract")
 struct OperationsTests {
-    @Test("health, readiness and Prometheus metrics answer without a key")
-    func probes() async throws {
-        try await ServerHarness.run { api, _ in
+    @Test("health, readiness and Prometheus metrics answer without a key", arguments: StoreKind.allCases)
+    func probes(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
             #expect(try await api.send(.get, "/healthz", key: nil).status == 200)
             #expect(try await api.send(.get, "/readyz", key: nil).json["status"]?.stringValue == "ready")
             let account = try await api.makeFreelancer()
@@ -25,7 +26,7 @@ struct OperationsTests {
 
     @Test("/openapi.json describes exactly the routes the server has")
     func openAPIMatchesRoutes() async throws {
-        try await ServerHarness.run { api, path in
+        try await ServerHarness.run { api, database in
             let reply = try await api.send(.get, "/openapi.json", key: nil)
             let document = try JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any]
             #expect(document?["openapi"] as? String == "3.1.0")
@@ -34,7 +35,7 @@ struct OperationsTests {
             for (path, operations) in paths {
                 for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
             }
-            let registered = Set(registeredRoutes(store: try SQLiteStore(path: path)))
+            let registered = Set(registeredRoutes(store: database.store))
             #expect(
                 documented == registered,
                 "only documented: \(documented.subtracting(registered)); only served: \(registered.subtracting(documented))"
@@ -42,22 +43,20 @@ struct OperationsTests {
         }
     }
 
-    @Test("the demo marketplace loads once into an empty database and is sound")
-    func demo() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-demo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("demo.sqlite").path
-        let store = try SQLiteStore(path: path)
-        let policy = Policy.standard.ledgerPolicy(version: 1)
-        let now = ServerClock.systemNow()
-        let summary = try #require(try await DemoMarketplace.loadIfEmpty(into: store, policy: policy, now: now))
-        #expect(summary.accounts.count == 7 && summary.jobs.count == 4)
-        #expect(try await DemoMarketplace.loadIfEmpty(into: store, policy: policy, now: now) == nil)
-        let landing = try #require(try await store.job(id: summary.jobs["Landing page"]!))
-        #expect(landing.status == .closed)
-        let returned = try await store.proposals(jobID: landing.id, limit: 10, offset: 0)
-        #expect(returned.allSatisfy { $0.returned?.rule == "returns.jobClosedWithoutHire" })
-        #expect(try store.verify().isClean)
+    @Test("the demo marketplace loads once into an empty database and is sound", arguments: StoreKind.allCases)
+    func demo(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let policy = Policy.standard.ledgerPolicy(version: 1)
+            let now = ServerClock.systemNow()
+            let summary = try #require(try await DemoMarketplace.loadIfEmpty(into: store, policy: policy, now: now))
+            #expect(summary.accounts.count == 7 && summary.jobs.count == 4)
+            #expect(try await DemoMarketplace.loadIfEmpty(into: store, policy: policy, now: now) == nil)
+            let landing = try #require(try await store.job(id: summary.jobs["Landing page"]!))
+            #expect(landing.status == .closed)
+            let returned = try await store.proposals(jobID: landing.id, limit: 10, offset: 0)
+            #expect(returned.allSatisfy { $0.returned?.rule == "returns.jobClosedWithoutHire" })
+            #expect(try await database.verify().isClean)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import ConnectsCore
 import ConnectsServer
 import ConnectsStore
+import ConnectsTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -20,28 +21,27 @@ struct ServerHarness {
         return economy
     }()
 
-    /// Runs `test` against a fresh server; the database is removed afterwards.
+    /// Runs `test` against a fresh server on a fresh database of `kind`, removed afterwards. `wrap` may
+    /// put the store behind a test double's gate.
     static func run(
-        store makeStore: (String) throws -> any LedgerStore = { try SQLiteStore(path: $0) },
+        on kind: StoreKind = .sqlite,
+        store wrap: @Sendable (any SQLLedgerStore) -> any LedgerStore = { $0 },
         rateLimitPerSecond: Int? = nil,
         policy: Policy = ServerHarness.ledgerOnly,
         clock: ServerClock = .system(),
-        _ test: @Sendable (API, String) async throws -> Void
+        _ test: @Sendable (API, TestDatabase) async throws -> Void
     ) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-http-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("connects.sqlite").path
-        let store = try makeStore(path)
-        let app = try await buildApplication(
-            store: store,
-            configuration: ServerConfiguration(
-                port: 0, adminKey: adminKey, policy: policy, rateLimitPerSecond: rateLimitPerSecond, clock: clock,
-                schedulerInterval: clock.isTestClock ? nil : .seconds(1)
+        try await withTestDatabase(kind) { database in
+            let app = try await buildApplication(
+                store: wrap(database.store),
+                configuration: ServerConfiguration(
+                    port: 0, adminKey: adminKey, policy: policy, rateLimitPerSecond: rateLimitPerSecond, clock: clock,
+                    schedulerInterval: clock.isTestClock ? nil : .seconds(1)
+                )
             )
-        )
-        try await app.test(.ahc(.http)) { client in
-            try await test(API(client: client), path)
+            try await app.test(.ahc(.http)) { client in
+                try await test(API(client: client), database)
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ConnectsCore
 import ConnectsServer
 import ConnectsStore
+import ConnectsTestSupport
 import Crypto
 import Foundation
 import HTTPTypes
@@ -69,12 +70,15 @@ final class WebhookReceiver: Sendable {
 
 @Suite("Events, notifications and webhooks")
 struct WebhookTests {
-    @Test("webhooks arrive signed, in order per account, and failed deliveries are retried with backoff")
-    func deliveries() async throws {
+    @Test(
+        "webhooks arrive signed, in order per account, and failed deliveries are retried with backoff",
+        arguments: StoreKind.allCases)
+    func deliveries(_ kind: StoreKind) async throws {
         let receiver = WebhookReceiver()
         try await receiver.application().test(.live) { hook in
             let url = "http://127.0.0.1:\(hook.port!)/hook"
-            try await ServerHarness.run(policy: .standard, clock: .test(startingAt: JobScenarioTests.start)) { api, _ in
+            try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: JobScenarioTests.start)) {
+                api, _ in
                 let created = try await api.send(.post, "/v1/webhooks", body: #"{"url":"\#(url)","events":["*"]}"#)
                 #expect(created.status == 201)
                 let secret = created.json["secret"]?.stringValue ?? ""
@@ -109,9 +113,10 @@ struct WebhookTests {
         }
     }
 
-    @Test("connects about to expire are announced once, a week before")
-    func expiryNotice() async throws {
-        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: JobScenarioTests.start)) { api, _ in
+    @Test("connects about to expire are announced once, a week before", arguments: StoreKind.allCases)
+    func expiryNotice(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: JobScenarioTests.start)) {
+            api, _ in
             let alice = try await api.makeFreelancer()
             _ = try await api.send(.post, "/v1/test-clock", body: #"{"to":"2027-01-09T09:00:00Z"}"#)
             _ = try await api.send(.post, "/v1/test-clock", body: #"{"to":"2027-01-10T09:00:00Z"}"#)
@@ -124,9 +129,9 @@ struct WebhookTests {
         }
     }
 
-    @Test("webhook registrations are validated")
-    func validation() async throws {
-        try await ServerHarness.run { api, _ async throws in
+    @Test("webhook registrations are validated", arguments: StoreKind.allCases)
+    func validation(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ async throws in
             #expect(
                 try await api.send(.post, "/v1/webhooks", body: #"{"url":"ftp://x","events":["*"]}"#).code
                     == "validation_failed")

@@ -1,14 +1,14 @@
 import ConnectsCore
 import ConnectsStore
+import ConnectsTestSupport
 import Foundation
-import GRDB
 import Testing
 
 @Suite("connects verify")
 struct LedgerVerifierTests {
     /// A database with some history, and the id of its account.
-    func populated(_ database: borrowing TemporaryDatabase) async throws -> String {
-        let store = try SQLiteStore(path: database.path)
+    func populated(_ database: TestDatabase) async throws -> String {
+        let store = database.store
         let account = try await store.makeAccount()
         let reward = try await store.run(
             .credit(
@@ -31,107 +31,102 @@ struct LedgerVerifierTests {
         return account
     }
 
-    /// Edits the database behind the server's back: triggers dropped, raw SQL, and (unless
-    /// `restoringTriggers` is false) the triggers put back so that only the edit itself gives it away.
-    func tamper(_ path: String, _ sql: String, restoringTriggers: Bool = true) throws {
-        let queue = try DatabaseQueue(path: path)
-        try queue.inDatabase { db in
-            let triggers = try String.fetchAll(
-                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entries'")
-            try db.execute(
-                sql: "DROP TRIGGER entries_are_append_only_update; DROP TRIGGER entries_are_append_only_delete;")
-            try db.execute(sql: sql)
-            if restoringTriggers {
-                for trigger in triggers { try db.execute(sql: trigger) }
-            }
+    @Test("a sound database passes", arguments: StoreKind.allCases)
+    func clean(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            _ = try await populated(database)
+            let report = try await database.verify()
+            #expect(report.isClean, "\(report.violations)")
+            #expect(report.entriesChecked >= 9)
         }
     }
 
-    @Test("a sound database passes")
-    func clean() async throws {
-        let database = try TemporaryDatabase()
-        _ = try await populated(database)
-        let report = try LedgerVerifier(path: database.path).verify()
-        #expect(report.isClean, "\(report.violations)")
-        #expect(report.entriesChecked >= 9)
+    @Test("an entry edited behind the server's back is named", arguments: StoreKind.allCases)
+    func editedEntry(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let account = try await populated(database)
+            let victim = try await database.store.read { db in
+                try db.fetchAll("SELECT id FROM entries WHERE account_id = ? AND sequence = 3", [account])[0]["id"]
+                    as String
+            }
+            try await database.tamper(
+                "UPDATE entries SET amount = amount + 1, total_after = total_after + 1 WHERE id = '\(victim)'")
+            let report = try await database.verify()
+            #expect(report.violations.first?.entryID == victim)
+            #expect(report.violations.first?.invariant == "hash-chain")
+        }
     }
 
-    @Test("an entry edited behind the server's back is named")
-    func editedEntry() async throws {
-        let database = try TemporaryDatabase()
-        let account = try await populated(database)
-        let victim = try await DatabaseQueue(path: database.path).read {
-            try String.fetchOne(
-                $0, sql: "SELECT id FROM entries WHERE account_id = ? AND sequence = 3", arguments: [account])
-        }!
-        try tamper(
-            database.path,
-            "UPDATE entries SET amount = amount + 1, total_after = total_after + 1 WHERE id = '\(victim)'")
-        let report = try LedgerVerifier(path: database.path).verify()
-        #expect(report.violations.first?.entryID == victim)
-        #expect(report.violations.first?.invariant == "hash-chain")
+    @Test("a deleted entry breaks the chain", arguments: StoreKind.allCases)
+    func deletedEntry(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let account = try await populated(database)
+            try await database.tamper("DELETE FROM entries WHERE account_id = '\(account)' AND sequence = 2")
+            let report = try await database.verify()
+            #expect(!report.isClean)
+            #expect(report.violations.first?.invariant == "hash-chain")
+        }
     }
 
-    @Test("a deleted entry breaks the chain")
-    func deletedEntry() async throws {
-        let database = try TemporaryDatabase()
-        let account = try await populated(database)
-        try tamper(database.path, "DELETE FROM entries WHERE account_id = '\(account)' AND sequence = 2")
-        let report = try LedgerVerifier(path: database.path).verify()
-        #expect(!report.isClean)
-        #expect(report.violations.first?.invariant == "hash-chain")
+    @Test("a lot or balance changed without an entry is found", arguments: StoreKind.allCases)
+    func lotTampered(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let account = try await populated(database)
+            try await database.tamper(
+                "UPDATE lots SET remaining = remaining + 1 WHERE account_id = '\(account)' AND remaining < amount")
+            let report = try await database.verify()
+            #expect(report.violations.contains { $0.invariant == "lots" })
+            #expect(report.violations.contains { $0.invariant == "balance" })
+        }
     }
 
-    @Test("a lot or balance changed without an entry is found")
-    func lotTampered() async throws {
-        let database = try TemporaryDatabase()
-        let account = try await populated(database)
-        try tamper(
-            database.path,
-            "UPDATE lots SET remaining = remaining + 1 WHERE account_id = '\(account)' AND remaining < amount")
-        let report = try LedgerVerifier(path: database.path).verify()
-        #expect(report.violations.contains { $0.invariant == "lots" })
-        #expect(report.violations.contains { $0.invariant == "balance" })
+    @Test("missing append-only triggers are reported", arguments: StoreKind.allCases)
+    func triggersMissing(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            _ = try await populated(database)
+            try await database.tamper("SELECT 1", restoringTriggers: false)
+            let report = try await database.verify()
+            #expect(report.violations.map(\.invariant) == ["append-only", "append-only"])
+        }
     }
 
-    @Test("missing append-only triggers are reported")
-    func triggersMissing() async throws {
-        let database = try TemporaryDatabase()
-        _ = try await populated(database)
-        try tamper(database.path, "SELECT 1", restoringTriggers: false)
-        let report = try LedgerVerifier(path: database.path).verify()
-        #expect(report.violations.map(\.invariant) == ["append-only", "append-only"])
-    }
-
-    @Test("a proposal that claims a return its entries do not show is found")
-    func proposalReturnMismatch() async throws {
-        let database = try TemporaryDatabase()
-        let store = try SQLiteStore(path: database.path)
-        let economy = Policy.standard.ledgerPolicy(version: 1)
-        guard
-            case .done(.success(let clientResult), _) = try await store.perform(
-                .createAccount(.init(externalID: "c", kind: .client)), now: t0, policy: economy, idempotency: nil
+    @Test("a proposal that claims a return its entries do not show is found", arguments: StoreKind.allCases)
+    func proposalReturnMismatch(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let economy = Policy.standard.ledgerPolicy(version: 1)
+            guard
+                case .done(.success(let clientResult), _) = try await store.perform(
+                    .createAccount(.init(externalID: "c", kind: .client)), now: t0, policy: economy, idempotency: nil
+                )
+            else {
+                Issue.record("no client")
+                return
+            }
+            guard
+                case .done(.success(let freelancerResult), _) = try await store.perform(
+                    .createAccount(.init(externalID: "f", kind: .freelancer)), now: t0, policy: economy,
+                    idempotency: nil
+                )
+            else {
+                Issue.record("no freelancer")
+                return
+            }
+            let job = try JobBook.post(
+                id: "job_1", clientID: clientResult.snapshot!.account.id, title: "t", budget: nil, connectCost: nil,
+                hiringDeadline: nil, now: t0, policy: economy.economy
             )
-        else { Issue.record("no client"); return }
-        guard
-            case .done(.success(let freelancerResult), _) = try await store.perform(
-                .createAccount(.init(externalID: "f", kind: .freelancer)), now: t0, policy: economy, idempotency: nil
+            _ = try await store.perform(.postJob(job), now: t0, policy: economy, idempotency: nil)
+            _ = try await store.perform(
+                .submitProposal(
+                    jobID: "job_1", freelancerID: freelancerResult.snapshot!.account.id, agencyID: nil, boost: nil,
+                    proposalID: "prop_1"),
+                now: t0, policy: economy, idempotency: nil
             )
-        else { Issue.record("no freelancer"); return }
-        let job = try JobBook.post(
-            id: "job_1", clientID: clientResult.snapshot!.account.id, title: "t", budget: nil, connectCost: nil,
-            hiringDeadline: nil, now: t0, policy: economy.economy
-        )
-        _ = try await store.perform(.postJob(job), now: t0, policy: economy, idempotency: nil)
-        _ = try await store.perform(
-            .submitProposal(
-                jobID: "job_1", freelancerID: freelancerResult.snapshot!.account.id, agencyID: nil, boost: nil,
-                proposalID: "prop_1"),
-            now: t0, policy: economy, idempotency: nil
-        )
-        #expect(try store.verify().isClean)
-        try tamper(database.path, "UPDATE proposals SET returned_amount = 4, returned_rule = 'x', returned_at = 0")
-        let report = try LedgerVerifier(path: database.path).verify()
-        #expect(report.violations.contains { $0.detail.contains("proposal prop_1") })
+            #expect(try await database.verify().isClean)
+            try await database.tamper("UPDATE proposals SET returned_amount = 4, returned_rule = 'x', returned_at = 0")
+            let report = try await database.verify()
+            #expect(report.violations.contains { $0.detail.contains("proposal prop_1") })
+        }
     }
 }

@@ -1,7 +1,7 @@
 import ConnectsCore
 import ConnectsStore
+import ConnectsTestSupport
 import Foundation
-import GRDB
 import PropertyBased
 import Testing
 
@@ -11,20 +11,21 @@ struct MarketplacePropertyTests {
     /// jumps across four freelancers and two clients. After every step the database passes `verify`;
     /// at the end every proposal of a job that has ended is settled: returned exactly once (by one
     /// return per payment, for what it paid) or kept by a named rule.
-    @Test("invariants hold, and every proposal ends returned once or kept by an explicit rule")
-    func randomMarketplaces() async throws {
+    @Test(
+        "invariants hold, and every proposal ends returned once or kept by an explicit rule",
+        arguments: StoreKind.allCases)
+    func randomMarketplaces(_ kind: StoreKind) async throws {
         await propertyCheck(count: 30, input: Gen.int(in: 0...9_999_999).array(of: 5...60)) { script in
             do {
-                try await Self.run(script)
+                try await withTestDatabase(kind) { database in try await Self.run(script, on: database) }
             } catch {
                 Issue.record("\(error)")
             }
         }
     }
 
-    static func run(_ script: [Int]) async throws {
-        let database = try TemporaryDatabase()
-        let store = try SQLiteStore(path: database.path)
+    static func run(_ script: [Int], on database: TestDatabase) async throws {
+        let store = database.store
         var economy = Policy.standard
         let bits = script.first ?? 0
         economy.returns.onDecline = bits % 2 == 0
@@ -112,7 +113,7 @@ struct MarketplacePropertyTests {
                     #expect(expected.contains(error.code), "step \(step): \(error)")
                 }
             }
-            let report = try store.verify()
+            let report = try await database.verify()
             guard report.isClean else {
                 Issue.record("step \(step): \(report.violations)")
                 return
@@ -121,25 +122,23 @@ struct MarketplacePropertyTests {
         // Let every job end: a year later everything has expired or closed.
         now = now.adding(days: 400)
         for _ in 0..<5 { _ = try await store.runDueWork(now: now, policy: policy, limit: 10_000) }
-        try checkSettlement(database.path, proposals: proposals)
-        #expect(try store.verify().isClean)
+        try await checkSettlement(store, proposals: proposals)
+        #expect(try await database.verify().isClean)
     }
 
     /// Every proposal of an ended job is settled; each return gives back exactly what was paid, once.
-    static func checkSettlement(_ path: String, proposals: [String]) throws {
-        let queue = try DatabaseQueue(path: path)
-        try queue.inDatabase { db in
-            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE status = 'open'") ?? 0
+    static func checkSettlement(_ store: any SQLLedgerStore, proposals: [String]) async throws {
+        try await store.read { db in
+            let open = try db.fetchAll("SELECT COUNT(*) AS n FROM jobs WHERE status = 'open'", [])[0]["n"] as Int64
             #expect(open == 0)
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM proposals") {
+            for row in try db.fetchAll("SELECT * FROM proposals", []) {
                 let id: String = row["id"]
                 let returnedAmount: Int64? = row["returned_amount"]
                 let keptBy: String? = row["kept_by"]
                 #expect((returnedAmount != nil) != (keptBy != nil), "proposal \(id) is settled both ways or not at all")
-                let returns = try Row.fetchAll(
-                    db,
-                    sql: "SELECT amount, reverses FROM entries WHERE kind = 'return' AND reverses IN (?, ?)",
-                    arguments: [row["fee_entry_id"] as String?, row["boost_capture_entry_id"] as String?]
+                let returns = try db.fetchAll(
+                    "SELECT amount, reverses FROM entries WHERE kind = 'return' AND reverses IN (?, ?)",
+                    [row["fee_entry_id"] as String?, row["boost_capture_entry_id"] as String?]
                 )
                 let returnedTotal = returns.reduce(Int64(0)) { $0 + ($1["amount"] as Int64) }
                 #expect(

@@ -1,5 +1,6 @@
 import ConnectsCore
 import ConnectsStore
+import ConnectsTestSupport
 import Foundation
 import PropertyBased
 import Testing
@@ -9,20 +10,19 @@ struct StorePropertyTests {
     /// Random commands on three accounts of one database, with time jumps. After every committed
     /// transaction `verify` must find the database sound, and what the store answers must equal what the
     /// history adds up to.
-    @Test("every committed transaction keeps every invariant of DESIGN.md")
-    func randomSequences() async throws {
+    @Test("every committed transaction keeps every invariant of DESIGN.md", arguments: StoreKind.allCases)
+    func randomSequences(_ kind: StoreKind) async throws {
         await propertyCheck(count: 20, input: Gen.int(in: 0...9_999_999).array(of: 1...40)) { script in
             do {
-                try await Self.run(script)
+                try await withTestDatabase(kind) { database in try await Self.run(script, on: database) }
             } catch {
                 Issue.record("\(error)")
             }
         }
     }
 
-    static func run(_ script: [Int]) async throws {
-        let database = try TemporaryDatabase()
-        let store = try SQLiteStore(path: database.path)
+    static func run(_ script: [Int], on database: TestDatabase) async throws {
+        let store = database.store
         var policy = policy
         policy.expiryDays = 40
         policy.returnGraceDays = 10
@@ -77,7 +77,7 @@ struct StorePropertyTests {
             case .failure(let error):
                 #expect(error.code == .insufficientConnects, "step \(step): \(error)")
             }
-            let report = try store.verify()
+            let report = try await database.verify()
             guard report.isClean else {
                 Issue.record("step \(step): \(report.violations)")
                 return

@@ -377,3 +377,14 @@ public enum JobEffect: Hashable, Sendable {
     case releaseBoost(proposalID: String, payerID: String, isOutbid: Bool)
     case returnConnects(proposalID: String, payerID: String, part: Part, rule: String)
 }
+
+extension JobEffect {
+    /// The account whose connects the effect moves.
+    public var payerID: String {
+        switch self {
+        case .chargeFee(_, let payerID, _), .holdBoost(_, let payerID, _), .captureBoost(_, let payerID),
+            .releaseBoost(_, let payerID, _), .returnConnects(_, let payerID, _, _):
+            return payerID
+        }
+    }
+}

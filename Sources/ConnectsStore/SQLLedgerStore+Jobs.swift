@@ -1,6 +1,5 @@
 import ConnectsCore
 import Foundation
-import GRDB
 
 /// What to do to a job or proposal (the client's and freelancer's actions).
 public enum JobAction: Sendable, Hashable {
@@ -12,10 +11,17 @@ public enum JobAction: Sendable, Hashable {
     case remove
 }
 
-extension SQLiteStore {
+/// Which proposals a decision needs: all (hire, close), or only the bidders (and one proposal).
+enum BookScope: Sendable {
+    case all
+    case bidders
+    case biddersAnd(String)
+}
+
+extension SQLLedgerStore {
     // MARK: Operations
 
-    static func postJob(_ job: Job, db: Database) throws -> OperationResult {
+    static func postJob(_ job: Job, db: any SQLSession) throws -> OperationResult {
         guard let client = try loadAccount(db, id: job.clientID) else {
             throw ConnectsError(.notFound, "no account \(job.clientID)")
         }
@@ -25,7 +31,7 @@ extension SQLiteStore {
         return .job(job)
     }
 
-    static func updateJob(_ jobID: String, title: String?, connectCost: Int64?, db: Database) throws -> OperationResult
+    static func updateJob(_ jobID: String, title: String?, connectCost: Int64?, db: any SQLSession) throws -> OperationResult
     {
         guard var job = try loadJob(db, id: jobID) else { throw ConnectsError(.notFound, "no job \(jobID)") }
         guard job.status == .open else { throw ConnectsError(.jobNotOpen, "job \(jobID) is \(job.status.rawValue)") }
@@ -40,20 +46,18 @@ extension SQLiteStore {
         return .job(job)
     }
 
-    static func invite(jobID: String, freelancerID: String, db: Database, now: Instant) throws -> OperationResult {
+    static func invite(jobID: String, freelancerID: String, db: any SQLSession, now: Instant) throws -> OperationResult {
         guard let job = try loadJob(db, id: jobID) else { throw ConnectsError(.notFound, "no job \(jobID)") }
         guard job.status == .open else { throw ConnectsError(.jobNotOpen, "job \(jobID) is \(job.status.rawValue)") }
         guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
             throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
         }
-        try db.cachedStatement(
-            sql: "INSERT INTO invitations (job_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-        ).execute(arguments: [jobID, freelancerID, now.millisecondsSinceEpoch])
+        try db.execute("INSERT INTO invitations (job_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [jobID, freelancerID, now.millisecondsSinceEpoch])
         return .job(job)
     }
 
     static func setMember(
-        agencyID: String, freelancerID: String, isMember: Bool, db: Database, now: Instant
+        agencyID: String, freelancerID: String, isMember: Bool, db: any SQLSession, now: Instant
     ) throws
         -> OperationResult
     {
@@ -64,13 +68,9 @@ extension SQLiteStore {
             throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
         }
         if isMember {
-            try db.cachedStatement(
-                sql:
-                    "INSERT INTO agency_members (agency_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-            ).execute(arguments: [agencyID, freelancerID, now.millisecondsSinceEpoch])
+            try db.execute("INSERT INTO agency_members (agency_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [agencyID, freelancerID, now.millisecondsSinceEpoch])
         } else {
-            try db.cachedStatement(sql: "DELETE FROM agency_members WHERE agency_id = ? AND freelancer_id = ?").execute(
-                arguments: [agencyID, freelancerID])
+            try db.execute("DELETE FROM agency_members WHERE agency_id = ? AND freelancer_id = ?", [agencyID, freelancerID])
         }
         return .ledger(try loadLedger(db, accountID: agencyID)!.snapshot(at: now), nil, written: [])
     }
@@ -81,7 +81,7 @@ extension SQLiteStore {
         agencyID: String?,
         boost: Int64?,
         proposalID: String,
-        db: Database,
+        db: any SQLSession,
         now: Instant,
         policy: LedgerPolicy
     ) throws -> OperationResult {
@@ -91,27 +91,19 @@ extension SQLiteStore {
         guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
             throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
         }
-        let applied = try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM proposals WHERE job_id = ? AND freelancer_id = ?)"),
-            arguments: [jobID, freelancerID])
+        let applied = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM proposals WHERE job_id = ? AND freelancer_id = ?)", [jobID, freelancerID])
         if applied == true {
             throw ConnectsError(.alreadyApplied, "freelancer \(freelancerID) already has a proposal on job \(jobID)")
         }
         if let agencyID {
-            let isMember = try Bool.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ? AND freelancer_id = ?)"),
-                arguments: [agencyID, freelancerID])
+            let isMember = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ? AND freelancer_id = ?)", [agencyID, freelancerID])
             guard isMember == true else {
                 throw ConnectsError.invalidField(
                     "agencyId", "freelancer \(freelancerID) is not a member of agency \(agencyID)")
             }
         }
         let invited =
-            try Bool.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT EXISTS (SELECT 1 FROM invitations WHERE job_id = ? AND freelancer_id = ?)"),
-                arguments: [jobID, freelancerID]) ?? false
+            try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM invitations WHERE job_id = ? AND freelancer_id = ?)", [jobID, freelancerID]) ?? false
         let proposal = Proposal(
             id: proposalID, jobID: jobID, freelancerID: freelancerID, agencyID: agencyID,
             payerID: agencyID ?? freelancerID, fee: 0, isInvited: invited, submittedAt: now
@@ -133,7 +125,7 @@ extension SQLiteStore {
     }
 
     static func act(
-        _ action: JobAction, jobID: String, db: Database, now: Instant, policy: LedgerPolicy
+        _ action: JobAction, jobID: String, db: any SQLSession, now: Instant, policy: LedgerPolicy
     ) throws
         -> OperationResult
     {
@@ -175,7 +167,7 @@ extension SQLiteStore {
 
     /// Runs the scheduled decisions due on one job: auction close, expiry, missed hiring deadline,
     /// client inactivity, unviewed returns.
-    static func runDue(jobID: String, db: Database, now: Instant, policy: LedgerPolicy) throws -> OperationResult {
+    static func runDue(jobID: String, db: any SQLSession, now: Instant, policy: LedgerPolicy) throws -> OperationResult {
         guard var book = try loadBook(db, jobID: jobID, scope: .all) else {
             throw ConnectsError(.notFound, "no job \(jobID)")
         }
@@ -197,8 +189,10 @@ extension SQLiteStore {
 
     /// Carries out the book's ledger effects on the payers' accounts, then saves the job and the
     /// proposals that changed.
-    static func settle(_ book: inout JobBook, db: Database, now: Instant, policy: LedgerPolicy) throws {
-        for effect in book.takeEffects() {
+    static func settle(_ book: inout JobBook, db: any SQLSession, now: Instant, policy: LedgerPolicy) throws {
+        let effects = book.takeEffects()
+        try lockAccounts(Set(effects.map(\.payerID)), db: db)
+        for effect in effects {
             switch effect {
             case .chargeFee(let proposalID, let payerID, let amount):
                 let command = LedgerCommand.debit(
@@ -262,51 +256,51 @@ extension SQLiteStore {
         }
     }
 
-    // MARK: Loading and saving
-
-    /// Which proposals a decision needs: all (hire, close), or only the bidders (and one proposal).
-    enum BookScope {
-        case all
-        case bidders
-        case biddersAnd(String)
+    /// Locks the accounts a decision moves connects on, in id order, before any of them is touched:
+    /// two decisions on different jobs that share payers then wait for each other instead of
+    /// deadlocking (a job's own row is always locked first).
+    static func lockAccounts(_ ids: Set<String>, db: any SQLSession) throws {
+        guard db.locksRows, !ids.isEmpty else { return }
+        let sorted = ids.sorted()
+        for start in stride(from: 0, to: sorted.count, by: 1_000) {
+            let chunk = sorted[start..<min(start + 1_000, sorted.count)]
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try db.execute(
+                "SELECT id FROM accounts WHERE id IN (\(placeholders)) ORDER BY id FOR UPDATE",
+                SQLArguments(chunk.map(\.sqlValue)))
+        }
     }
 
-    static func loadBook(_ db: Database, jobID: String, scope: BookScope) throws -> JobBook? {
+    // MARK: Loading and saving
+
+    static func loadBook(_ db: any SQLSession, jobID: String, scope: BookScope) throws -> JobBook? {
         guard let job = try loadJob(db, id: jobID) else { return nil }
-        let rows: [Row]
+        let rows: [SQLRow]
         switch scope {
         case .all:
-            rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM proposals WHERE job_id = ?"), arguments: [jobID])
+            rows = try db.fetchAll("SELECT * FROM proposals WHERE job_id = ?", [jobID])
         case .bidders:
-            rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: "SELECT * FROM proposals WHERE job_id = ? AND boost_state IN ('held', 'captured')"),
-                arguments: [jobID])
+            rows = try db.fetchAll("SELECT * FROM proposals WHERE job_id = ? AND boost_state IN ('held', 'captured')", [jobID])
         case .biddersAnd(let id):
-            rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: "SELECT * FROM proposals WHERE job_id = ? AND (boost_state IN ('held', 'captured') OR id = ?)"),
-                arguments: [jobID, id])
+            rows = try db.fetchAll("SELECT * FROM proposals WHERE job_id = ? AND (boost_state IN ('held', 'captured') OR id = ?)", [jobID, id])
         }
         return JobBook(job: job, proposals: try rows.map(Proposal.init(row:)))
     }
 
-    static func loadJob(_ db: Database, id: String) throws -> Job? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id]).map(
+    static func loadJob(_ db: any SQLSession, id: String) throws -> Job? {
+        try db.fetchOne("SELECT * FROM jobs WHERE id = ?" + db.forUpdate, [id]).map(
             Job.init(row:))
     }
 
-    static func saveJob(_ job: Job, db: Database) throws {
-        let arguments: StatementArguments = [
+    static func saveJob(_ job: Job, db: any SQLSession) throws {
+        let arguments: SQLArguments = [
             job.id, job.clientID, job.title, job.budget?.currency, job.budget?.minor, job.connectCost,
             job.postedAt.millisecondsSinceEpoch, job.hiringDeadline?.millisecondsSinceEpoch,
             job.expiresAt.millisecondsSinceEpoch, job.status.rawValue, job.boostSlots,
             job.boostClosesAt.millisecondsSinceEpoch, job.isAuctionClosed ? 1 : 0,
             job.lastClientActivityAt.millisecondsSinceEpoch, job.proposalCount, job.hiredProposalID,
         ]
-        try db.cachedStatement(
-            sql: """
+        try db.execute("""
                 INSERT INTO jobs (id, client_id, title, budget_currency, budget_minor, connect_cost, posted_at, hiring_deadline,
                   expires_at, status, boost_slots, boost_closes_at, auction_closed, last_client_activity_at, proposal_count,
                   hired_proposal_id)
@@ -315,13 +309,11 @@ extension SQLiteStore {
                   status = excluded.status, auction_closed = excluded.auction_closed,
                   last_client_activity_at = excluded.last_client_activity_at, proposal_count = excluded.proposal_count,
                   hired_proposal_id = excluded.hired_proposal_id
-                """
-        ).execute(arguments: arguments)
+                """, arguments)
     }
 
-    static func saveProposal(_ proposal: Proposal, db: Database) throws {
-        try db.cachedStatement(
-            sql: """
+    static func saveProposal(_ proposal: Proposal, db: any SQLSession) throws {
+        try db.execute("""
                 INSERT INTO proposals (id, job_id, freelancer_id, agency_id, payer_id, status, fee, fee_entry_id, invited,
                   boost_bid, boost_state, boost_hold_id, boost_capture_entry_id, submitted_at, viewed_at, returned_amount,
                   returned_rule, returned_at, kept_by)
@@ -331,8 +323,7 @@ extension SQLiteStore {
                   boost_capture_entry_id = excluded.boost_capture_entry_id, viewed_at = excluded.viewed_at,
                   returned_amount = excluded.returned_amount, returned_rule = excluded.returned_rule,
                   returned_at = excluded.returned_at, kept_by = excluded.kept_by
-                """
-        ).execute(arguments: [
+                """, [
             proposal.id, proposal.jobID, proposal.freelancerID, proposal.agencyID, proposal.payerID,
             proposal.status.rawValue, proposal.fee, proposal.feeEntryID, proposal.isInvited ? 1 : 0,
             proposal.boostBid,
@@ -346,24 +337,20 @@ extension SQLiteStore {
     // MARK: Reads
 
     public func job(id: String) async throws -> Job? {
-        try await pool.read { db in try Self.loadJob(db, id: id) }
+        try await read { db in try Self.loadJob(db, id: id) }
     }
 
     public func jobs(status: Job.Status?, limit: Int, after cursor: String?) async throws -> Page<Job> {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql:
-                        "SELECT * FROM jobs WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3"
-                ), arguments: [status?.rawValue, cursor, limit + 1])
+        try await read { db in
+            let rows = try db.fetchAll("SELECT * FROM jobs WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) AND (CAST(?2 AS TEXT) IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3", [status?.rawValue, cursor, limit + 1])
             let jobs = try rows.prefix(limit).map(Job.init(row:))
             return Page(items: jobs, nextCursor: rows.count > limit ? jobs.last?.id : nil)
         }
     }
 
     public func proposal(id: String) async throws -> Proposal? {
-        try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM proposals WHERE id = ?"), arguments: [id]).map(
+        try await read { db in
+            try db.fetchOne("SELECT * FROM proposals WHERE id = ?", [id]).map(
                 Proposal.init(row:))
         }
     }
@@ -371,84 +358,63 @@ extension SQLiteStore {
     /// A job's proposals: boosted ones holding a slot first (bid desc, then earlier), then the rest by
     /// submission time.
     public func proposals(jobID: String, limit: Int, offset: Int) async throws -> [Proposal] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
+        try await read { db in
+            try db.fetchAll("""
                         SELECT * FROM proposals WHERE job_id = ?
                         ORDER BY (boost_state IN ('held', 'captured')) DESC,
                           CASE WHEN boost_state IN ('held', 'captured') THEN boost_bid END DESC, submitted_at, id
                         LIMIT ? OFFSET ?
-                        """), arguments: [jobID, limit, offset]
-            ).map(Proposal.init(row:))
+                        """, [jobID, limit, offset]).map(Proposal.init(row:))
         }
     }
 
     /// An account's proposals (as freelancer or as paying agency), newest first.
     public func proposals(accountID: String, limit: Int, offset: Int) async throws -> [Proposal] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
+        try await read { db in
+            try db.fetchAll("""
                         SELECT * FROM proposals WHERE freelancer_id = ?1 OR payer_id = ?1
                         ORDER BY submitted_at DESC, id DESC LIMIT ?2 OFFSET ?3
-                        """), arguments: [accountID, limit, offset]
-            ).map(Proposal.init(row:))
+                        """, [accountID, limit, offset]).map(Proposal.init(row:))
         }
     }
 
     /// Jobs with scheduled decisions due by `now`.
-    static func dueJobIDs(_ db: Database, now: Instant, policy: LedgerPolicy, limit: Int) throws -> [String] {
+    static func dueJobIDs(_ db: any SQLSession, now: Instant, policy: LedgerPolicy, limit: Int) throws -> [String] {
         let at = now.millisecondsSinceEpoch
-        var ids = try String.fetchAll(
-            db.cachedStatement(
-                sql: """
+        var ids = try db.values(String.self, """
                     SELECT id FROM jobs WHERE (status = 'open' AND (expires_at <= ?1 OR hiring_deadline <= ?1))
                       OR (auction_closed = 0 AND boost_closes_at <= ?1)
                     LIMIT ?2
-                    """), arguments: [at, limit])
+                    """, [at, limit])
         if let days = policy.economy.returns.closeJobAfterInactiveDays {
-            ids += try String.fetchAll(
-                db.cachedStatement(
-                    sql: "SELECT id FROM jobs WHERE status = 'open' AND last_client_activity_at <= ? LIMIT ?"),
-                arguments: [now.adding(days: -days).millisecondsSinceEpoch, limit])
+            ids += try db.values(String.self, "SELECT id FROM jobs WHERE status = 'open' AND last_client_activity_at <= ? LIMIT ?", [now.adding(days: -days).millisecondsSinceEpoch, limit])
         }
         if let hours = policy.economy.returns.ifUnviewedAfterHours {
-            ids += try String.fetchAll(
-                db.cachedStatement(
-                    sql: """
+            ids += try db.values(String.self, """
                         SELECT DISTINCT job_id FROM proposals
                         WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL AND submitted_at <= ? LIMIT ?
-                        """), arguments: [now.adding(milliseconds: -hours * 3_600_000).millisecondsSinceEpoch, limit])
+                        """, [now.adding(milliseconds: -hours * 3_600_000).millisecondsSinceEpoch, limit])
         }
         var seen: Set<String> = []
         return ids.filter { seen.insert($0).inserted }
     }
 
     /// The earliest instant a job decision falls due.
-    static func nextJobDueTime(_ db: Database, policy: LedgerPolicy) throws -> Int64? {
+    static func nextJobDueTime(_ db: any SQLSession, policy: LedgerPolicy) throws -> Int64? {
         var candidates: [Int64?] = [
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(expires_at) FROM jobs WHERE status = 'open'")),
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(hiring_deadline) FROM jobs WHERE status = 'open'")),
-            try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT MIN(boost_closes_at) FROM jobs WHERE auction_closed = 0")),
+            try db.value(Int64.self, "SELECT MIN(expires_at) FROM jobs WHERE status = 'open'"),
+            try db.value(Int64.self, "SELECT MIN(hiring_deadline) FROM jobs WHERE status = 'open'"),
+            try db.value(Int64.self, "SELECT MIN(boost_closes_at) FROM jobs WHERE auction_closed = 0"),
         ]
         if let days = policy.economy.returns.closeJobAfterInactiveDays {
             candidates.append(
-                try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT MIN(last_client_activity_at) FROM jobs WHERE status = 'open'")
-                )
+                try db.value(Int64.self, "SELECT MIN(last_client_activity_at) FROM jobs WHERE status = 'open'")
                 .map { $0 + days * Instant.millisecondsPerDay }
             )
         }
         if let hours = policy.economy.returns.ifUnviewedAfterHours {
             candidates.append(
-                try Int64.fetchOne(
-                    db.cachedStatement(
-                        sql:
-                            "SELECT MIN(submitted_at) FROM proposals WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL"
-                    )
-                ).map { $0 + hours * 3_600_000 }
+                try db.value(Int64.self, "SELECT MIN(submitted_at) FROM proposals WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL").map { $0 + hours * 3_600_000 }
             )
         }
         return candidates.compactMap { $0 }.min()
@@ -456,7 +422,7 @@ extension SQLiteStore {
 }
 
 extension Job {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         guard let status = Job.Status(rawValue: row["status"]) else {
             throw StoreError.corrupt("job \(row["id"] as String? ?? "?") has an unknown status")
         }
@@ -483,7 +449,7 @@ extension Job {
 }
 
 extension Proposal {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         guard let status = Proposal.Status(rawValue: row["status"]) else {
             throw StoreError.corrupt("proposal \(row["id"] as String? ?? "?") has an unknown status")
         }

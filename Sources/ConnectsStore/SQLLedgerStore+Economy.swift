@@ -1,16 +1,14 @@
 import ConnectsCore
 import Foundation
-import GRDB
 
-extension SQLiteStore {
+extension SQLLedgerStore {
     // MARK: Policy versions
 
     /// The newest stored policy and its version, or `nil` before the first.
     public func latestPolicy() async throws -> (version: Int64, policy: Policy)? {
-        try await pool.read { db in
+        try await read { db in
             guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT version, document FROM policies ORDER BY version DESC LIMIT 1"))
+                let row = try db.fetchOne("SELECT version, document FROM policies ORDER BY version DESC LIMIT 1")
             else { return nil }
             let document: String = row["document"]
             return (row["version"], try JSONDecoder().decode(Policy.self, from: Data(document.utf8)))
@@ -22,13 +20,11 @@ extension SQLiteStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let document = String(decoding: try encoder.encode(policy), as: UTF8.self)
-        return try await committer.write { db in
-            let latest = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT version, document FROM policies ORDER BY version DESC LIMIT 1"))
+        return try await write { db in
+            let latest = try db.fetchOne("SELECT version, document FROM policies ORDER BY version DESC LIMIT 1")
             if let latest, latest["document"] as String == document { return latest["version"] }
             let version = (latest?["version"] as Int64? ?? 0) + 1
-            try db.cachedStatement(sql: "INSERT INTO policies (version, document, created_at) VALUES (?, ?, ?)")
-                .execute(arguments: [version, document, now.millisecondsSinceEpoch])
+            try db.execute("INSERT INTO policies (version, document, created_at) VALUES (?, ?, ?)", [version, document, now.millisecondsSinceEpoch])
             return version
         }
     }
@@ -37,17 +33,14 @@ extension SQLiteStore {
 
     /// A stored setting (the test clock keeps its time here).
     public func setting(_ key: String) async throws -> String? {
-        try await pool.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [key])
+        try await read { db in
+            try db.value(String.self, "SELECT value FROM settings WHERE key = ?", [key])
         }
     }
 
     public func saveSetting(_ key: String, _ value: String) async throws {
-        try await committer.write { db in
-            try db.cachedStatement(
-                sql:
-                    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-            ).execute(arguments: [key, value])
+        try await write { db in
+            try db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
         }
     }
 
@@ -56,75 +49,88 @@ extension SQLiteStore {
     /// The earliest instant at which scheduled work falls due: a cycle start, a lot's expiry, or a job
     /// decision (auction close, expiry, deadline, inactivity, unviewed return).
     public func nextDueTime(policy: LedgerPolicy) async throws -> Instant? {
-        try await pool.read { db in
-            let cycle = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT MIN(next_cycle_at) FROM accounts WHERE status = 'active'"))
-            let expiry = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT MIN(expires_at) FROM lots WHERE remaining > held"))
+        try await read { db in
+            let cycle = try db.value(Int64.self, "SELECT MIN(next_cycle_at) FROM accounts WHERE status = 'active'")
+            let expiry = try db.value(Int64.self, "SELECT MIN(expires_at) FROM lots WHERE remaining > held")
             let job = try Self.nextJobDueTime(db, policy: policy)
             return [cycle, expiry, job].compactMap { $0 }.min().map(Instant.init(millisecondsSinceEpoch:))
         }
     }
 
-    /// Runs scheduled work due by `now`: cycle starts (allotments, downgrades, rollover forfeits) and
-    /// expiry sweeps, at most `limit` accounts of each per call. Returns how many items ran.
+    /// Runs scheduled work due by `now`: job decisions, cycle starts (allotments, downgrades, rollover
+    /// forfeits) and expiry sweeps, at most `limit` of each per call. Returns how many items ran.
     ///
-    /// Each item is an ordinary ledger command with its own exactly-once key, so an item interrupted by
-    /// a crash simply runs again and a second runner finds nothing left to do.
+    /// Each item is an ordinary ledger command with its own exactly-once key, run in its own transaction
+    /// after claiming its row: a row another runner (another server node) holds is skipped
+    /// (`FOR UPDATE SKIP LOCKED`) and a row no longer due is left alone, so any number of runners may
+    /// race. An item interrupted by a crash rolls back with its transaction and falls due again.
     public func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int = 1_000) async throws -> Int {
-        let (cycles, expiries, jobs) = try await pool.read { db in
+        let at = now.millisecondsSinceEpoch
+        let (cycles, expiries, jobs) = try await read { db in
             (
-                try String.fetchAll(
-                    db.cachedStatement(
-                        sql:
-                            "SELECT id FROM accounts WHERE status = 'active' AND next_cycle_at <= ? ORDER BY next_cycle_at LIMIT ?"
-                    ), arguments: [now.millisecondsSinceEpoch, limit]),
-                try String.fetchAll(
-                    db.cachedStatement(
-                        sql: "SELECT DISTINCT account_id FROM lots WHERE remaining > held AND expires_at <= ? LIMIT ?"),
-                    arguments: [now.millisecondsSinceEpoch, limit]),
+                try db.values(
+                    String.self,
+                    "SELECT id FROM accounts WHERE status = 'active' AND next_cycle_at <= ? ORDER BY next_cycle_at LIMIT ?",
+                    [at, limit]),
+                try db.values(
+                    String.self,
+                    "SELECT DISTINCT account_id FROM lots WHERE remaining > held AND expires_at <= ? LIMIT ?",
+                    [at, limit]),
                 try Self.dueJobIDs(db, now: now, policy: policy, limit: limit)
             )
         }
         // Jobs first: their returns restore lots before the accounts' expiry sweeps look at them.
-        let items: [StoreOperation] =
-            jobs.map { .runDueJob(jobID: $0) }
-            + cycles.map { .ledger(accountID: $0, command: .startDueCycle) }
-            + expiries.map { .ledger(accountID: $0, command: .expireDue) }
-        // One failing item must not hold back the others: it is logged and tried again next pass.
-        await withTaskGroup(of: Void.self) { group in
-            for operation in items {
-                group.addTask {
-                    do {
-                        let performed = try await self.perform(operation, now: now, policy: policy, idempotency: nil)
-                        if case .done(.failure(let refusal), _) = performed {
-                            self.logger.warning(
-                                "scheduled item refused",
-                                metadata: ["operation": "\(operation)", "error": "\(refusal)"]
-                            )
-                        }
-                    } catch {
-                        self.logger.error(
-                            "scheduled item failed", metadata: ["operation": "\(operation)", "error": "\(error)"]
-                        )
-                    }
-                }
+        let items: [ScheduledItem] =
+            jobs.map { ScheduledItem(operation: .runDueJob(jobID: $0), claim: "SELECT id FROM jobs WHERE id = ?", [$0]) }
+            + cycles.map {
+                ScheduledItem(
+                    operation: .ledger(accountID: $0, command: .startDueCycle),
+                    claim: "SELECT id FROM accounts WHERE id = ? AND status = 'active' AND next_cycle_at <= ?", [$0, at])
             }
+            + expiries.map {
+                ScheduledItem(
+                    operation: .ledger(accountID: $0, command: .expireDue),
+                    claim: "SELECT id FROM accounts WHERE id = ?", [$0])
+            }
+        // One failing item must not hold back the others: it is logged and tried again next pass.
+        let ran = await withTaskGroup(of: Bool.self) { group in
+            for item in items {
+                group.addTask { await self.run(item, now: now, policy: policy) }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
-        let notices = try await committer.write { db in
+        let notices = try await write { db in
             try Self.emitExpiryNotices(db: db, now: now, noticeDays: policy.economy.expiry.noticeDays, limit: limit)
         }
-        return items.count + notices
+        return ran + notices
+    }
+
+    /// Claims and runs one scheduled item; `false` when another runner had it, it was no longer due, or
+    /// it was refused or failed (logged).
+    private func run(_ item: ScheduledItem, now: Instant, policy: LedgerPolicy) async -> Bool {
+        do {
+            return try await write { db in
+                guard try db.fetchOne(item.claim + db.skipLocked, item.arguments) != nil else { return false }
+                do {
+                    _ = try db.inSavepoint { try Self.apply(item.operation, db: db, now: now, policy: policy) }
+                    return true
+                } catch let refusal as ConnectsError {
+                    self.logger.warning(
+                        "scheduled item refused", metadata: ["operation": "\(item.operation)", "error": "\(refusal)"])
+                    return false
+                }
+            }
+        } catch {
+            logger.error("scheduled item failed", metadata: ["operation": "\(item.operation)", "error": "\(String(reflecting: error))"])
+            return false
+        }
     }
 
     // MARK: Purchases
 
     /// The purchase made with `paymentReference`, if any.
-    static func purchase(_ db: Database, paymentReference: String) throws -> Purchase? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM purchases WHERE payment_reference = ?"),
-            arguments: [paymentReference]
-        )
+    static func purchase(_ db: any SQLSession, paymentReference: String) throws -> Purchase? {
+        try db.fetchOne("SELECT * FROM purchases WHERE payment_reference = ?", [paymentReference])
         .map { row in
             Purchase(
                 id: row["id"], accountID: row["account_id"], quantity: row["quantity"],
@@ -134,7 +140,7 @@ extension SQLiteStore {
         }
     }
 
-    static func buy(_ request: Purchase, db: Database, now: Instant, policy: LedgerPolicy) throws -> OperationResult {
+    static func buy(_ request: Purchase, db: any SQLSession, now: Instant, policy: LedgerPolicy) throws -> OperationResult {
         if let earlier = try purchase(db, paymentReference: request.paymentReference) {
             guard earlier.accountID == request.accountID, earlier.quantity == request.quantity,
                 earlier.amountPaid == request.amountPaid
@@ -155,12 +161,10 @@ extension SQLiteStore {
         let result = try execute(credit, accountID: request.accountID, db: db, now: now, policy: policy)
         var purchase = request
         purchase.entryID = result.entry!.id
-        try db.cachedStatement(
-            sql: """
+        try db.execute("""
                 INSERT INTO purchases (id, account_id, quantity, currency, amount_minor, payment_reference, entry_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
+                """, [
             purchase.id, purchase.accountID, purchase.quantity, purchase.amountPaid.currency,
             purchase.amountPaid.minor, purchase.paymentReference, purchase.entryID, now.millisecondsSinceEpoch,
         ])
@@ -173,7 +177,7 @@ extension SQLiteStore {
         _ key: String,
         scope: String?,
         accountID: String,
-        db: Database,
+        db: any SQLSession,
         now: Instant,
         policy: LedgerPolicy
     ) throws -> OperationResult {
@@ -185,30 +189,24 @@ extension SQLiteStore {
             throw ConnectsError.invalidField("scope", "reward '\(key)' is granted once per scope: name one")
         }
         let eventKey = reward.once ? "reward:\(accountID):\(key)" : "reward:\(accountID):\(key):\(scope!)"
-        if let earlier = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM entries WHERE event_key = ?"), arguments: [eventKey])
+        if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey])
         {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
         if reward.establishedClientOnly == true {
             guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
+                let row = try db.fetchOne("""
                             SELECT j.client_id, j.id FROM proposals p JOIN jobs j ON j.id = p.job_id
                             WHERE p.id = ?1 AND p.payer_id = ?2
-                            """), arguments: [scope, accountID])
+                            """, [scope, accountID])
             else {
                 throw ConnectsError.invalidField(
                     "scope",
                     "must name a proposal paid by account \(accountID) (an agency's proposals reward the agency)"
                 )
             }
-            let hiredBefore = try Bool.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE client_id = ? AND status = 'filled' AND id <> ?)"),
-                arguments: [row["client_id"] as String, row["id"] as String])
+            let hiredBefore = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM jobs WHERE client_id = ? AND status = 'filled' AND id <> ?)", [row["client_id"] as String, row["id"] as String])
             if hiredBefore != true {
                 guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
                     throw ConnectsError(.notFound, "no account \(accountID)")
@@ -218,12 +216,10 @@ extension SQLiteStore {
         }
         if let cap = reward.capPer7Days {
             let recent =
-                try Int64.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT COALESCE(SUM(amount), 0) FROM entries
+                try db.value(Int64.self, """
+                            SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM entries
                             WHERE account_id = ? AND kind = 'reward' AND cause_type = 'reward' AND cause_id = ? AND created_at > ?
-                            """), arguments: [accountID, key, now.adding(days: -7).millisecondsSinceEpoch]) ?? 0
+                            """, [accountID, key, now.adding(days: -7).millisecondsSinceEpoch]) ?? 0
             if recent + amount > cap {
                 guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
                     throw ConnectsError(.notFound, "no account \(accountID)")
@@ -241,7 +237,7 @@ extension SQLiteStore {
     }
 
     static func redeem(
-        _ code: String, accountID: String, db: Database, now: Instant, policy: LedgerPolicy
+        _ code: String, accountID: String, db: any SQLSession, now: Instant, policy: LedgerPolicy
     ) throws
         -> OperationResult
     {
@@ -249,18 +245,13 @@ extension SQLiteStore {
             throw ConnectsError(.notFound, "no promo code '\(code)'")
         }
         let eventKey = "promo:\(code):\(accountID)"
-        if let earlier = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM entries WHERE event_key = ?"), arguments: [eventKey])
+        if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey])
         {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
         let redeemed =
-            try Int64.fetchOne(
-                db.cachedStatement(
-                    sql:
-                        "SELECT COUNT(*) FROM entries WHERE cause_type = 'promo_code' AND cause_id = ? AND event_key IS NOT NULL"
-                ), arguments: [code]) ?? 0
+            try db.value(Int64.self, "SELECT COUNT(*) FROM entries WHERE cause_type = 'promo_code' AND cause_id = ? AND event_key IS NOT NULL", [code]) ?? 0
         guard redeemed < promo.maxRedemptions else {
             throw ConnectsError(.invalidState, "promo code '\(code)' is used up")
         }
@@ -298,5 +289,19 @@ public struct Purchase: Sendable, Hashable {
         self.amountPaid = amountPaid
         self.paymentReference = paymentReference
         self.entryID = entryID
+    }
+}
+
+/// One item of scheduled work and the statement that claims its row.
+struct ScheduledItem: Sendable {
+    var operation: StoreOperation
+    /// Selects the item's row if it is still due; the session adds the lock that skips rows others hold.
+    var claim: String
+    var arguments: SQLArguments
+
+    init(operation: StoreOperation, claim: String, _ arguments: SQLArguments) {
+        self.operation = operation
+        self.claim = claim
+        self.arguments = arguments
     }
 }

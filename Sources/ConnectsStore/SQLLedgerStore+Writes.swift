@@ -1,11 +1,10 @@
 import ConnectsCore
 import Foundation
-import GRDB
 
-extension SQLiteStore {
+extension SQLLedgerStore {
     /// Applies one operation inside the current transaction. Throws ``ConnectsError`` to refuse.
     static func apply(
-        _ operation: StoreOperation, db: Database, now: Instant, policy: LedgerPolicy
+        _ operation: StoreOperation, db: any SQLSession, now: Instant, policy: LedgerPolicy
     ) throws
         -> OperationResult
     {
@@ -18,10 +17,7 @@ extension SQLiteStore {
             guard let original = try entry(db, id: entryID) else {
                 throw ConnectsError(.notFound, "no entry \(entryID)")
             }
-            let alreadyReversed = try Bool.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 'reversal' AND reverses = ?)"),
-                arguments: [entryID])
+            let alreadyReversed = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 'reversal' AND reverses = ?)", [entryID])
             if alreadyReversed == true {
                 throw ConnectsError(.invalidState, "entry \(entryID) is already reversed")
             }
@@ -44,9 +40,7 @@ extension SQLiteStore {
                         "accountId", "a \(key.role.rawValue) key cannot act for a \(account.kind.rawValue) account")
                 }
             }
-            try db.cachedStatement(
-                sql: "INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [
+            try db.execute("INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)", [
                 key.id, key.secretHash, key.role.rawValue, key.accountID, key.createdAt.millisecondsSinceEpoch,
             ])
             return .apiKey(key)
@@ -78,11 +72,9 @@ extension SQLiteStore {
     }
 
     static func createAccount(
-        _ request: StoreOperation.NewAccount, db: Database, now: Instant, policy: LedgerPolicy
+        _ request: StoreOperation.NewAccount, db: any SQLSession, now: Instant, policy: LedgerPolicy
     ) throws -> OperationResult {
-        let exists = try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE kind = ? AND external_id = ?)"),
-            arguments: [request.kind.rawValue, request.externalID])
+        let exists = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM accounts WHERE kind = ? AND external_id = ?)", [request.kind.rawValue, request.externalID])
         if exists == true {
             throw ConnectsError(
                 .invalidState,
@@ -97,12 +89,10 @@ extension SQLiteStore {
             plan: request.kind.holdsConnects ? (request.plan ?? "basic") : nil,
             createdAt: now
         )
-        try db.cachedStatement(
-            sql: """
+        try db.execute("""
                 INSERT INTO accounts (id, external_id, kind, name, plan, pending_plan, status, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
+                """, [
             account.id, account.externalID, account.kind.rawValue, account.name, account.plan, account.pendingPlan,
             account.status.rawValue, now.millisecondsSinceEpoch,
         ])
@@ -122,7 +112,7 @@ extension SQLiteStore {
     static func execute(
         _ command: LedgerCommand,
         accountID: String,
-        db: Database,
+        db: any SQLSession,
         now: Instant,
         policy: LedgerPolicy
     ) throws -> OperationResult {
@@ -130,8 +120,7 @@ extension SQLiteStore {
             throw ConnectsError(.notFound, "no account \(accountID)")
         }
         if let eventKey = command.eventKey,
-            let earlier = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM entries WHERE event_key = ?"), arguments: [eventKey])
+            let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey])
         {
             return .ledger(ledger.snapshot(at: now), try Entry(row: earlier), written: [])
         }
@@ -149,36 +138,27 @@ extension SQLiteStore {
         return .ledger(ledger.snapshot(at: now), entry, written: ledger.changes.entries.map(\.kind))
     }
 
-    static func loadAccount(_ db: Database, id: String) throws -> Account? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"), arguments: [id]).map(
+    static func loadAccount(_ db: any SQLSession, id: String) throws -> Account? {
+        try db.fetchOne("SELECT * FROM accounts WHERE id = ?", [id]).map(
             Account.init(row:))
     }
 
     /// The account's ledger state: its open lots, any lots named in `extraLotIDs`, and its open holds.
-    static func loadLedger(_ db: Database, accountID: String, extraLotIDs: [String] = []) throws -> AccountLedger? {
+    static func loadLedger(_ db: any SQLSession, accountID: String, extraLotIDs: [String] = []) throws -> AccountLedger? {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"), arguments: [accountID])
+            let row = try db.fetchOne("SELECT * FROM accounts WHERE id = ?" + db.forUpdate, [accountID])
         else {
             return nil
         }
         let account = try Account(row: row)
-        var lots = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM lots WHERE account_id = ? AND remaining > 0"), arguments: [accountID]
-        ).map(Lot.init(row:))
+        var lots = try db.fetchAll("SELECT * FROM lots WHERE account_id = ? AND remaining > 0", [accountID]).map(Lot.init(row:))
         let loaded = Set(lots.map(\.id))
         let missing = Array(Set(extraLotIDs).subtracting(loaded))
         if !missing.isEmpty {
             let placeholders = Array(repeating: "?", count: missing.count).joined(separator: ",")
-            lots += try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM lots WHERE account_id = ? AND id IN (\(placeholders))"),
-                arguments: StatementArguments([accountID] + missing)
-            ).map(Lot.init(row:))
+            lots += try db.fetchAll("SELECT * FROM lots WHERE account_id = ? AND id IN (\(placeholders))", SQLArguments(([accountID] + missing).map(\.sqlValue))).map(Lot.init(row:))
         }
-        let holds = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM holds WHERE account_id = ? AND state = 'open'"),
-            arguments: [accountID]
-        ).map(Hold.init(row:))
+        let holds = try db.fetchAll("SELECT * FROM holds WHERE account_id = ? AND state = 'open'", [accountID]).map(Hold.init(row:))
         var ledger = AccountLedger(
             account: account,
             lots: lots,
@@ -191,7 +171,7 @@ extension SQLiteStore {
     }
 
     /// Writes the ledger's recorded changes: entries chained by hash, lots, holds, the account row.
-    static func persist(_ ledger: AccountLedger, db: Database) throws {
+    static func persist(_ ledger: AccountLedger, db: any SQLSession) throws {
         let changes = ledger.changes
         guard !changes.isEmpty else { return }
         if let broken = ledger.checkInvariants() {
@@ -201,25 +181,21 @@ extension SQLiteStore {
         var previousHash = ledger.chainHead
         for lotID in changes.lotIDs.sorted() {
             let lot = ledger.lots[lotID]!
-            try db.cachedStatement(
-                sql: """
+            try db.execute("""
                     INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET remaining = excluded.remaining, held = excluded.held
-                    """
-            ).execute(arguments: [
+                    """, [
                 lot.id, accountID, lot.source.rawValue, lot.amount, lot.remaining, lot.held,
                 lot.grantedAt.millisecondsSinceEpoch, lot.expiresAt?.millisecondsSinceEpoch, lot.entryID,
             ])
         }
         for hold in changes.holds.values {
-            try db.cachedStatement(
-                sql: """
+            try db.execute("""
                     INSERT INTO holds (id, account_id, amount, allocations, state, cause_type, cause_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET state = excluded.state
-                    """
-            ).execute(arguments: [
+                    """, [
                 hold.id, accountID, hold.amount, AllocationCoding.encode(hold.allocations), hold.state.rawValue,
                 hold.cause.type, hold.cause.id, hold.createdAt.millisecondsSinceEpoch,
             ])
@@ -230,28 +206,24 @@ extension SQLiteStore {
             previousHash = hash
         }
         let account = ledger.account
-        try db.cachedStatement(
-            sql: """
+        try db.execute("""
                 UPDATE accounts SET status = ?, plan = ?, pending_plan = ?, balance_total = ?, balance_held = ?,
                   last_sequence = ?, last_hash = ?, billing_day = ?, cycle_start = ?, next_cycle_at = ?
                 WHERE id = ?
-                """
-        ).execute(arguments: [
+                """, [
             account.status.rawValue, account.plan, account.pendingPlan, ledger.balance.total, ledger.balance.held,
             ledger.lastSequence, previousHash, account.billingDay, account.cycleStart?.millisecondsSinceEpoch,
             account.nextCycleAt?.millisecondsSinceEpoch, accountID,
         ])
     }
 
-    static func insert(_ entry: Entry, previousHash: String, hash: String, db: Database) throws {
-        try db.cachedStatement(
-            sql: """
+    static func insert(_ entry: Entry, previousHash: String, hash: String, db: any SQLSession) throws {
+        try db.execute("""
                 INSERT INTO entries (id, account_id, sequence, kind, amount, held, total_after, held_after, created_at,
                   cause_type, cause_id, rule, policy_version, reason, actor, reverses, allocations, event_key, hold_id,
                   unreversed, ticket, previous_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
+                """, [
             entry.id, entry.accountID, entry.sequence, entry.kind.rawValue, entry.amount, entry.held,
             entry.balanceAfter.total, entry.balanceAfter.held, entry.createdAt.millisecondsSinceEpoch,
             entry.cause.type, entry.cause.id, entry.rule, entry.policyVersion, entry.reason, entry.actor,
@@ -260,16 +232,14 @@ extension SQLiteStore {
         ])
     }
 
-    static func entry(_ db: Database, id: String) throws -> Entry? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM entries WHERE id = ?"), arguments: [id]).map(
+    static func entry(_ db: any SQLSession, id: String) throws -> Entry? {
+        try db.fetchOne("SELECT * FROM entries WHERE id = ?", [id]).map(
             Entry.init(row:))
     }
 
-    static func idempotencyRecord(_ db: Database, caller: String, key: String) throws -> IdempotencyRecord? {
+    static func idempotencyRecord(_ db: any SQLSession, caller: String, key: String) throws -> IdempotencyRecord? {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM idempotency_records WHERE caller = ? AND key = ?"),
-                arguments: [caller, key])
+            let row = try db.fetchOne("SELECT * FROM idempotency_records WHERE caller = ? AND key = ?", [caller, key])
         else { return nil }
         let body: Data = row["body"]
         return IdempotencyRecord(

@@ -1,6 +1,5 @@
 import ConnectsCore
 import Foundation
-import GRDB
 
 /// An event of the outbox: written in the same transaction as the movement it reports.
 public struct Event: Sendable, Hashable {
@@ -38,17 +37,21 @@ public struct Delivery: Sendable, Hashable {
     public var attempts: Int64
 }
 
-extension SQLiteStore {
+extension Event {
     /// Every event type of API.md.
-    public static let eventTypes: Set<String> = [
+    public static let types: Set<String> = [
         "connects.granted", "connects.purchased", "connects.rewarded", "connects.returned", "connects.expiring",
         "connects.expired", "connects.forfeited", "connects.adjusted", "proposal.submitted", "proposal.boost_outbid",
         "proposal.boost_captured", "job.closed", "account.plan_changed",
     ]
+}
 
+extension Delivery {
     /// The most delivery attempts before a delivery is given up as failed.
-    public static let deliveryAttemptsMax: Int64 = 12
+    public static let attemptsMax: Int64 = 12
+}
 
+extension SQLLedgerStore {
     /// The event a ledger entry of `kind` reports, if any.
     static func eventType(of kind: EntryKind) -> String? {
         switch kind {
@@ -70,34 +73,31 @@ extension SQLiteStore {
         _ type: String,
         accountID: String,
         data: [String: Any],
-        db: Database,
+        db: any SQLSession,
         now: Instant,
         dedupeKey: String? = nil
     ) throws {
-        precondition(eventTypes.contains(type), "unknown event type \(type)")
+        precondition(Event.types.contains(type), "unknown event type \(type)")
         let json = String(
             decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO events (id, type, account_id, data, created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (dedupe_key) DO NOTHING
-                """
-        ).execute(arguments: [
-            Identifier.make("evt_", at: now), type, accountID, json, now.millisecondsSinceEpoch, dedupeKey,
-        ])
-        guard db.changesCount == 1 else { return }
-        let sequence = db.lastInsertedRowID
-        try db.cachedStatement(
-            sql: """
+        let inserted = try db.value(
+            Int64.self,
+            """
+            INSERT INTO events (id, type, account_id, data, created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (dedupe_key) DO NOTHING RETURNING seq
+            """,
+            [Identifier.make("evt_", at: now), type, accountID, json, now.millisecondsSinceEpoch, dedupeKey]
+        )
+        guard let sequence = inserted else { return }
+        try db.execute("""
                 INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
                 SELECT id, ?, ?, 'pending', ? FROM webhooks
                 WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || ? || ',%' OR events = '*')
-                """
-        ).execute(arguments: [sequence, accountID, now.millisecondsSinceEpoch, type])
+                """, [sequence, accountID, now.millisecondsSinceEpoch, type])
     }
 
     /// The events that entries report.
-    static func emit(entries: [Entry], db: Database, now: Instant) throws {
+    static func emit(entries: [Entry], db: any SQLSession, now: Instant) throws {
         for entry in entries {
             guard let type = eventType(of: entry.kind) else { continue }
             var data: [String: Any] = [
@@ -115,16 +115,13 @@ extension SQLiteStore {
     }
 
     /// Notices for lots whose unheld connects expire within `noticeDays`, once per lot.
-    static func emitExpiryNotices(db: Database, now: Instant, noticeDays: Int64, limit: Int) throws -> Int {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
+    static func emitExpiryNotices(db: any SQLSession, now: Instant, noticeDays: Int64, limit: Int) throws -> Int {
+        let rows = try db.fetchAll("""
                     SELECT l.id, l.account_id, l.remaining - l.held AS amount, l.expires_at FROM lots l
                     WHERE l.remaining > l.held AND l.expires_at > ?1 AND l.expires_at <= ?2
                       AND NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = 'expiring:' || l.id)
                     LIMIT ?3
-                    """),
-            arguments: [now.millisecondsSinceEpoch, now.adding(days: noticeDays).millisecondsSinceEpoch, limit])
+                    """, [now.millisecondsSinceEpoch, now.adding(days: noticeDays).millisecondsSinceEpoch, limit])
         for row in rows {
             let lotID: String = row["id"]
             try emit(
@@ -143,12 +140,8 @@ extension SQLiteStore {
 
     /// An account's events, newest first.
     public func events(accountID: String, limit: Int, before cursor: Int64?) async throws -> Page<Event> {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql:
-                        "SELECT * FROM events WHERE account_id = ?1 AND (?2 IS NULL OR seq < ?2) ORDER BY seq DESC LIMIT ?3"
-                ), arguments: [accountID, cursor, limit + 1])
+        try await read { db in
+            let rows = try db.fetchAll("SELECT * FROM events WHERE account_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR seq < ?2) ORDER BY seq DESC LIMIT ?3", [accountID, cursor, limit + 1])
             let events = rows.prefix(limit).map(Event.init(row:))
             return Page(
                 items: Array(events), nextCursor: rows.count > limit ? events.last.map { "e\($0.sequence)" } : nil)
@@ -156,10 +149,8 @@ extension SQLiteStore {
     }
 
     public func createWebhook(_ webhook: Webhook) async throws {
-        try await committer.write { db in
-            try db.cachedStatement(
-                sql: "INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [
+        try await write { db in
+            try db.execute("INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)", [
                 webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.secret,
                 webhook.createdAt.millisecondsSinceEpoch,
             ])
@@ -167,24 +158,20 @@ extension SQLiteStore {
     }
 
     public func webhooks() async throws -> [Webhook] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM webhooks WHERE deleted_at IS NULL ORDER BY id LIMIT 500")
-            ).map(
+        try await read { db in
+            try db.fetchAll("SELECT * FROM webhooks WHERE deleted_at IS NULL ORDER BY id LIMIT 500").map(
                 Webhook.init(row:))
         }
     }
 
     /// Stops deliveries to a webhook; `false` when there is none.
     public func deleteWebhook(id: String, now: Instant) async throws -> Bool {
-        try await committer.write { db in
-            try db.cachedStatement(sql: "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")
-                .execute(arguments: [now.millisecondsSinceEpoch, id])
-            let changed = db.changesCount == 1
-            try db.cachedStatement(
-                sql:
-                    "UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'"
-            ).execute(arguments: [id])
+        try await write { db in
+            let changed =
+                try db.execute(
+                    "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", [now.millisecondsSinceEpoch, id]
+                ) == 1
+            try db.execute("UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'", [id])
             return changed
         }
     }
@@ -192,10 +179,8 @@ extension SQLiteStore {
     /// Deliveries due by `now`: for each webhook and account only the oldest pending one, so that
     /// events arrive in order per account.
     public func dueDeliveries(now: Instant, limit: Int) async throws -> [Delivery] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
+        try await read { db in
+            try db.fetchAll("""
                         SELECT d.attempts, w.id AS w_id, w.url, w.events AS w_events, w.secret, w.created_at AS w_created_at,
                           e.seq, e.id AS e_id, e.type, e.account_id, e.data, e.created_at
                         FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.seq = d.event_seq
@@ -204,8 +189,7 @@ extension SQLiteStore {
                             SELECT 1 FROM deliveries p WHERE p.webhook_id = d.webhook_id AND p.account_id = d.account_id
                               AND p.state = 'pending' AND p.event_seq < d.event_seq)
                         ORDER BY d.event_seq LIMIT ?2
-                        """), arguments: [now.millisecondsSinceEpoch, limit]
-            ).map { row in
+                        """, [now.millisecondsSinceEpoch, limit]).map { row in
                 Delivery(
                     webhook: Webhook(
                         id: row["w_id"], url: row["url"],
@@ -223,37 +207,33 @@ extension SQLiteStore {
     }
 
     /// Records the outcome of one delivery attempt: delivered, or retried with exponential backoff
-    /// (1 s, 2 s, 4 s, ... at most an hour) until ``deliveryAttemptsMax`` attempts have failed.
+    /// (1 s, 2 s, 4 s, ... at most an hour) until ``Delivery/attemptsMax`` attempts have failed.
     public func recordDelivery(_ delivery: Delivery, error: String?, now: Instant) async throws {
-        try await committer.write { db in
+        try await write { db in
             if let error {
                 let attempts = delivery.attempts + 1
                 let backoffSeconds = min(Int64(1) << min(attempts - 1, 12), 3_600)
-                try db.cachedStatement(
-                    sql: """
+                try db.execute("""
                         UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt_at = ?, state = ?
                         WHERE webhook_id = ? AND event_seq = ?
-                        """
-                ).execute(arguments: [
+                        """, [
                     attempts, String(error.prefix(500)),
                     now.adding(milliseconds: backoffSeconds * 1_000).millisecondsSinceEpoch,
-                    attempts >= Self.deliveryAttemptsMax ? "failed" : "pending", delivery.webhook.id,
+                    attempts >= Delivery.attemptsMax ? "failed" : "pending", delivery.webhook.id,
                     delivery.event.sequence,
                 ])
             } else {
-                try db.cachedStatement(
-                    sql: """
+                try db.execute("""
                         UPDATE deliveries SET attempts = attempts + 1, state = 'delivered', delivered_at = ?, last_error = NULL
                         WHERE webhook_id = ? AND event_seq = ?
-                        """
-                ).execute(arguments: [now.millisecondsSinceEpoch, delivery.webhook.id, delivery.event.sequence])
+                        """, [now.millisecondsSinceEpoch, delivery.webhook.id, delivery.event.sequence])
             }
         }
     }
 }
 
 extension Event {
-    init(row: Row) {
+    init(row: SQLRow) {
         self.init(
             sequence: row["seq"], id: row["id"], type: row["type"], accountID: row["account_id"], data: row["data"],
             createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
@@ -262,7 +242,7 @@ extension Event {
 }
 
 extension Webhook {
-    init(row: Row) {
+    init(row: SQLRow) {
         self.init(
             id: row["id"], url: row["url"], events: (row["events"] as String).split(separator: ",").map(String.init),
             secret: row["secret"], createdAt: Instant(millisecondsSinceEpoch: row["created_at"])

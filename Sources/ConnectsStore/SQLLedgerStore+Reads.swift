@@ -1,22 +1,17 @@
 import ConnectsCore
-import GRDB
 
-extension SQLiteStore {
+extension SQLLedgerStore {
     public func idempotencyRecord(caller: String, key: String) async throws -> IdempotencyRecord? {
-        try await pool.read { db in try Self.idempotencyRecord(db, caller: caller, key: key) }
+        try await read { db in try Self.idempotencyRecord(db, caller: caller, key: key) }
     }
 
     public func snapshot(accountID: String, now: Instant) async throws -> AccountSnapshot? {
-        try await pool.read { db in try Self.loadLedger(db, accountID: accountID)?.snapshot(at: now) }
+        try await read { db in try Self.loadLedger(db, accountID: accountID)?.snapshot(at: now) }
     }
 
     public func accounts(externalID: String, kind: Account.Kind?, now: Instant) async throws -> [AccountSnapshot] {
-        try await pool.read { db in
-            let ids = try String.fetchAll(
-                db.cachedStatement(
-                    sql:
-                        "SELECT id FROM accounts WHERE external_id = ? AND (?2 IS NULL OR kind = ?2) ORDER BY id LIMIT 10"
-                ), arguments: [externalID, kind?.rawValue])
+        try await read { db in
+            let ids = try db.values(String.self, "SELECT id FROM accounts WHERE external_id = ? AND (CAST(?2 AS TEXT) IS NULL OR kind = ?2) ORDER BY id LIMIT 10", [externalID, kind?.rawValue])
             return try ids.compactMap { try Self.loadLedger(db, accountID: $0)?.snapshot(at: now) }
         }
     }
@@ -28,32 +23,25 @@ extension SQLiteStore {
     /// leading run of `expire` entries after `at` (expiry is written before any other write), or, when
     /// nothing was written since, the expired lots' unheld remainder now.
     public func balance(accountID: String, at: Instant) async throws -> Balance? {
-        try await pool.read { db in
+        try await read { db in
             guard try Self.loadAccount(db, id: accountID) != nil else { return nil }
             let atMilliseconds = at.millisecondsSinceEpoch
             var balance =
-                try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
+                try db.fetchOne("""
                             SELECT total_after, held_after FROM entries
                             WHERE account_id = ? AND created_at <= ? ORDER BY sequence DESC LIMIT 1
-                            """), arguments: [accountID, atMilliseconds]
-                ).map { Balance(total: $0["total_after"], held: $0["held_after"]) } ?? .zero
-            let later = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
+                            """, [accountID, atMilliseconds]).map { Balance(total: $0["total_after"], held: $0["held_after"]) } ?? .zero
+            let later = try db.fetchAll("""
                         SELECT e.kind, e.amount, l.expires_at FROM entries e
                         LEFT JOIN lots l ON l.id = e.cause_id AND e.kind = 'expire'
                         WHERE e.account_id = ? AND e.created_at > ? ORDER BY e.sequence LIMIT ?
-                        """), arguments: [accountID, atMilliseconds, Limits.openLotsPerAccountMax])
+                        """, [accountID, atMilliseconds, Limits.openLotsPerAccountMax])
             if later.isEmpty {
                 let unwritten =
-                    try Int64.fetchOne(
-                        db.cachedStatement(
-                            sql: """
-                                SELECT COALESCE(SUM(remaining - held), 0) FROM lots
+                    try db.value(Int64.self, """
+                                SELECT CAST(COALESCE(SUM(remaining - held), 0) AS BIGINT) FROM lots
                                 WHERE account_id = ? AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
-                                """), arguments: [accountID, atMilliseconds]) ?? 0
+                                """, [accountID, atMilliseconds]) ?? 0
                 balance.total -= unwritten
             } else {
                 for row in later {
@@ -68,13 +56,11 @@ extension SQLiteStore {
     }
 
     public func lots(accountID: String, limit: Int, after cursor: String?) async throws -> Page<Lot> {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM lots WHERE account_id = ? AND (?2 IS NULL OR id < ?2)
+        try await read { db in
+            let rows = try db.fetchAll("""
+                        SELECT * FROM lots WHERE account_id = ? AND (CAST(?2 AS TEXT) IS NULL OR id < ?2)
                         ORDER BY id DESC LIMIT ?
-                        """), arguments: [accountID, cursor, limit + 1])
+                        """, [accountID, cursor, limit + 1])
             let lots = try rows.prefix(limit).map(Lot.init(row:))
             return Page(items: lots, nextCursor: rows.count > limit ? lots.last?.id : nil)
         }
@@ -85,7 +71,7 @@ extension SQLiteStore {
         // Only the filters given become conditions, so that SQLite seeks the (account_id, sequence) index
         // to the cursor instead of scanning every newer entry again for each page.
         var conditions = ["account_id = ?"]
-        var arguments: StatementArguments = [accountID]
+        var arguments: SQLArguments = [accountID]
         if let kind = query.kind {
             conditions.append("kind = ?")
             arguments += [kind.rawValue]
@@ -104,8 +90,8 @@ extension SQLiteStore {
         }
         arguments += [query.limit + 1]
         let sql = "SELECT * FROM entries WHERE \(conditions.joined(separator: " AND ")) ORDER BY sequence DESC LIMIT ?"
-        return try await pool.read { [arguments] db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+        return try await read { [arguments] db in
+            let rows = try db.fetchAll(sql, arguments)
             let entries = try rows.prefix(query.limit).map(Entry.init(row:))
             let next = rows.count > query.limit ? entries.last.map { "s\($0.sequence)" } : nil
             return Page(items: entries, nextCursor: next)
@@ -120,14 +106,12 @@ extension SQLiteStore {
     }
 
     public func entry(id: String) async throws -> Entry? {
-        try await pool.read { db in try Self.entry(db, id: id) }
+        try await read { db in try Self.entry(db, id: id) }
     }
 
     public func apiKey(secretHash: String) async throws -> APIKey? {
-        try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM api_keys WHERE secret_hash = ?"), arguments: [secretHash]
-            )
+        try await read { db in
+            try db.fetchOne("SELECT * FROM api_keys WHERE secret_hash = ?", [secretHash])
             .map(APIKey.init(row:))
         }
     }

@@ -1,10 +1,9 @@
 import ConnectsCore
-import GRDB
 
 // MARK: Decoding rows into core values
 
 extension Account {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         guard let kind = Account.Kind(rawValue: row["kind"]), let status = Account.Status(rawValue: row["status"])
         else {
             throw StoreError.corrupt("account \(row["id"] as String? ?? "?") has an unknown kind or status")
@@ -26,7 +25,7 @@ extension Account {
 }
 
 extension Lot {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         guard let source = LotSource(rawValue: row["source"]) else {
             throw StoreError.corrupt("lot \(row["id"] as String? ?? "?") has an unknown source")
         }
@@ -44,7 +43,7 @@ extension Lot {
 }
 
 extension Hold {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         guard let state = Hold.State(rawValue: row["state"]) else {
             throw StoreError.corrupt("hold \(row["id"] as String? ?? "?") has an unknown state")
         }
@@ -61,7 +60,7 @@ extension Hold {
 }
 
 extension Entry {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         guard let kind = EntryKind(rawValue: row["kind"]) else {
             throw StoreError.corrupt("entry \(row["id"] as String? ?? "?") has an unknown kind")
         }
@@ -90,7 +89,7 @@ extension Entry {
 }
 
 extension APIKey {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         guard let role = APIKey.Role(rawValue: row["role"]) else {
             throw StoreError.corrupt("api key \(row["id"] as String? ?? "?") has an unknown role")
         }

@@ -1,0 +1,144 @@
+import ConnectsCore
+import Foundation
+import Logging
+import NIOPosix
+import PostgresNIO
+
+/// The store for several server nodes: one PostgreSQL database shared by all of them.
+///
+/// The rules are the same as SQLite's (``SQLLedgerStore``). What differs is how writers of different
+/// nodes are kept apart: each operation is its own transaction, the rows it loads are locked
+/// (`SELECT ... FOR UPDATE`, accounts of one job in id order), and a transaction that loses a race —
+/// a deadlock, or a unique index that another node's commit satisfied first — is rolled back and run
+/// again, where it then finds the other node's result (an idempotency record, an event key).
+///
+/// Durability: PostgreSQL's `synchronous_commit` is set `on` for every connection, so a write is
+/// answered only after its commit is flushed.
+public final class PostgresStore: SQLLedgerStore {
+    public let logger: Logger
+    let client: PostgresClient
+    /// Runs the client's connection pool (its `run()`, the service loop postgres-nio asks for) until
+    /// ``shutdown()``; the store owns it so that it is ready before the server is built.
+    private let clientTask: Task<Void, Never>
+    /// Threads on which transaction scripts run and wait for their statements.
+    private let threads: NIOThreadPool
+
+    /// The most times a transaction that lost a race is run again.
+    static let attemptsMax = 10
+
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`), and migrates
+    /// it unless `migrate` is `false`, in which case an unmigrated database is refused.
+    public static func connect(
+        url: String,
+        migrate: Bool = true,
+        maximumConnections: Int = 32,
+        logger: Logger = Logger(label: "connects.store")
+    ) async throws -> PostgresStore {
+        let store = try PostgresStore(url: url, maximumConnections: maximumConnections, logger: logger)
+        do {
+            if migrate {
+                try await store.migrate()
+            } else {
+                guard try await store.read({ db in try PostgresSchema.isMigrated(db) }) else {
+                    throw StoreError.unavailable("the database at \(url) is not migrated; run `connects migrate`")
+                }
+            }
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        return store
+    }
+
+    private init(url: String, maximumConnections: Int, logger: Logger) throws {
+        var configuration = try Self.configuration(url: url)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.additionalStartupParameters = [("synchronous_commit", "on")]
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        self.clientTask = Task { await client.run() }
+        self.threads = NIOThreadPool(numberOfThreads: maximumConnections)
+        threads.start()
+    }
+
+    /// The client configuration for a `postgres://` or `postgresql://` URL; `?sslmode=disable` turns TLS off.
+    static func configuration(url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme),
+            let host = components.host, let user = components.user
+        else {
+            throw StoreError.unavailable("not a PostgreSQL URL (postgres://user:password@host:port/database): \(url)")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let requiresTLS = components.queryItems?.first { $0.name == "sslmode" }?.value == "require"
+        return PostgresClient.Configuration(
+            host: host,
+            port: components.port ?? 5432,
+            username: user.removingPercentEncoding ?? user,
+            password: components.password?.removingPercentEncoding,
+            database: database.isEmpty ? nil : database,
+            tls: requiresTLS ? .require(.makeClientConfiguration()) : .disable
+        )
+    }
+
+    /// Closes the connections and stops the threads.
+    public func shutdown() async {
+        clientTask.cancel()
+        await clientTask.value
+        try? await threads.shutdownGracefully()
+    }
+
+    /// Applies the schema once, however many nodes start at once.
+    public func migrate() async throws {
+        try await transaction(readOnly: false) { db in try PostgresSchema.migrate(db) }
+    }
+
+    public func isReady() async -> Bool {
+        (try? await read { db in try PostgresSchema.isMigrated(db) }) ?? false
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await transaction(readOnly: true, body)
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await transaction(readOnly: false, body)
+            } catch let error as PSQLError where attempt < Self.attemptsMax && Self.isRace(error) {
+                logger.debug(
+                    "transaction lost a race; running it again",
+                    metadata: ["attempt": "\(attempt)", "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+                attempt += 1
+                // A little random wait, so that the racers do not meet again in step.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+            }
+        }
+    }
+
+    /// Serialization failures, deadlocks, and unique indexes that another transaction satisfied first.
+    static func isRace(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return ["40001", "40P01", "23505"].contains(state)
+    }
+
+    private func transaction<T: Sendable>(
+        readOnly: Bool, _ body: @escaping @Sendable (any SQLSession) throws -> T
+    ) async throws -> T {
+        try await client.withConnection { connection in
+            try await self.threads.runIfActive {
+                let session = PostgresSession(connection: connection, logger: self.logger, locksRows: !readOnly)
+                try session.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+                do {
+                    let value = try body(session)
+                    try session.execute("COMMIT")
+                    return value
+                } catch {
+                    _ = try? session.execute("ROLLBACK")
+                    throw error
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// One row of a result, read by column name.
+///
+/// A column that is missing or holds another type than asked is a programming error (the schema and
+/// the statement disagree), and traps with the column's name, as GRDB's rows do.
+public struct SQLRow: Sendable {
+    /// Column positions by name, shared by all rows of one result.
+    let columns: SQLColumns
+    let values: [SQLValue]
+
+    init(columns: SQLColumns, values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
+    /// The raw value of `column`.
+    public func value(_ column: String) -> SQLValue {
+        guard let index = columns.index(of: column) else {
+            preconditionFailure("no column \(column) in the row (\(columns.names.joined(separator: ", ")))")
+        }
+        return values[index]
+    }
+
+    public subscript<Value: SQLValueConvertible>(_ column: String) -> Value {
+        let raw = value(column)
+        guard let value = Value.decode(raw) else {
+            preconditionFailure("column \(column) holds \(raw), not \(Value.self)")
+        }
+        return value
+    }
+
+    /// The first column's value.
+    func first<Value: SQLValueConvertible>(as type: Value.Type) -> Value? {
+        guard let raw = values.first else { return nil }
+        guard let value = Value.decode(raw) else { preconditionFailure("first column holds \(raw), not \(Value.self)") }
+        return value
+    }
+}
+
+/// The column names of a result, lower-cased as both databases report them.
+final class SQLColumns: Sendable {
+    let names: [String]
+    private let positions: [String: Int]
+
+    init(_ names: [String]) {
+        self.names = names
+        var positions: [String: Int] = [:]
+        for (index, name) in names.enumerated() where positions[name] == nil { positions[name] = index }
+        self.positions = positions
+    }
+
+    func index(of name: String) -> Int? { positions[name] }
+}

@@ -1,0 +1,61 @@
+/// The two databases a store can run on; statements differ only where their dialects do.
+public enum SQLDialect: Sendable {
+    case sqlite
+    case postgres
+}
+
+/// One open transaction on either database: the only way the store's rules reach SQL.
+///
+/// The rules (``SQLLedgerStore``) are written once against this protocol, with `?` and `?N`
+/// placeholders and SQL both databases understand; each session adapts them to its driver. Calls are
+/// synchronous: a rule runs as one transaction script on a thread of its own, between `BEGIN` and `COMMIT`.
+public protocol SQLSession {
+    var dialect: SQLDialect { get }
+
+    /// Whether loads inside this transaction lock the rows they read (`SELECT ... FOR UPDATE`), which
+    /// serializes writers of one account across server nodes. SQLite has one writer and needs none.
+    var locksRows: Bool { get }
+
+    /// Runs a statement; returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int
+
+    /// Runs a query and returns every row.
+    func fetchAll(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow]
+
+    /// Runs `body` in a savepoint: if it throws, only its own changes are rolled back.
+    func inSavepoint<T>(_ body: () throws -> T) throws -> T
+}
+
+extension SQLSession {
+    @discardableResult
+    func execute(_ sql: String) throws -> Int { try execute(sql, []) }
+
+    func fetchAll(_ sql: String) throws -> [SQLRow] { try fetchAll(sql, []) }
+
+    /// The first row, or `nil`.
+    func fetchOne(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRow? {
+        try fetchAll(sql, arguments).first
+    }
+
+    /// The first column of the first row, or `nil` when there is no row or it is NULL.
+    func value<Value: SQLValueConvertible>(_ type: Value.Type, _ sql: String, _ arguments: SQLArguments = [])
+        throws -> Value?
+    {
+        try fetchOne(sql, arguments)?.first(as: Value?.self) ?? nil
+    }
+
+    /// The first column of every row.
+    func values<Value: SQLValueConvertible>(_ type: Value.Type, _ sql: String, _ arguments: SQLArguments = [])
+        throws -> [Value]
+    {
+        try fetchAll(sql, arguments).compactMap { $0.first(as: Value.self) }
+    }
+
+    /// `" FOR UPDATE"` when this transaction locks what it loads, else nothing.
+    var forUpdate: String { locksRows ? " FOR UPDATE" : "" }
+
+    /// `" FOR UPDATE SKIP LOCKED"` when this transaction locks what it loads: a row another transaction
+    /// holds is left to it.
+    var skipLocked: String { locksRows ? " FOR UPDATE SKIP LOCKED" : "" }
+}

@@ -1,0 +1,52 @@
+import ConnectsCore
+import ConnectsStore
+import ConnectsTestSupport
+import Foundation
+import Testing
+
+/// What only the PostgreSQL store has: durable commits by setting, and migrations shared by nodes.
+@Suite("The PostgreSQL store")
+struct PostgresStoreTests {
+    @Test("every connection commits with synchronous_commit=on, so an answered write is on disk")
+    func durableCommits() async throws {
+        try await withTestDatabase(.postgres) { database in
+            let settings = try await database.store.write { db in
+                try db.fetchAll("SHOW synchronous_commit", []).map { $0["synchronous_commit"] as String }
+            }
+            #expect(settings == ["on"])
+        }
+    }
+
+    @Test("six nodes migrating one new database at once apply the schema exactly once")
+    func concurrentMigrations() async throws {
+        let (name, url) = try await TestDatabase.createPostgresDatabase()
+        do {
+            let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { try await PostgresStore.connect(url: url, maximumConnections: 2) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let applied = try await stores[0].read { db in
+                try db.fetchAll("SELECT name FROM schema_migrations", []).map { $0["name"] as String }
+            }
+            #expect(applied == ["v1"])
+            for store in stores {
+                #expect(await store.isReady())
+                await store.shutdown()
+            }
+            // A store that must not migrate opens the migrated database, and refuses an empty one.
+            let reopened = try await PostgresStore.connect(url: url, migrate: false, maximumConnections: 1)
+            await reopened.shutdown()
+            let (emptyName, emptyURL) = try await TestDatabase.createPostgresDatabase()
+            await #expect(throws: StoreError.self) {
+                _ = try await PostgresStore.connect(url: emptyURL, migrate: false, maximumConnections: 1)
+            }
+            try await TestDatabase.dropPostgresDatabase(emptyName)
+        } catch {
+            try? await TestDatabase.dropPostgresDatabase(name)
+            throw error
+        }
+        try await TestDatabase.dropPostgresDatabase(name)
+    }
+}

@@ -1,0 +1,163 @@
+import ConnectsCore
+import ConnectsStore
+import ConnectsTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// What every store promises, run against SQLite and PostgreSQL alike.
+@Suite("The store contract")
+struct StoreContractTests {
+    @Test("the database itself refuses to update or delete an entry", arguments: StoreKind.allCases)
+    func appendOnly(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let account = try await store.makeAccount()
+            try await store.grant(10, to: account)
+            for sql in ["UPDATE entries SET amount = 1000", "DELETE FROM entries"] {
+                await #expect(throws: (any Error).self, "\(sql)") {
+                    try await store.write { db in try db.execute(sql, []) }
+                }
+            }
+            let total = try await store.read { db in
+                try db.fetchAll("SELECT CAST(SUM(amount) AS BIGINT) AS total FROM entries", [])[0]["total"] as Int64
+            }
+            #expect(total == 10)
+        }
+    }
+
+    @Test("a business event moves connects once, however often it is sent", arguments: StoreKind.allCases)
+    func exactlyOnce(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let account = try await store.makeAccount()
+            let entries = try await withThrowingTaskGroup(of: Entry.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await store.grant(10, to: account, key: "grant:\(account):2026-01") }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(entries.map(\.id)).count == 1)
+            #expect(try await store.snapshot(accountID: account, now: t0)?.balance.total == 10)
+        }
+    }
+
+    @Test(
+        "a refused command writes nothing; the refusal is kept for its idempotency key", arguments: StoreKind.allCases)
+    func refusalChangesNothing(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let account = try await store.makeAccount()
+            try await store.grant(5, to: account)
+            let claim = IdempotencyClaim(caller: "key_1", key: "k", fingerprint: "f") { result in
+                StoredResponse(
+                    status: (try? result.get()) == nil ? 409 : 201, contentType: "application/json", body: [])
+            }
+            let performed = try await store.perform(
+                .ledger(accountID: account, command: spend(6)), now: t0, policy: policy, idempotency: claim)
+            guard case .done(.failure(let error), let response) = performed else { Issue.record("not refused"); return }
+            #expect(error.code == .insufficientConnects)
+            #expect(response?.status == 409)
+            let page = try await store.entries(accountID: account, query: EntryQuery())
+            #expect(page.items.count == 1)
+            let replay = try await store.perform(
+                .ledger(accountID: account, command: spend(1)), now: t0, policy: policy, idempotency: claim)
+            guard case .replayed(let record) = replay else { Issue.record("not replayed"); return }
+            #expect(record.response.status == 409)
+            #expect(try await store.snapshot(accountID: account, now: t0)?.balance.total == 5)
+        }
+    }
+
+    @Test("many concurrent writers share transactions and every one gets its own answer", arguments: StoreKind.allCases)
+    func groupCommit(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            var accounts: [String] = []
+            for index in 0..<8 { accounts.append(try await store.makeAccount("a\(index)")) }
+            for account in accounts { try await store.grant(50, to: account) }
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<400 {
+                    let account = accounts[index % accounts.count]
+                    group.addTask { (try? await store.run(spend(3), on: account).get()) != nil }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            // 50 / 3: sixteen spends per account succeed, the rest are refused.
+            #expect(results.filter { $0 }.count == 16 * accounts.count)
+            for account in accounts {
+                #expect(try await store.snapshot(accountID: account, now: t0)?.balance.total == 2)
+            }
+            #expect(try await database.verify().isClean)
+        }
+    }
+
+    @Test(
+        "the balance at a past time counts what had expired by then, even if written later",
+        arguments: StoreKind.allCases)
+    func balanceAt(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let account = try await store.makeAccount()
+            try await store.grant(10, to: account, at: t0)
+            try await store.grant(7, to: account, at: t0.adding(days: 100))
+            let expiry = t0.adding(days: 365)
+            #expect(try await store.balance(accountID: account, at: t0.adding(days: -1)) == .zero)
+            #expect(try await store.balance(accountID: account, at: t0.adding(days: 50))?.total == 10)
+            #expect(try await store.balance(accountID: account, at: expiry)?.total == 7)
+            // A write long after the expiry records it; the past balance still reads the same.
+            _ = try await store.run(spend(2), on: account, at: t0.adding(days: 400))
+            #expect(try await store.balance(accountID: account, at: expiry)?.total == 7)
+            #expect(try await store.balance(accountID: account, at: expiry.adding(milliseconds: -1))?.total == 17)
+            #expect(try await store.balance(accountID: account, at: t0.adding(days: 401))?.total == 5)
+        }
+    }
+
+    @Test("the history pages newest first and filters by kind", arguments: StoreKind.allCases)
+    func entryPages(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let account = try await store.makeAccount()
+            for day in 0..<7 { try await store.grant(1, to: account, at: t0.adding(days: Int64(day))) }
+            _ = try await store.run(spend(2), on: account, at: t0.adding(days: 8))
+            var seen: [Int64] = []
+            var cursor: String?
+            repeat {
+                let page = try await store.entries(accountID: account, query: EntryQuery(limit: 3, cursor: cursor))
+                seen += page.items.map(\.sequence)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(seen == Array((1...8).reversed()))
+            let spends = try await store.entries(accountID: account, query: EntryQuery(kind: .spend))
+            #expect(spends.items.map(\.kind) == [.spend])
+            let window = try await store.entries(
+                accountID: account,
+                query: EntryQuery(since: t0.adding(days: 2), until: t0.adding(days: 4))
+            )
+            #expect(window.items.map(\.sequence) == [4, 3])
+        }
+    }
+
+    @Test("idempotency records are kept at least 7 days, then pruned", arguments: StoreKind.allCases)
+    func pruning(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let account = try await store.makeAccount()
+            for (index, day) in [0, 3, 9].enumerated() {
+                let claim = IdempotencyClaim(caller: "key", key: "k\(index)", fingerprint: "f") { _ in
+                    StoredResponse(status: 201, contentType: "application/json", body: [])
+                }
+                _ = try await store.perform(
+                    .ledger(
+                        accountID: account,
+                        command: .credit(
+                            .init(kind: .grant, source: .plan, amount: 1, cause: Cause(type: "t", id: "\(index)")))),
+                    now: t0.adding(days: Int64(day)), policy: policy, idempotency: claim
+                )
+            }
+            let removed = try await store.pruneIdempotencyRecords(olderThan: t0.adding(days: 9 - 7))
+            #expect(removed == 1)
+            #expect(try await store.idempotencyRecord(caller: "key", key: "k0") == nil)
+            #expect(try await store.idempotencyRecord(caller: "key", key: "k1") != nil)
+        }
+    }
+}
