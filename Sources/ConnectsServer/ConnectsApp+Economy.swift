@@ -189,11 +189,11 @@ extension ConnectsApp {
             // Work that stays due after a pass (refused, and logged) must not hold the clock back.
             guard let due = try await store.nextDueTime(policy: policy), due <= target, due != previous else { break }
             previous = due
-            configuration.clock.move(to: due)
+            try await moveTestClock(to: due)
             let ran = try await store.runDueWork(now: due, policy: policy, limit: SchedulerService.itemsPerPassMax)
             if ran == 0 { break }
         }
-        configuration.clock.move(to: target)
+        try await moveTestClock(to: target)
         _ = try await store.runDueWork(now: target, policy: policy, limit: SchedulerService.itemsPerPassMax)
         _ = try await webhookDelivery(interval: .seconds(1), logger: Logger(label: "connects.test-clock")).deliverDue()
     }

@@ -60,6 +60,9 @@ struct ConnectsApp: Sendable {
         let router = Router(context: ConnectsRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
+        if configuration.clock.isTestClock {
+            router.add(middleware: SharedTestClockMiddleware(app: self))
+        }
         router.add(
             middleware: AuthenticationMiddleware(
                 store: store,

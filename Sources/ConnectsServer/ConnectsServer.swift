@@ -27,6 +27,10 @@ public func buildApplication(
     }
     let app = ConnectsApp(
         store: store, configuration: configuration, policyBox: PolicyBox(policy), metrics: ServerMetrics())
+    if configuration.clock.isTestClock {
+        // Join the time other nodes on this database already share, or start it.
+        try await app.moveTestClock(to: configuration.clock.now())
+    }
     let (router, _) = app.makeRouter()
     var services: [any Service] = []
     if let interval = configuration.schedulerInterval {

@@ -20,6 +20,7 @@ struct SchedulerService: Service {
     func run() async throws {
         for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
             do {
+                try await app.syncSharedState()
                 let ran = try await app.store.runDueWork(
                     now: app.now(), policy: app.policy, limit: Self.itemsPerPassMax)
                 if ran > 0 { logger.debug("ran scheduled work", metadata: ["scheduler.items": "\(ran)"]) }

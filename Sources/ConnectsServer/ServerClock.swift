@@ -5,7 +5,8 @@ import Synchronization
 /// The server's time: the system clock, or a test clock that only moves when told to.
 ///
 /// A test clock starts at the system time and moves forward only, through `POST /v1/test-clock`, which
-/// runs all scheduled work due on the way before it answers.
+/// runs all scheduled work due on the way before it answers. Server nodes on one database share it
+/// through the database (``ConnectsApp/syncSharedState()``); this is each node's copy.
 public final class ServerClock: Sendable {
     private let frozen: Mutex<Instant>
     /// Whether this is a test clock that tests may move.

@@ -46,6 +46,10 @@ public protocol LedgerStore: Sendable {
     /// Stores `policy` as the next version unless it equals the newest; returns the version in force.
     func savePolicy(_ policy: Policy, now: Instant) async throws -> Int64
 
+    /// The test clock shared by every server node on this database, raised to `instant` if that is
+    /// later; `nil` before any node has set it.
+    func testClock(raisedTo instant: Instant?) async throws -> Instant?
+
     /// The earliest instant at which scheduled work falls due under `policy`.
     func nextDueTime(policy: LedgerPolicy) async throws -> Instant?
 

@@ -29,18 +29,23 @@ extension SQLLedgerStore {
         }
     }
 
-    // MARK: Settings
+    // MARK: The shared test clock
 
-    /// A stored setting (the test clock keeps its time here).
-    public func setting(_ key: String) async throws -> String? {
-        try await read { db in
-            try db.value(String.self, "SELECT value FROM settings WHERE key = ?", [key])
+    /// The test clock every server node on this database shares: raised to `instant` when that is later
+    /// (it never goes back), and returned; `nil` before any node has set it.
+    public func testClock(raisedTo instant: Instant?) async throws -> Instant? {
+        @Sendable func current(_ db: any SQLSession) throws -> Instant? {
+            try db.value(String.self, "SELECT value FROM settings WHERE key = 'test_clock'")
+                .flatMap { Int64($0) }.map(Instant.init(millisecondsSinceEpoch:))
         }
-    }
-
-    public func saveSetting(_ key: String, _ value: String) async throws {
-        try await write { db in
-            try db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+        guard let instant else { return try await read(current) }
+        return try await write { db in
+            try db.execute(
+                """
+                INSERT INTO settings (key, value) VALUES ('test_clock', ?) ON CONFLICT (key) DO UPDATE
+                SET value = excluded.value WHERE CAST(settings.value AS BIGINT) < CAST(excluded.value AS BIGINT)
+                """, [String(instant.millisecondsSinceEpoch)])
+            return try current(db)
         }
     }
 
@@ -189,6 +194,9 @@ extension SQLLedgerStore {
             throw ConnectsError.invalidField("scope", "reward '\(key)' is granted once per scope: name one")
         }
         let eventKey = reward.once ? "reward:\(accountID):\(key)" : "reward:\(accountID):\(key):\(scope!)"
+        // The checks below read before they write: hold the account first, so that concurrent requests
+        // (on any server node) take turns and each sees what the one before it granted.
+        try lockAccounts([accountID], db: db)
         if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey])
         {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
@@ -245,6 +253,8 @@ extension SQLLedgerStore {
             throw ConnectsError(.notFound, "no promo code '\(code)'")
         }
         let eventKey = "promo:\(code):\(accountID)"
+        // The cap counts every account's redemptions: redemptions of one code take turns.
+        try db.lock("promo:\(code)")
         if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey])
         {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)

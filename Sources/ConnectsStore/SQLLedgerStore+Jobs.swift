@@ -361,8 +361,8 @@ extension SQLLedgerStore {
         try await read { db in
             try db.fetchAll("""
                         SELECT * FROM proposals WHERE job_id = ?
-                        ORDER BY (boost_state IN ('held', 'captured')) DESC,
-                          CASE WHEN boost_state IN ('held', 'captured') THEN boost_bid END DESC, submitted_at, id
+                        ORDER BY CASE WHEN boost_state IN ('held', 'captured') THEN 1 ELSE 0 END DESC,
+                          CASE WHEN boost_state IN ('held', 'captured') THEN boost_bid ELSE 0 END DESC, submitted_at, id
                         LIMIT ? OFFSET ?
                         """, [jobID, limit, offset]).map(Proposal.init(row:))
         }

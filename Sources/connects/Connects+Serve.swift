@@ -37,7 +37,15 @@ extension Connects {
             help: "Requests a second each API key may send (bursts of twice that); no limit when omitted.")
         var rateLimitPerSecond: Int?
 
+        @Option(
+            name: .customLong("scheduler-interval"),
+            help: "Seconds between scheduler passes (cycle grants, expiry, job decisions).")
+        var schedulerIntervalSeconds: Int = 5
+
         func validate() throws {
+            guard (1...3600).contains(schedulerIntervalSeconds) else {
+                throw ValidationError("--scheduler-interval must be 1...3600 seconds")
+            }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
             if let rate = rateLimitPerSecond, rate < 1 { throw ValidationError("--rate-limit must be at least 1") }
             if let key = resolvedAdminKey, key.count < 16 {
@@ -60,7 +68,8 @@ extension Connects {
                     adminKey: resolvedAdminKey,
                     policy: policyDocument,
                     rateLimitPerSecond: rateLimitPerSecond,
-                    clock: testClock ? .test() : .system()
+                    clock: testClock ? .test() : .system(),
+                    schedulerInterval: .seconds(schedulerIntervalSeconds)
                 ),
                 logger: logger
             )

@@ -271,6 +271,8 @@ struct JobScenarioTests {
                 freelancers.append(freelancer)
                 proposals.append(try await market.submit(job, freelancer, boost: bid))
             }
+            // A second later, so that the order by submission time does not fall to the ids' random part.
+            _ = try await market.api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":1}"#)
             let plain = try await market.submit(job, try await market.freelancer())
             // Four slots: 9, 8, 7, 5 hold them; 3 never made it.
             #expect(try await market.proposal(proposals[3])["boost"]?["state"]?.stringValue == "released")

@@ -215,6 +215,9 @@ struct GatedStore: LedgerStore {
     func savePolicy(_ policy: Policy, now: Instant) async throws -> Int64 {
         try await base.savePolicy(policy, now: now)
     }
+    func testClock(raisedTo instant: Instant?) async throws -> Instant? {
+        try await base.testClock(raisedTo: instant)
+    }
     func nextDueTime(policy: LedgerPolicy) async throws -> Instant? { try await base.nextDueTime(policy: policy) }
     func job(id: String) async throws -> Job? { try await base.job(id: id) }
     func jobs(status: Job.Status?, limit: Int, after cursor: String?) async throws -> Page<Job> {

@@ -55,6 +55,13 @@ extension SQLSession {
     /// `" FOR UPDATE"` when this transaction locks what it loads, else nothing.
     var forUpdate: String { locksRows ? " FOR UPDATE" : "" }
 
+    /// Holds a lock named `name` until the transaction ends, for a decision that reads rows no single row
+    /// lock covers (a cap over many accounts). SQLite's single writer needs none.
+    func lock(_ name: String) throws {
+        guard locksRows else { return }
+        try execute("SELECT pg_advisory_xact_lock(hashtext(?))", [name])
+    }
+
     /// `" FOR UPDATE SKIP LOCKED"` when this transaction locks what it loads: a row another transaction
     /// holds is left to it.
     var skipLocked: String { locksRows ? " FOR UPDATE SKIP LOCKED" : "" }
