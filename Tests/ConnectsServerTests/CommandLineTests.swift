@@ -1,5 +1,6 @@
 import ConnectsCore
 import ConnectsStore
+import ConnectsTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -97,9 +98,42 @@ struct CommandLineTests {
         #expect(missingStatus != 0)
     }
 
-    @Test("serve answers requests and shuts down cleanly on SIGTERM")
-    func serveAndStop() async throws {
-        let path = try Self.temporaryPath()
+    @Test("verify on PostgreSQL: 0 on a sound database, 1 naming an entry edited behind the server's back")
+    func verifyPostgres() async throws {
+        try await withTestDatabase(.postgres) { database in
+            let created = try await database.store.perform(
+                .createAccount(.init(externalID: "cli", kind: .freelancer)), now: Instant(millisecondsSinceEpoch: 0),
+                policy: .standard, idempotency: nil)
+            guard case .done(.success(let result), _) = created, let account = result.snapshot?.account.id else {
+                Issue.record("no account")
+                return
+            }
+            let (cleanStatus, cleanOutput) = try Self.run(["verify", "--database", database.location])
+            #expect(cleanStatus == 0, "\(cleanOutput)")
+            #expect(cleanOutput.contains("checked 1 accounts"), "\(cleanOutput)")
+            try await database.tamper(
+                "UPDATE entries SET amount = amount + 5, total_after = total_after + 5 WHERE account_id = '\(account)' AND sequence = 2"
+            )
+            let victim = try await database.store.read { db in
+                try db.fetchAll("SELECT id FROM entries WHERE sequence = 2", [])[0]["id"] as String
+            }
+            let (brokenStatus, brokenOutput) = try Self.run(["verify", "--database", database.location])
+            #expect(brokenStatus == 1)
+            #expect(brokenOutput.contains("entry \(victim)"), "\(brokenOutput)")
+        }
+    }
+
+    @Test("serve answers requests and shuts down cleanly on SIGTERM", arguments: StoreKind.allCases)
+    func serveAndStop(_ kind: StoreKind) async throws {
+        let path: String
+        var postgresDatabase: String?
+        switch kind {
+        case .sqlite: path = try Self.temporaryPath()
+        case .postgres:
+            let (name, url) = try await TestDatabase.createPostgresDatabase()
+            (path, postgresDatabase) = (url, name)
+        }
+        defer { if let postgresDatabase { Task { try? await TestDatabase.dropPostgresDatabase(postgresDatabase) } } }
         let port = 20_000 + Int.random(in: 0..<20_000)
         let process = Process()
         process.executableURL = try Self.binary
