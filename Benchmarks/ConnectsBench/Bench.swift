@@ -23,6 +23,9 @@ public enum Bench {
         public var closeProposals: Int
         public var exportEntries: Int
         public var dueAccounts: Int
+        /// A PostgreSQL cluster (`postgres://user@host:port/db`) in which to create fresh databases for
+        /// the PostgreSQL figures (3, and 4 again); those are skipped without it.
+        public var postgresURL: String?
         /// The figures to measure (1...7); all when empty.
         public var only: Set<Int> = []
         public var progress: @Sendable (String) -> Void
@@ -57,7 +60,7 @@ public enum Bench {
         )
         if let script = options.anchorsScript, !options.isSmoke {
             options.progress("anchors: raw SQLite limits (anchors.sh sqlite)")
-            report.anchors = runAnchors(script, seconds: 5)
+            report.anchors = runAnchors(script, "sqlite", "5")
         }
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
@@ -75,11 +78,41 @@ public enum Bench {
                 shown = report.figures.count
             }
             func wanted(_ figures: Int...) -> Bool { options.only.isEmpty || !options.only.isDisjoint(with: figures) }
-            if wanted(1, 7) { try await httpFigures(options, client: client, report: &report) }
+            if wanted(1, 7) {
+                let database = "\(options.workDirectory)/http.sqlite"
+                try await httpFigures(options, client: client, database: database, figure: 1, report: &report)
+            }
+            show(report)
+            if let cluster = options.postgresURL, wanted(3) {
+                let database = try PostgresDatabase.create(in: cluster)
+                if let script = options.anchorsScript {
+                    options.progress("anchors: raw PostgreSQL limit (anchors.sh postgres, 32 clients)")
+                    report.anchors.merge(
+                        runAnchors(
+                            script, "postgres", String(Int(min(options.seconds, 10))), "32",
+                            environment: database.environment),
+                        uniquingKeysWith: { $1 })
+                }
+                try await httpFigures(options, client: client, database: database.url, figure: 3, report: &report)
+                database.drop()
+            }
             show(report)
             if wanted(2) { try await inProcessSpends(options, report: &report) }
             show(report)
-            if wanted(4) { try await cycleGrants(options, report: &report) }
+            if wanted(4) {
+                try await cycleGrants(
+                    options, store: try SQLiteStore(path: "\(options.workDirectory)/cycles.sqlite"), label: "SQLite",
+                    goal: ">= 50,000/s (1,000,000 accounts)", report: &report)
+            }
+            if let cluster = options.postgresURL, wanted(4) {
+                let database = try PostgresDatabase.create(in: cluster)
+                let store = try await PostgresStore.connect(url: database.url)
+                try await cycleGrants(
+                    options, store: store, label: "PostgreSQL", goal: ">= 10,000/s (1,000,000 accounts)",
+                    report: &report)
+                await store.shutdown()
+                database.drop()
+            }
             show(report)
             if wanted(5) { try await jobClose(options, report: &report) }
             show(report)
@@ -95,15 +128,21 @@ public enum Bench {
 
     // MARK: Figures 1 and 7: proposals over HTTP, /healthz, server memory
 
-    static func httpFigures(_ options: Options, client: HTTPClient, report: inout BenchReport) async throws {
-        let server = try await ServerProcess.start(options, database: "\(options.workDirectory)/http.sqlite")
+    /// Figure 1 on SQLite (with figure 7's memory), or figure 3: the same load on PostgreSQL, beside
+    /// `anchors.sh postgres` at 32 clients.
+    static func httpFigures(
+        _ options: Options, client: HTTPClient, database: String, figure: Int, report: inout BenchReport
+    ) async throws {
+        let server = try await ServerProcess.start(options, database: database)
         defer { server.stop() }
         let api = BenchAPI(client: client, base: server.base)
-        report.figures.append(
-            BenchFigure(
-                number: 7, name: "server RSS, idle after start", value: server.residentMiB(), unit: "MiB",
-                goal: "<= 60 MiB")
-        )
+        if figure == 1 {
+            report.figures.append(
+                BenchFigure(
+                    number: 7, name: "server RSS, idle after start", value: server.residentMiB(), unit: "MiB",
+                    goal: "<= 60 MiB")
+            )
+        }
         options.progress("setup: \(options.freelancers) freelancers, \(options.jobs) jobs")
         let clientID = try await api.createAccount(kind: "client", externalID: "bench-client")
         let jobs = try await concurrently(options.jobs, width: 8) { index in
@@ -114,7 +153,8 @@ public enum Bench {
             try await api.adjust(id, amount: Int64(options.jobs) * 10)
             return id
         }
-        options.progress("figure 1: proposals over HTTP, \(options.connections) connections, \(Int(options.seconds)) s")
+        options.progress(
+            "figure \(figure): proposals over HTTP, \(options.connections) connections, \(Int(options.seconds)) s")
         let next = SharedCounter()
         let total = freelancers.count * jobs.count
         let recorder = LatencyRecorder()
@@ -151,6 +191,26 @@ public enum Bench {
         }
         let elapsed = (ContinuousClock.now - started).seconds
         let proposalsPerSecond = Double(recorder.succeeded) / elapsed
+        let latencies = String(
+            format: "p50 %.2f ms, p99 %.2f ms, %d ok, %d refused%@", recorder.percentileMilliseconds(0.5),
+            recorder.percentileMilliseconds(0.99), recorder.succeeded, recorder.failed,
+            recorder.lastFailure.map { " (last: \($0))" } ?? "")
+        guard figure == 1 else {
+            let anchor = report.anchors["postgres_plpgsql_clients32"]
+            report.figures.append(
+                BenchFigure(
+                    number: 3, name: "durable proposals/s over HTTP (PostgreSQL, one node)", value: proposalsPerSecond,
+                    unit: "/s", goal: ">= 1.0 x anchors postgres (32 clients)",
+                    ratio: anchor.map { proposalsPerSecond / $0 },
+                    ratioLabel: "postgres 32 clients", notes: latencies)
+            )
+            report.figures.append(
+                BenchFigure(
+                    number: 3, name: "  p99 latency of figure 3", value: recorder.percentileMilliseconds(0.99),
+                    unit: "ms", goal: "")
+            )
+            return
+        }
         options.progress("figure 1: /healthz under the same load")
         let health = try await healthz(api: api, options: options)
         report.figures.append(
@@ -158,12 +218,7 @@ public enum Bench {
                 number: 1, name: "durable proposals/s over HTTP (SQLite, 20% boosted)", value: proposalsPerSecond,
                 unit: "/s",
                 goal: ">= 10,000/s, p99 <= 20 ms, >= 0.30 x /healthz", ratio: proposalsPerSecond / max(health, 1),
-                ratioLabel: "/healthz",
-                notes: String(
-                    format: "p50 %.2f ms, p99 %.2f ms, %d ok, %d refused%@, /healthz %.0f req/s",
-                    recorder.percentileMilliseconds(0.5), recorder.percentileMilliseconds(0.99), recorder.succeeded,
-                    recorder.failed, recorder.lastFailure.map { " (last: \($0))" } ?? "", health
-                )
+                ratioLabel: "/healthz", notes: latencies + String(format: ", /healthz %.0f req/s", health)
             )
         )
         report.figures.append(
@@ -249,9 +304,10 @@ public enum Bench {
 
     // MARK: Figure 4: cycle grants
 
-    static func cycleGrants(_ options: Options, report: inout BenchReport) async throws {
-        options.progress("figure 4: \(options.dueAccounts) accounts falling due at once")
-        let store = try SQLiteStore(path: "\(options.workDirectory)/cycles.sqlite")
+    static func cycleGrants(
+        _ options: Options, store: some SQLLedgerStore, label: String, goal: String, report: inout BenchReport
+    ) async throws {
+        options.progress("figure 4: \(options.dueAccounts) accounts falling due at once (\(label))")
         let policy = Policy.standard.ledgerPolicy(version: 1)
         _ = try await concurrently(options.dueAccounts, width: 256) { index in
             try await store.createFreelancer("c\(index)", policy: policy)
@@ -267,8 +323,9 @@ public enum Bench {
         let perSecond = Double(granted) / (ContinuousClock.now - started).seconds
         report.figures.append(
             BenchFigure(
-                number: 4, name: "cycle grants, \(options.dueAccounts) accounts due at once (SQLite)", value: perSecond,
-                unit: "accounts/s", goal: ">= 50,000/s (1,000,000 accounts)"
+                number: 4, name: "cycle grants, \(options.dueAccounts) accounts due at once (\(label))",
+                value: perSecond,
+                unit: "accounts/s", goal: goal
             )
         )
     }
@@ -416,11 +473,16 @@ public enum Bench {
         return results.current.map { $0! }
     }
 
-    /// Runs `anchors.sh sqlite` and parses its `anchor=<name> ops_per_s=<n>` lines.
-    static func runAnchors(_ script: String, seconds: Int) -> [String: Double] {
+    /// Runs `anchors.sh` with `arguments` and parses its `anchor=<name> ops_per_s=<n>` lines.
+    static func runAnchors(
+        _ script: String, _ arguments: String..., environment: [String: String] = [:]
+    )
+        -> [String: Double]
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, "sqlite", String(seconds)]
+        process.arguments = [script] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -465,7 +527,7 @@ extension Duration {
     }
 }
 
-extension SQLiteStore {
+extension SQLLedgerStore {
     func createFreelancer(_ externalID: String, policy: LedgerPolicy) async throws -> String {
         let result = try await perform(
             .createAccount(.init(externalID: externalID, kind: .freelancer)), now: Instant.benchNow, policy: policy,

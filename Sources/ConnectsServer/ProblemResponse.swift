@@ -74,7 +74,9 @@ struct ProblemMiddleware: RouterMiddleware {
             response.headers[.retryAfter] = "1"
             return response
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "http.path": "\(request.uri.path)"])
+            context.logger.error(
+                "request failed",
+                metadata: ["error": "\(String(reflecting: error))", "http.path": "\(request.uri.path)"])
             let body: JSONValue = .object([
                 "type": .string("about:blank"), "title": .string("Internal server error"), "status": .int(500),
                 "detail": .string("the server could not complete the request"), "code": .string("internal_error"),

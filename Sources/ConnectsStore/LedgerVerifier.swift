@@ -74,7 +74,8 @@ public struct LedgerVerifier: Sendable {
                 String.self, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'entries'")
         case .postgres:
             triggers = try db.values(
-                String.self, "SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'entries'::regclass AND NOT tgisinternal")
+                String.self,
+                "SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'entries'::regclass AND NOT tgisinternal")
         }
         for name in ["entries_are_append_only_update", "entries_are_append_only_delete"] where !triggers.contains(name)
         {
@@ -83,20 +84,22 @@ public struct LedgerVerifier: Sendable {
     }
 
     private func checkExactlyOnce(_ db: any SQLSession, add: (Violation) -> Void) throws {
-        let doubled = try db.fetchAll("""
-                SELECT event_key, MIN(id) AS id, COUNT(*) AS n FROM entries WHERE event_key IS NOT NULL
-                GROUP BY event_key HAVING COUNT(*) > 1 LIMIT 100
-                """)
+        let doubled = try db.fetchAll(
+            """
+            SELECT event_key, MIN(id) AS id, COUNT(*) AS n FROM entries WHERE event_key IS NOT NULL
+            GROUP BY event_key HAVING COUNT(*) > 1 LIMIT 100
+            """)
         for row in doubled {
             add(
                 Violation(
                     invariant: "exactly-once", entryID: row["id"],
                     detail: "event \(row["event_key"] as String) moved connects \(row["n"] as Int) times"))
         }
-        let reversedTwice = try db.fetchAll("""
-                SELECT reverses, MIN(id) AS id, COUNT(*) AS n FROM entries WHERE kind = 'reversal'
-                GROUP BY reverses HAVING COUNT(*) > 1 LIMIT 100
-                """)
+        let reversedTwice = try db.fetchAll(
+            """
+            SELECT reverses, MIN(id) AS id, COUNT(*) AS n FROM entries WHERE kind = 'reversal'
+            GROUP BY reverses HAVING COUNT(*) > 1 LIMIT 100
+            """)
         for row in reversedTwice {
             add(
                 Violation(
@@ -110,17 +113,18 @@ public struct LedgerVerifier: Sendable {
     /// return entries gave back (so nothing was returned twice or silently), and every purchase's entry
     /// credited the quantity bought to the buyer.
     private func checkMarketplace(_ db: any SQLSession, add: (Violation) -> Void) throws {
-        let proposals = try db.fetchAll("""
-                SELECT * FROM (
-                  SELECT p.id, p.payer_id, p.returned_amount, p.kept_by, COALESCE(p.returned_amount, 0) AS recorded,
-                    (SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM entries e
-                     WHERE e.kind = 'return' AND e.account_id = p.payer_id
-                       AND e.reverses IN (p.fee_entry_id, p.boost_capture_entry_id)) AS back
-                  FROM proposals p
-                ) checked
-                WHERE back <> recorded OR (returned_amount IS NOT NULL AND kept_by IS NOT NULL)
-                LIMIT 100
-                """)
+        let proposals = try db.fetchAll(
+            """
+            SELECT * FROM (
+              SELECT p.id, p.payer_id, p.returned_amount, p.kept_by, COALESCE(p.returned_amount, 0) AS recorded,
+                (SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM entries e
+                 WHERE e.kind = 'return' AND e.account_id = p.payer_id
+                   AND e.reverses IN (p.fee_entry_id, p.boost_capture_entry_id)) AS back
+              FROM proposals p
+            ) checked
+            WHERE back <> recorded OR (returned_amount IS NOT NULL AND kept_by IS NOT NULL)
+            LIMIT 100
+            """)
         for row in proposals {
             add(
                 Violation(
@@ -130,11 +134,12 @@ public struct LedgerVerifier: Sendable {
                 )
             )
         }
-        let purchases = try db.fetchAll("""
-                SELECT p.id, p.account_id, p.entry_id FROM purchases p LEFT JOIN entries e ON e.id = p.entry_id
-                WHERE e.id IS NULL OR e.kind <> 'purchase' OR e.amount <> p.quantity OR e.account_id <> p.account_id
-                LIMIT 100
-                """)
+        let purchases = try db.fetchAll(
+            """
+            SELECT p.id, p.account_id, p.entry_id FROM purchases p LEFT JOIN entries e ON e.id = p.entry_id
+            WHERE e.id IS NULL OR e.kind <> 'purchase' OR e.amount <> p.quantity OR e.account_id <> p.account_id
+            LIMIT 100
+            """)
         for row in purchases {
             add(
                 Violation(
@@ -270,7 +275,10 @@ public struct LedgerVerifier: Sendable {
             failAccount("balance", "lots sum to \(lotsTotal), held \(lotsHeld); entries to \(total), held \(held)")
         }
         let openHolds =
-            try db.value(Int64.self, "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM holds WHERE account_id = ? AND state = 'open'", [accountID]) ?? 0
+            try db.value(
+                Int64.self,
+                "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM holds WHERE account_id = ? AND state = 'open'",
+                [accountID]) ?? 0
         if openHolds != held {
             failAccount("holds", "open holds reserve \(openHolds) but held is \(held)")
         }
@@ -280,7 +288,9 @@ public struct LedgerVerifier: Sendable {
 
 extension SQLLedgerStore {
     /// Verifies this store's database, in one read transaction.
-    public func verify(progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws
+    public func verify(
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws
         -> LedgerVerifier.Report
     {
         try await read { db in try LedgerVerifier().verify(db, progress: progress) }

@@ -24,7 +24,9 @@ extension SQLLedgerStore {
             let latest = try db.fetchOne("SELECT version, document FROM policies ORDER BY version DESC LIMIT 1")
             if let latest, latest["document"] as String == document { return latest["version"] }
             let version = (latest?["version"] as Int64? ?? 0) + 1
-            try db.execute("INSERT INTO policies (version, document, created_at) VALUES (?, ?, ?)", [version, document, now.millisecondsSinceEpoch])
+            try db.execute(
+                "INSERT INTO policies (version, document, created_at) VALUES (?, ?, ?)",
+                [version, document, now.millisecondsSinceEpoch])
             return version
         }
     }
@@ -86,11 +88,14 @@ extension SQLLedgerStore {
         }
         // Jobs first: their returns restore lots before the accounts' expiry sweeps look at them.
         let items: [ScheduledItem] =
-            jobs.map { ScheduledItem(operation: .runDueJob(jobID: $0), claim: "SELECT id FROM jobs WHERE id = ?", [$0]) }
+            jobs.map {
+                ScheduledItem(operation: .runDueJob(jobID: $0), claim: "SELECT id FROM jobs WHERE id = ?", [$0])
+            }
             + cycles.map {
                 ScheduledItem(
                     operation: .ledger(accountID: $0, command: .startDueCycle),
-                    claim: "SELECT id FROM accounts WHERE id = ? AND status = 'active' AND next_cycle_at <= ?", [$0, at])
+                    claim: "SELECT id FROM accounts WHERE id = ? AND status = 'active' AND next_cycle_at <= ?",
+                    [$0, at])
             }
             + expiries.map {
                 ScheduledItem(
@@ -126,7 +131,9 @@ extension SQLLedgerStore {
                 }
             }
         } catch {
-            logger.error("scheduled item failed", metadata: ["operation": "\(item.operation)", "error": "\(String(reflecting: error))"])
+            logger.error(
+                "scheduled item failed",
+                metadata: ["operation": "\(item.operation)", "error": "\(String(reflecting: error))"])
             return false
         }
     }
@@ -136,16 +143,18 @@ extension SQLLedgerStore {
     /// The purchase made with `paymentReference`, if any.
     static func purchase(_ db: any SQLSession, paymentReference: String) throws -> Purchase? {
         try db.fetchOne("SELECT * FROM purchases WHERE payment_reference = ?", [paymentReference])
-        .map { row in
-            Purchase(
-                id: row["id"], accountID: row["account_id"], quantity: row["quantity"],
-                amountPaid: Policy.Money(currency: row["currency"], minor: row["amount_minor"]),
-                paymentReference: row["payment_reference"], entryID: row["entry_id"]
-            )
-        }
+            .map { row in
+                Purchase(
+                    id: row["id"], accountID: row["account_id"], quantity: row["quantity"],
+                    amountPaid: Policy.Money(currency: row["currency"], minor: row["amount_minor"]),
+                    paymentReference: row["payment_reference"], entryID: row["entry_id"]
+                )
+            }
     }
 
-    static func buy(_ request: Purchase, db: any SQLSession, now: Instant, policy: LedgerPolicy) throws -> OperationResult {
+    static func buy(
+        _ request: Purchase, db: any SQLSession, now: Instant, policy: LedgerPolicy
+    ) throws -> OperationResult {
         if let earlier = try purchase(db, paymentReference: request.paymentReference) {
             guard earlier.accountID == request.accountID, earlier.quantity == request.quantity,
                 earlier.amountPaid == request.amountPaid
@@ -166,13 +175,15 @@ extension SQLLedgerStore {
         let result = try execute(credit, accountID: request.accountID, db: db, now: now, policy: policy)
         var purchase = request
         purchase.entryID = result.entry!.id
-        try db.execute("""
-                INSERT INTO purchases (id, account_id, quantity, currency, amount_minor, payment_reference, entry_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, [
-            purchase.id, purchase.accountID, purchase.quantity, purchase.amountPaid.currency,
-            purchase.amountPaid.minor, purchase.paymentReference, purchase.entryID, now.millisecondsSinceEpoch,
-        ])
+        try db.execute(
+            """
+            INSERT INTO purchases (id, account_id, quantity, currency, amount_minor, payment_reference, entry_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                purchase.id, purchase.accountID, purchase.quantity, purchase.amountPaid.currency,
+                purchase.amountPaid.minor, purchase.paymentReference, purchase.entryID, now.millisecondsSinceEpoch,
+            ])
         return .purchase(purchase, result.snapshot!, isNew: true)
     }
 
@@ -197,24 +208,26 @@ extension SQLLedgerStore {
         // The checks below read before they write: hold the account first, so that concurrent requests
         // (on any server node) take turns and each sees what the one before it granted.
         try lockAccounts([accountID], db: db)
-        if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey])
-        {
+        if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey]) {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
         if reward.establishedClientOnly == true {
             guard
-                let row = try db.fetchOne("""
-                            SELECT j.client_id, j.id FROM proposals p JOIN jobs j ON j.id = p.job_id
-                            WHERE p.id = ?1 AND p.payer_id = ?2
-                            """, [scope, accountID])
+                let row = try db.fetchOne(
+                    """
+                    SELECT j.client_id, j.id FROM proposals p JOIN jobs j ON j.id = p.job_id
+                    WHERE p.id = ?1 AND p.payer_id = ?2
+                    """, [scope, accountID])
             else {
                 throw ConnectsError.invalidField(
                     "scope",
                     "must name a proposal paid by account \(accountID) (an agency's proposals reward the agency)"
                 )
             }
-            let hiredBefore = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM jobs WHERE client_id = ? AND status = 'filled' AND id <> ?)", [row["client_id"] as String, row["id"] as String])
+            let hiredBefore = try db.value(
+                Bool.self, "SELECT EXISTS (SELECT 1 FROM jobs WHERE client_id = ? AND status = 'filled' AND id <> ?)",
+                [row["client_id"] as String, row["id"] as String])
             if hiredBefore != true {
                 guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
                     throw ConnectsError(.notFound, "no account \(accountID)")
@@ -224,10 +237,12 @@ extension SQLLedgerStore {
         }
         if let cap = reward.capPer7Days {
             let recent =
-                try db.value(Int64.self, """
-                            SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM entries
-                            WHERE account_id = ? AND kind = 'reward' AND cause_type = 'reward' AND cause_id = ? AND created_at > ?
-                            """, [accountID, key, now.adding(days: -7).millisecondsSinceEpoch]) ?? 0
+                try db.value(
+                    Int64.self,
+                    """
+                    SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM entries
+                    WHERE account_id = ? AND kind = 'reward' AND cause_type = 'reward' AND cause_id = ? AND created_at > ?
+                    """, [accountID, key, now.adding(days: -7).millisecondsSinceEpoch]) ?? 0
             if recent + amount > cap {
                 guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
                     throw ConnectsError(.notFound, "no account \(accountID)")
@@ -255,13 +270,15 @@ extension SQLLedgerStore {
         let eventKey = "promo:\(code):\(accountID)"
         // The cap counts every account's redemptions: redemptions of one code take turns.
         try db.lock("promo:\(code)")
-        if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey])
-        {
+        if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey]) {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
         let redeemed =
-            try db.value(Int64.self, "SELECT COUNT(*) FROM entries WHERE cause_type = 'promo_code' AND cause_id = ? AND event_key IS NOT NULL", [code]) ?? 0
+            try db.value(
+                Int64.self,
+                "SELECT COUNT(*) FROM entries WHERE cause_type = 'promo_code' AND cause_id = ? AND event_key IS NOT NULL",
+                [code]) ?? 0
         guard redeemed < promo.maxRedemptions else {
             throw ConnectsError(.invalidState, "promo code '\(code)' is used up")
         }

@@ -89,11 +89,12 @@ extension SQLLedgerStore {
             [Identifier.make("evt_", at: now), type, accountID, json, now.millisecondsSinceEpoch, dedupeKey]
         )
         guard let sequence = inserted else { return }
-        try db.execute("""
-                INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
-                SELECT id, ?, ?, 'pending', ? FROM webhooks
-                WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || ? || ',%' OR events = '*')
-                """, [sequence, accountID, now.millisecondsSinceEpoch, type])
+        try db.execute(
+            """
+            INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
+            SELECT id, ?, ?, 'pending', ? FROM webhooks
+            WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || ? || ',%' OR events = '*')
+            """, [sequence, accountID, now.millisecondsSinceEpoch, type])
     }
 
     /// The events that entries report.
@@ -116,12 +117,13 @@ extension SQLLedgerStore {
 
     /// Notices for lots whose unheld connects expire within `noticeDays`, once per lot.
     static func emitExpiryNotices(db: any SQLSession, now: Instant, noticeDays: Int64, limit: Int) throws -> Int {
-        let rows = try db.fetchAll("""
-                    SELECT l.id, l.account_id, l.remaining - l.held AS amount, l.expires_at FROM lots l
-                    WHERE l.remaining > l.held AND l.expires_at > ?1 AND l.expires_at <= ?2
-                      AND NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = 'expiring:' || l.id)
-                    LIMIT ?3
-                    """, [now.millisecondsSinceEpoch, now.adding(days: noticeDays).millisecondsSinceEpoch, limit])
+        let rows = try db.fetchAll(
+            """
+            SELECT l.id, l.account_id, l.remaining - l.held AS amount, l.expires_at FROM lots l
+            WHERE l.remaining > l.held AND l.expires_at > ?1 AND l.expires_at <= ?2
+              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = 'expiring:' || l.id)
+            LIMIT ?3
+            """, [now.millisecondsSinceEpoch, now.adding(days: noticeDays).millisecondsSinceEpoch, limit])
         for row in rows {
             let lotID: String = row["id"]
             try emit(
@@ -141,7 +143,9 @@ extension SQLLedgerStore {
     /// An account's events, newest first.
     public func events(accountID: String, limit: Int, before cursor: Int64?) async throws -> Page<Event> {
         try await read { db in
-            let rows = try db.fetchAll("SELECT * FROM events WHERE account_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR seq < ?2) ORDER BY seq DESC LIMIT ?3", [accountID, cursor, limit + 1])
+            let rows = try db.fetchAll(
+                "SELECT * FROM events WHERE account_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR seq < ?2) ORDER BY seq DESC LIMIT ?3",
+                [accountID, cursor, limit + 1])
             let events = rows.prefix(limit).map(Event.init(row:))
             return Page(
                 items: Array(events), nextCursor: rows.count > limit ? events.last.map { "e\($0.sequence)" } : nil)
@@ -150,10 +154,12 @@ extension SQLLedgerStore {
 
     public func createWebhook(_ webhook: Webhook) async throws {
         try await write { db in
-            try db.execute("INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)", [
-                webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.secret,
-                webhook.createdAt.millisecondsSinceEpoch,
-            ])
+            try db.execute(
+                "INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)",
+                [
+                    webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.secret,
+                    webhook.createdAt.millisecondsSinceEpoch,
+                ])
         }
     }
 
@@ -169,9 +175,12 @@ extension SQLLedgerStore {
         try await write { db in
             let changed =
                 try db.execute(
-                    "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", [now.millisecondsSinceEpoch, id]
+                    "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+                    [now.millisecondsSinceEpoch, id]
                 ) == 1
-            try db.execute("UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'", [id])
+            try db.execute(
+                "UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'",
+                [id])
             return changed
         }
     }
@@ -180,16 +189,18 @@ extension SQLLedgerStore {
     /// events arrive in order per account.
     public func dueDeliveries(now: Instant, limit: Int) async throws -> [Delivery] {
         try await read { db in
-            try db.fetchAll("""
-                        SELECT d.attempts, w.id AS w_id, w.url, w.events AS w_events, w.secret, w.created_at AS w_created_at,
-                          e.seq, e.id AS e_id, e.type, e.account_id, e.data, e.created_at
-                        FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.seq = d.event_seq
-                        WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
-                          AND NOT EXISTS (
-                            SELECT 1 FROM deliveries p WHERE p.webhook_id = d.webhook_id AND p.account_id = d.account_id
-                              AND p.state = 'pending' AND p.event_seq < d.event_seq)
-                        ORDER BY d.event_seq LIMIT ?2
-                        """, [now.millisecondsSinceEpoch, limit]).map { row in
+            try db.fetchAll(
+                """
+                SELECT d.attempts, w.id AS w_id, w.url, w.events AS w_events, w.secret, w.created_at AS w_created_at,
+                  e.seq, e.id AS e_id, e.type, e.account_id, e.data, e.created_at
+                FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.seq = d.event_seq
+                WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+                  AND NOT EXISTS (
+                    SELECT 1 FROM deliveries p WHERE p.webhook_id = d.webhook_id AND p.account_id = d.account_id
+                      AND p.state = 'pending' AND p.event_seq < d.event_seq)
+                ORDER BY d.event_seq LIMIT ?2
+                """, [now.millisecondsSinceEpoch, limit]
+            ).map { row in
                 Delivery(
                     webhook: Webhook(
                         id: row["w_id"], url: row["url"],
@@ -213,20 +224,23 @@ extension SQLLedgerStore {
             if let error {
                 let attempts = delivery.attempts + 1
                 let backoffSeconds = min(Int64(1) << min(attempts - 1, 12), 3_600)
-                try db.execute("""
-                        UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt_at = ?, state = ?
-                        WHERE webhook_id = ? AND event_seq = ?
-                        """, [
-                    attempts, String(error.prefix(500)),
-                    now.adding(milliseconds: backoffSeconds * 1_000).millisecondsSinceEpoch,
-                    attempts >= Delivery.attemptsMax ? "failed" : "pending", delivery.webhook.id,
-                    delivery.event.sequence,
-                ])
+                try db.execute(
+                    """
+                    UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt_at = ?, state = ?
+                    WHERE webhook_id = ? AND event_seq = ?
+                    """,
+                    [
+                        attempts, String(error.prefix(500)),
+                        now.adding(milliseconds: backoffSeconds * 1_000).millisecondsSinceEpoch,
+                        attempts >= Delivery.attemptsMax ? "failed" : "pending", delivery.webhook.id,
+                        delivery.event.sequence,
+                    ])
             } else {
-                try db.execute("""
-                        UPDATE deliveries SET attempts = attempts + 1, state = 'delivered', delivered_at = ?, last_error = NULL
-                        WHERE webhook_id = ? AND event_seq = ?
-                        """, [now.millisecondsSinceEpoch, delivery.webhook.id, delivery.event.sequence])
+                try db.execute(
+                    """
+                    UPDATE deliveries SET attempts = attempts + 1, state = 'delivered', delivered_at = ?, last_error = NULL
+                    WHERE webhook_id = ? AND event_seq = ?
+                    """, [now.millisecondsSinceEpoch, delivery.webhook.id, delivery.event.sequence])
             }
         }
     }

@@ -31,8 +31,9 @@ extension SQLLedgerStore {
         return .job(job)
     }
 
-    static func updateJob(_ jobID: String, title: String?, connectCost: Int64?, db: any SQLSession) throws -> OperationResult
-    {
+    static func updateJob(
+        _ jobID: String, title: String?, connectCost: Int64?, db: any SQLSession
+    ) throws -> OperationResult {
         guard var job = try loadJob(db, id: jobID) else { throw ConnectsError(.notFound, "no job \(jobID)") }
         guard job.status == .open else { throw ConnectsError(.jobNotOpen, "job \(jobID) is \(job.status.rawValue)") }
         if let title { job.title = title }
@@ -46,13 +47,16 @@ extension SQLLedgerStore {
         return .job(job)
     }
 
-    static func invite(jobID: String, freelancerID: String, db: any SQLSession, now: Instant) throws -> OperationResult {
+    static func invite(jobID: String, freelancerID: String, db: any SQLSession, now: Instant) throws -> OperationResult
+    {
         guard let job = try loadJob(db, id: jobID) else { throw ConnectsError(.notFound, "no job \(jobID)") }
         guard job.status == .open else { throw ConnectsError(.jobNotOpen, "job \(jobID) is \(job.status.rawValue)") }
         guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
             throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
         }
-        try db.execute("INSERT INTO invitations (job_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [jobID, freelancerID, now.millisecondsSinceEpoch])
+        try db.execute(
+            "INSERT INTO invitations (job_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [jobID, freelancerID, now.millisecondsSinceEpoch])
         return .job(job)
     }
 
@@ -68,9 +72,12 @@ extension SQLLedgerStore {
             throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
         }
         if isMember {
-            try db.execute("INSERT INTO agency_members (agency_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [agencyID, freelancerID, now.millisecondsSinceEpoch])
+            try db.execute(
+                "INSERT INTO agency_members (agency_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [agencyID, freelancerID, now.millisecondsSinceEpoch])
         } else {
-            try db.execute("DELETE FROM agency_members WHERE agency_id = ? AND freelancer_id = ?", [agencyID, freelancerID])
+            try db.execute(
+                "DELETE FROM agency_members WHERE agency_id = ? AND freelancer_id = ?", [agencyID, freelancerID])
         }
         return .ledger(try loadLedger(db, accountID: agencyID)!.snapshot(at: now), nil, written: [])
     }
@@ -91,19 +98,25 @@ extension SQLLedgerStore {
         guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
             throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
         }
-        let applied = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM proposals WHERE job_id = ? AND freelancer_id = ?)", [jobID, freelancerID])
+        let applied = try db.value(
+            Bool.self, "SELECT EXISTS (SELECT 1 FROM proposals WHERE job_id = ? AND freelancer_id = ?)",
+            [jobID, freelancerID])
         if applied == true {
             throw ConnectsError(.alreadyApplied, "freelancer \(freelancerID) already has a proposal on job \(jobID)")
         }
         if let agencyID {
-            let isMember = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ? AND freelancer_id = ?)", [agencyID, freelancerID])
+            let isMember = try db.value(
+                Bool.self, "SELECT EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ? AND freelancer_id = ?)",
+                [agencyID, freelancerID])
             guard isMember == true else {
                 throw ConnectsError.invalidField(
                     "agencyId", "freelancer \(freelancerID) is not a member of agency \(agencyID)")
             }
         }
         let invited =
-            try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM invitations WHERE job_id = ? AND freelancer_id = ?)", [jobID, freelancerID]) ?? false
+            try db.value(
+                Bool.self, "SELECT EXISTS (SELECT 1 FROM invitations WHERE job_id = ? AND freelancer_id = ?)",
+                [jobID, freelancerID]) ?? false
         let proposal = Proposal(
             id: proposalID, jobID: jobID, freelancerID: freelancerID, agencyID: agencyID,
             payerID: agencyID ?? freelancerID, fee: 0, isInvited: invited, submittedAt: now
@@ -167,7 +180,8 @@ extension SQLLedgerStore {
 
     /// Runs the scheduled decisions due on one job: auction close, expiry, missed hiring deadline,
     /// client inactivity, unviewed returns.
-    static func runDue(jobID: String, db: any SQLSession, now: Instant, policy: LedgerPolicy) throws -> OperationResult {
+    static func runDue(jobID: String, db: any SQLSession, now: Instant, policy: LedgerPolicy) throws -> OperationResult
+    {
         guard var book = try loadBook(db, jobID: jobID, scope: .all) else {
             throw ConnectsError(.notFound, "no job \(jobID)")
         }
@@ -280,9 +294,12 @@ extension SQLLedgerStore {
         case .all:
             rows = try db.fetchAll("SELECT * FROM proposals WHERE job_id = ?", [jobID])
         case .bidders:
-            rows = try db.fetchAll("SELECT * FROM proposals WHERE job_id = ? AND boost_state IN ('held', 'captured')", [jobID])
+            rows = try db.fetchAll(
+                "SELECT * FROM proposals WHERE job_id = ? AND boost_state IN ('held', 'captured')", [jobID])
         case .biddersAnd(let id):
-            rows = try db.fetchAll("SELECT * FROM proposals WHERE job_id = ? AND (boost_state IN ('held', 'captured') OR id = ?)", [jobID, id])
+            rows = try db.fetchAll(
+                "SELECT * FROM proposals WHERE job_id = ? AND (boost_state IN ('held', 'captured') OR id = ?)",
+                [jobID, id])
         }
         return JobBook(job: job, proposals: try rows.map(Proposal.init(row:)))
     }
@@ -300,38 +317,41 @@ extension SQLLedgerStore {
             job.boostClosesAt.millisecondsSinceEpoch, job.isAuctionClosed ? 1 : 0,
             job.lastClientActivityAt.millisecondsSinceEpoch, job.proposalCount, job.hiredProposalID,
         ]
-        try db.execute("""
-                INSERT INTO jobs (id, client_id, title, budget_currency, budget_minor, connect_cost, posted_at, hiring_deadline,
-                  expires_at, status, boost_slots, boost_closes_at, auction_closed, last_client_activity_at, proposal_count,
-                  hired_proposal_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET title = excluded.title, connect_cost = excluded.connect_cost,
-                  status = excluded.status, auction_closed = excluded.auction_closed,
-                  last_client_activity_at = excluded.last_client_activity_at, proposal_count = excluded.proposal_count,
-                  hired_proposal_id = excluded.hired_proposal_id
-                """, arguments)
+        try db.execute(
+            """
+            INSERT INTO jobs (id, client_id, title, budget_currency, budget_minor, connect_cost, posted_at, hiring_deadline,
+              expires_at, status, boost_slots, boost_closes_at, auction_closed, last_client_activity_at, proposal_count,
+              hired_proposal_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET title = excluded.title, connect_cost = excluded.connect_cost,
+              status = excluded.status, auction_closed = excluded.auction_closed,
+              last_client_activity_at = excluded.last_client_activity_at, proposal_count = excluded.proposal_count,
+              hired_proposal_id = excluded.hired_proposal_id
+            """, arguments)
     }
 
     static func saveProposal(_ proposal: Proposal, db: any SQLSession) throws {
-        try db.execute("""
-                INSERT INTO proposals (id, job_id, freelancer_id, agency_id, payer_id, status, fee, fee_entry_id, invited,
-                  boost_bid, boost_state, boost_hold_id, boost_capture_entry_id, submitted_at, viewed_at, returned_amount,
-                  returned_rule, returned_at, kept_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET status = excluded.status, fee_entry_id = excluded.fee_entry_id,
-                  boost_state = excluded.boost_state, boost_hold_id = excluded.boost_hold_id,
-                  boost_capture_entry_id = excluded.boost_capture_entry_id, viewed_at = excluded.viewed_at,
-                  returned_amount = excluded.returned_amount, returned_rule = excluded.returned_rule,
-                  returned_at = excluded.returned_at, kept_by = excluded.kept_by
-                """, [
-            proposal.id, proposal.jobID, proposal.freelancerID, proposal.agencyID, proposal.payerID,
-            proposal.status.rawValue, proposal.fee, proposal.feeEntryID, proposal.isInvited ? 1 : 0,
-            proposal.boostBid,
-            proposal.boostState?.rawValue, proposal.boostHoldID, proposal.boostCaptureEntryID,
-            proposal.submittedAt.millisecondsSinceEpoch, proposal.viewedAt?.millisecondsSinceEpoch,
-            proposal.returned?.amount, proposal.returned?.rule, proposal.returned?.at.millisecondsSinceEpoch,
-            proposal.keptBy,
-        ])
+        try db.execute(
+            """
+            INSERT INTO proposals (id, job_id, freelancer_id, agency_id, payer_id, status, fee, fee_entry_id, invited,
+              boost_bid, boost_state, boost_hold_id, boost_capture_entry_id, submitted_at, viewed_at, returned_amount,
+              returned_rule, returned_at, kept_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, fee_entry_id = excluded.fee_entry_id,
+              boost_state = excluded.boost_state, boost_hold_id = excluded.boost_hold_id,
+              boost_capture_entry_id = excluded.boost_capture_entry_id, viewed_at = excluded.viewed_at,
+              returned_amount = excluded.returned_amount, returned_rule = excluded.returned_rule,
+              returned_at = excluded.returned_at, kept_by = excluded.kept_by
+            """,
+            [
+                proposal.id, proposal.jobID, proposal.freelancerID, proposal.agencyID, proposal.payerID,
+                proposal.status.rawValue, proposal.fee, proposal.feeEntryID, proposal.isInvited ? 1 : 0,
+                proposal.boostBid,
+                proposal.boostState?.rawValue, proposal.boostHoldID, proposal.boostCaptureEntryID,
+                proposal.submittedAt.millisecondsSinceEpoch, proposal.viewedAt?.millisecondsSinceEpoch,
+                proposal.returned?.amount, proposal.returned?.rule, proposal.returned?.at.millisecondsSinceEpoch,
+                proposal.keptBy,
+            ])
     }
 
     // MARK: Reads
@@ -342,7 +362,9 @@ extension SQLLedgerStore {
 
     public func jobs(status: Job.Status?, limit: Int, after cursor: String?) async throws -> Page<Job> {
         try await read { db in
-            let rows = try db.fetchAll("SELECT * FROM jobs WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) AND (CAST(?2 AS TEXT) IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3", [status?.rawValue, cursor, limit + 1])
+            let rows = try db.fetchAll(
+                "SELECT * FROM jobs WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) AND (CAST(?2 AS TEXT) IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
+                [status?.rawValue, cursor, limit + 1])
             let jobs = try rows.prefix(limit).map(Job.init(row:))
             return Page(items: jobs, nextCursor: rows.count > limit ? jobs.last?.id : nil)
         }
@@ -359,41 +381,51 @@ extension SQLLedgerStore {
     /// submission time.
     public func proposals(jobID: String, limit: Int, offset: Int) async throws -> [Proposal] {
         try await read { db in
-            try db.fetchAll("""
-                        SELECT * FROM proposals WHERE job_id = ?
-                        ORDER BY CASE WHEN boost_state IN ('held', 'captured') THEN 1 ELSE 0 END DESC,
-                          CASE WHEN boost_state IN ('held', 'captured') THEN boost_bid ELSE 0 END DESC, submitted_at, id
-                        LIMIT ? OFFSET ?
-                        """, [jobID, limit, offset]).map(Proposal.init(row:))
+            try db.fetchAll(
+                """
+                SELECT * FROM proposals WHERE job_id = ?
+                ORDER BY CASE WHEN boost_state IN ('held', 'captured') THEN 1 ELSE 0 END DESC,
+                  CASE WHEN boost_state IN ('held', 'captured') THEN boost_bid ELSE 0 END DESC, submitted_at, id
+                LIMIT ? OFFSET ?
+                """, [jobID, limit, offset]
+            ).map(Proposal.init(row:))
         }
     }
 
     /// An account's proposals (as freelancer or as paying agency), newest first.
     public func proposals(accountID: String, limit: Int, offset: Int) async throws -> [Proposal] {
         try await read { db in
-            try db.fetchAll("""
-                        SELECT * FROM proposals WHERE freelancer_id = ?1 OR payer_id = ?1
-                        ORDER BY submitted_at DESC, id DESC LIMIT ?2 OFFSET ?3
-                        """, [accountID, limit, offset]).map(Proposal.init(row:))
+            try db.fetchAll(
+                """
+                SELECT * FROM proposals WHERE freelancer_id = ?1 OR payer_id = ?1
+                ORDER BY submitted_at DESC, id DESC LIMIT ?2 OFFSET ?3
+                """, [accountID, limit, offset]
+            ).map(Proposal.init(row:))
         }
     }
 
     /// Jobs with scheduled decisions due by `now`.
     static func dueJobIDs(_ db: any SQLSession, now: Instant, policy: LedgerPolicy, limit: Int) throws -> [String] {
         let at = now.millisecondsSinceEpoch
-        var ids = try db.values(String.self, """
-                    SELECT id FROM jobs WHERE (status = 'open' AND (expires_at <= ?1 OR hiring_deadline <= ?1))
-                      OR (auction_closed = 0 AND boost_closes_at <= ?1)
-                    LIMIT ?2
-                    """, [at, limit])
+        var ids = try db.values(
+            String.self,
+            """
+            SELECT id FROM jobs WHERE (status = 'open' AND (expires_at <= ?1 OR hiring_deadline <= ?1))
+              OR (auction_closed = 0 AND boost_closes_at <= ?1)
+            LIMIT ?2
+            """, [at, limit])
         if let days = policy.economy.returns.closeJobAfterInactiveDays {
-            ids += try db.values(String.self, "SELECT id FROM jobs WHERE status = 'open' AND last_client_activity_at <= ? LIMIT ?", [now.adding(days: -days).millisecondsSinceEpoch, limit])
+            ids += try db.values(
+                String.self, "SELECT id FROM jobs WHERE status = 'open' AND last_client_activity_at <= ? LIMIT ?",
+                [now.adding(days: -days).millisecondsSinceEpoch, limit])
         }
         if let hours = policy.economy.returns.ifUnviewedAfterHours {
-            ids += try db.values(String.self, """
-                        SELECT DISTINCT job_id FROM proposals
-                        WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL AND submitted_at <= ? LIMIT ?
-                        """, [now.adding(milliseconds: -hours * 3_600_000).millisecondsSinceEpoch, limit])
+            ids += try db.values(
+                String.self,
+                """
+                SELECT DISTINCT job_id FROM proposals
+                WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL AND submitted_at <= ? LIMIT ?
+                """, [now.adding(milliseconds: -hours * 3_600_000).millisecondsSinceEpoch, limit])
         }
         var seen: Set<String> = []
         return ids.filter { seen.insert($0).inserted }
@@ -409,12 +441,15 @@ extension SQLLedgerStore {
         if let days = policy.economy.returns.closeJobAfterInactiveDays {
             candidates.append(
                 try db.value(Int64.self, "SELECT MIN(last_client_activity_at) FROM jobs WHERE status = 'open'")
-                .map { $0 + days * Instant.millisecondsPerDay }
+                    .map { $0 + days * Instant.millisecondsPerDay }
             )
         }
         if let hours = policy.economy.returns.ifUnviewedAfterHours {
             candidates.append(
-                try db.value(Int64.self, "SELECT MIN(submitted_at) FROM proposals WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL").map { $0 + hours * 3_600_000 }
+                try db.value(
+                    Int64.self,
+                    "SELECT MIN(submitted_at) FROM proposals WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL"
+                ).map { $0 + hours * 3_600_000 }
             )
         }
         return candidates.compactMap { $0 }.min()

@@ -11,7 +11,10 @@ extension SQLLedgerStore {
 
     public func accounts(externalID: String, kind: Account.Kind?, now: Instant) async throws -> [AccountSnapshot] {
         try await read { db in
-            let ids = try db.values(String.self, "SELECT id FROM accounts WHERE external_id = ? AND (CAST(?2 AS TEXT) IS NULL OR kind = ?2) ORDER BY id LIMIT 10", [externalID, kind?.rawValue])
+            let ids = try db.values(
+                String.self,
+                "SELECT id FROM accounts WHERE external_id = ? AND (CAST(?2 AS TEXT) IS NULL OR kind = ?2) ORDER BY id LIMIT 10",
+                [externalID, kind?.rawValue])
             return try ids.compactMap { try Self.loadLedger(db, accountID: $0)?.snapshot(at: now) }
         }
     }
@@ -27,21 +30,26 @@ extension SQLLedgerStore {
             guard try Self.loadAccount(db, id: accountID) != nil else { return nil }
             let atMilliseconds = at.millisecondsSinceEpoch
             var balance =
-                try db.fetchOne("""
-                            SELECT total_after, held_after FROM entries
-                            WHERE account_id = ? AND created_at <= ? ORDER BY sequence DESC LIMIT 1
-                            """, [accountID, atMilliseconds]).map { Balance(total: $0["total_after"], held: $0["held_after"]) } ?? .zero
-            let later = try db.fetchAll("""
-                        SELECT e.kind, e.amount, l.expires_at FROM entries e
-                        LEFT JOIN lots l ON l.id = e.cause_id AND e.kind = 'expire'
-                        WHERE e.account_id = ? AND e.created_at > ? ORDER BY e.sequence LIMIT ?
-                        """, [accountID, atMilliseconds, Limits.openLotsPerAccountMax])
+                try db.fetchOne(
+                    """
+                    SELECT total_after, held_after FROM entries
+                    WHERE account_id = ? AND created_at <= ? ORDER BY sequence DESC LIMIT 1
+                    """, [accountID, atMilliseconds]
+                ).map { Balance(total: $0["total_after"], held: $0["held_after"]) } ?? .zero
+            let later = try db.fetchAll(
+                """
+                SELECT e.kind, e.amount, l.expires_at FROM entries e
+                LEFT JOIN lots l ON l.id = e.cause_id AND e.kind = 'expire'
+                WHERE e.account_id = ? AND e.created_at > ? ORDER BY e.sequence LIMIT ?
+                """, [accountID, atMilliseconds, Limits.openLotsPerAccountMax])
             if later.isEmpty {
                 let unwritten =
-                    try db.value(Int64.self, """
-                                SELECT CAST(COALESCE(SUM(remaining - held), 0) AS BIGINT) FROM lots
-                                WHERE account_id = ? AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
-                                """, [accountID, atMilliseconds]) ?? 0
+                    try db.value(
+                        Int64.self,
+                        """
+                        SELECT CAST(COALESCE(SUM(remaining - held), 0) AS BIGINT) FROM lots
+                        WHERE account_id = ? AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
+                        """, [accountID, atMilliseconds]) ?? 0
                 balance.total -= unwritten
             } else {
                 for row in later {
@@ -57,10 +65,11 @@ extension SQLLedgerStore {
 
     public func lots(accountID: String, limit: Int, after cursor: String?) async throws -> Page<Lot> {
         try await read { db in
-            let rows = try db.fetchAll("""
-                        SELECT * FROM lots WHERE account_id = ? AND (CAST(?2 AS TEXT) IS NULL OR id < ?2)
-                        ORDER BY id DESC LIMIT ?
-                        """, [accountID, cursor, limit + 1])
+            let rows = try db.fetchAll(
+                """
+                SELECT * FROM lots WHERE account_id = ? AND (CAST(?2 AS TEXT) IS NULL OR id < ?2)
+                ORDER BY id DESC LIMIT ?
+                """, [accountID, cursor, limit + 1])
             let lots = try rows.prefix(limit).map(Lot.init(row:))
             return Page(items: lots, nextCursor: rows.count > limit ? lots.last?.id : nil)
         }
@@ -112,7 +121,7 @@ extension SQLLedgerStore {
     public func apiKey(secretHash: String) async throws -> APIKey? {
         try await read { db in
             try db.fetchOne("SELECT * FROM api_keys WHERE secret_hash = ?", [secretHash])
-            .map(APIKey.init(row:))
+                .map(APIKey.init(row:))
         }
     }
 }

@@ -17,7 +17,8 @@ extension SQLLedgerStore {
             guard let original = try entry(db, id: entryID) else {
                 throw ConnectsError(.notFound, "no entry \(entryID)")
             }
-            let alreadyReversed = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 'reversal' AND reverses = ?)", [entryID])
+            let alreadyReversed = try db.value(
+                Bool.self, "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 'reversal' AND reverses = ?)", [entryID])
             if alreadyReversed == true {
                 throw ConnectsError(.invalidState, "entry \(entryID) is already reversed")
             }
@@ -40,9 +41,11 @@ extension SQLLedgerStore {
                         "accountId", "a \(key.role.rawValue) key cannot act for a \(account.kind.rawValue) account")
                 }
             }
-            try db.execute("INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)", [
-                key.id, key.secretHash, key.role.rawValue, key.accountID, key.createdAt.millisecondsSinceEpoch,
-            ])
+            try db.execute(
+                "INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                [
+                    key.id, key.secretHash, key.role.rawValue, key.accountID, key.createdAt.millisecondsSinceEpoch,
+                ])
             return .apiKey(key)
         case .purchase(let purchase):
             return try buy(purchase, db: db, now: now, policy: policy)
@@ -74,7 +77,9 @@ extension SQLLedgerStore {
     static func createAccount(
         _ request: StoreOperation.NewAccount, db: any SQLSession, now: Instant, policy: LedgerPolicy
     ) throws -> OperationResult {
-        let exists = try db.value(Bool.self, "SELECT EXISTS (SELECT 1 FROM accounts WHERE kind = ? AND external_id = ?)", [request.kind.rawValue, request.externalID])
+        let exists = try db.value(
+            Bool.self, "SELECT EXISTS (SELECT 1 FROM accounts WHERE kind = ? AND external_id = ?)",
+            [request.kind.rawValue, request.externalID])
         if exists == true {
             throw ConnectsError(
                 .invalidState,
@@ -89,13 +94,15 @@ extension SQLLedgerStore {
             plan: request.kind.holdsConnects ? (request.plan ?? "basic") : nil,
             createdAt: now
         )
-        try db.execute("""
-                INSERT INTO accounts (id, external_id, kind, name, plan, pending_plan, status, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, [
-            account.id, account.externalID, account.kind.rawValue, account.name, account.plan, account.pendingPlan,
-            account.status.rawValue, now.millisecondsSinceEpoch,
-        ])
+        try db.execute(
+            """
+            INSERT INTO accounts (id, external_id, kind, name, plan, pending_plan, status, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                account.id, account.externalID, account.kind.rawValue, account.name, account.plan, account.pendingPlan,
+                account.status.rawValue, now.millisecondsSinceEpoch,
+            ])
         guard account.kind.holdsConnects else {
             return .ledger(AccountSnapshot(account: account, balance: .zero, expiring: []), nil, written: [])
         }
@@ -144,21 +151,27 @@ extension SQLLedgerStore {
     }
 
     /// The account's ledger state: its open lots, any lots named in `extraLotIDs`, and its open holds.
-    static func loadLedger(_ db: any SQLSession, accountID: String, extraLotIDs: [String] = []) throws -> AccountLedger? {
+    static func loadLedger(_ db: any SQLSession, accountID: String, extraLotIDs: [String] = []) throws -> AccountLedger?
+    {
         guard
             let row = try db.fetchOne("SELECT * FROM accounts WHERE id = ?" + db.forUpdate, [accountID])
         else {
             return nil
         }
         let account = try Account(row: row)
-        var lots = try db.fetchAll("SELECT * FROM lots WHERE account_id = ? AND remaining > 0", [accountID]).map(Lot.init(row:))
+        var lots = try db.fetchAll("SELECT * FROM lots WHERE account_id = ? AND remaining > 0", [accountID]).map(
+            Lot.init(row:))
         let loaded = Set(lots.map(\.id))
         let missing = Array(Set(extraLotIDs).subtracting(loaded))
         if !missing.isEmpty {
             let placeholders = Array(repeating: "?", count: missing.count).joined(separator: ",")
-            lots += try db.fetchAll("SELECT * FROM lots WHERE account_id = ? AND id IN (\(placeholders))", SQLArguments(([accountID] + missing).map(\.sqlValue))).map(Lot.init(row:))
+            lots += try db.fetchAll(
+                "SELECT * FROM lots WHERE account_id = ? AND id IN (\(placeholders))",
+                SQLArguments(([accountID] + missing).map(\.sqlValue))
+            ).map(Lot.init(row:))
         }
-        let holds = try db.fetchAll("SELECT * FROM holds WHERE account_id = ? AND state = 'open'", [accountID]).map(Hold.init(row:))
+        let holds = try db.fetchAll("SELECT * FROM holds WHERE account_id = ? AND state = 'open'", [accountID]).map(
+            Hold.init(row:))
         var ledger = AccountLedger(
             account: account,
             lots: lots,
@@ -181,24 +194,28 @@ extension SQLLedgerStore {
         var previousHash = ledger.chainHead
         for lotID in changes.lotIDs.sorted() {
             let lot = ledger.lots[lotID]!
-            try db.execute("""
-                    INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET remaining = excluded.remaining, held = excluded.held
-                    """, [
-                lot.id, accountID, lot.source.rawValue, lot.amount, lot.remaining, lot.held,
-                lot.grantedAt.millisecondsSinceEpoch, lot.expiresAt?.millisecondsSinceEpoch, lot.entryID,
-            ])
+            try db.execute(
+                """
+                INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET remaining = excluded.remaining, held = excluded.held
+                """,
+                [
+                    lot.id, accountID, lot.source.rawValue, lot.amount, lot.remaining, lot.held,
+                    lot.grantedAt.millisecondsSinceEpoch, lot.expiresAt?.millisecondsSinceEpoch, lot.entryID,
+                ])
         }
         for hold in changes.holds.values {
-            try db.execute("""
-                    INSERT INTO holds (id, account_id, amount, allocations, state, cause_type, cause_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET state = excluded.state
-                    """, [
-                hold.id, accountID, hold.amount, AllocationCoding.encode(hold.allocations), hold.state.rawValue,
-                hold.cause.type, hold.cause.id, hold.createdAt.millisecondsSinceEpoch,
-            ])
+            try db.execute(
+                """
+                INSERT INTO holds (id, account_id, amount, allocations, state, cause_type, cause_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state
+                """,
+                [
+                    hold.id, accountID, hold.amount, AllocationCoding.encode(hold.allocations), hold.state.rawValue,
+                    hold.cause.type, hold.cause.id, hold.createdAt.millisecondsSinceEpoch,
+                ])
         }
         for entry in changes.entries {
             let hash = EntryHash.hash(of: entry, previous: previousHash)
@@ -206,30 +223,34 @@ extension SQLLedgerStore {
             previousHash = hash
         }
         let account = ledger.account
-        try db.execute("""
-                UPDATE accounts SET status = ?, plan = ?, pending_plan = ?, balance_total = ?, balance_held = ?,
-                  last_sequence = ?, last_hash = ?, billing_day = ?, cycle_start = ?, next_cycle_at = ?
-                WHERE id = ?
-                """, [
-            account.status.rawValue, account.plan, account.pendingPlan, ledger.balance.total, ledger.balance.held,
-            ledger.lastSequence, previousHash, account.billingDay, account.cycleStart?.millisecondsSinceEpoch,
-            account.nextCycleAt?.millisecondsSinceEpoch, accountID,
-        ])
+        try db.execute(
+            """
+            UPDATE accounts SET status = ?, plan = ?, pending_plan = ?, balance_total = ?, balance_held = ?,
+              last_sequence = ?, last_hash = ?, billing_day = ?, cycle_start = ?, next_cycle_at = ?
+            WHERE id = ?
+            """,
+            [
+                account.status.rawValue, account.plan, account.pendingPlan, ledger.balance.total, ledger.balance.held,
+                ledger.lastSequence, previousHash, account.billingDay, account.cycleStart?.millisecondsSinceEpoch,
+                account.nextCycleAt?.millisecondsSinceEpoch, accountID,
+            ])
     }
 
     static func insert(_ entry: Entry, previousHash: String, hash: String, db: any SQLSession) throws {
-        try db.execute("""
-                INSERT INTO entries (id, account_id, sequence, kind, amount, held, total_after, held_after, created_at,
-                  cause_type, cause_id, rule, policy_version, reason, actor, reverses, allocations, event_key, hold_id,
-                  unreversed, ticket, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [
-            entry.id, entry.accountID, entry.sequence, entry.kind.rawValue, entry.amount, entry.held,
-            entry.balanceAfter.total, entry.balanceAfter.held, entry.createdAt.millisecondsSinceEpoch,
-            entry.cause.type, entry.cause.id, entry.rule, entry.policyVersion, entry.reason, entry.actor,
-            entry.reverses, AllocationCoding.encode(entry.allocations), entry.eventKey, entry.holdID,
-            entry.unreversed, entry.ticket, previousHash, hash,
-        ])
+        try db.execute(
+            """
+            INSERT INTO entries (id, account_id, sequence, kind, amount, held, total_after, held_after, created_at,
+              cause_type, cause_id, rule, policy_version, reason, actor, reverses, allocations, event_key, hold_id,
+              unreversed, ticket, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                entry.id, entry.accountID, entry.sequence, entry.kind.rawValue, entry.amount, entry.held,
+                entry.balanceAfter.total, entry.balanceAfter.held, entry.createdAt.millisecondsSinceEpoch,
+                entry.cause.type, entry.cause.id, entry.rule, entry.policyVersion, entry.reason, entry.actor,
+                entry.reverses, AllocationCoding.encode(entry.allocations), entry.eventKey, entry.holdID,
+                entry.unreversed, entry.ticket, previousHash, hash,
+            ])
     }
 
     static func entry(_ db: any SQLSession, id: String) throws -> Entry? {

@@ -58,7 +58,9 @@ public final class SQLiteStore: SQLLedgerStore {
     }
 
     /// Verifies the database at `path`, opened read-only so that nothing in it changes.
-    public static func verify(path: String, progress: (Int, Int) -> Void = { _, _ in }) throws
+    public static func verify(
+        path: String, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws
         -> LedgerVerifier.Report
     {
         var configuration = Configuration()

@@ -29,6 +29,13 @@ extension Connects {
         @Option(help: "Accounts falling due at once in figure 4 (the goal speaks of 1,000,000).")
         var dueAccounts: Int?
 
+        @Option(
+            help: """
+                A PostgreSQL cluster (postgres://user@host:port/db) in which to measure figure 3 and figure 4 \
+                again; each figure gets a fresh database, dropped afterwards.
+                """)
+        var postgres: String?
+
         @Option(help: "Entries of the account exported in figure 6 (the goal speaks of 1,000,000).")
         var exportEntries: Int?
 
@@ -50,6 +57,7 @@ extension Connects {
             if let only { options.only = Set(only.split(separator: ",").compactMap { Int($0) }) }
             if let dueAccounts { options.dueAccounts = max(1, dueAccounts) }
             if let exportEntries { options.exportEntries = max(10, exportEntries) }
+            options.postgresURL = postgres
             let report = try await Bench.run(options)
             print(report.table())
             for figure in report.figures where figure.notes != nil {

@@ -32,7 +32,9 @@ struct DatabaseOptions: ParsableArguments {
     var isPostgres: Bool { location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") }
 
     /// Opens the store, migrating it unless `migrate` is `false`.
-    func open(migrate: Bool = true, logger: Logger = Logger(label: "connects.store")) async throws
+    func open(
+        migrate: Bool = true, logger: Logger = Logger(label: "connects.store")
+    ) async throws
         -> any SQLLedgerStore
     {
         if isPostgres {

@@ -4,8 +4,8 @@ import ConnectsStore
 import ConnectsTestSupport
 import Foundation
 import HTTPTypes
-import NIOHTTP1
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 
@@ -38,7 +38,8 @@ struct MultiNodeTests {
             // Meanwhile one node moves the shared clock past everyone's next cycle start; the two
             // others' schedulers see it and race it for the same grants.
             try await Task.sleep(for: .milliseconds(300))
-            let moved = try await cluster.send(.POST, "/v1/test-clock", to: 0, body: #"{"to":"\#(RFC3339Text(target))"}"#)
+            let moved = try await cluster.send(
+                .POST, "/v1/test-clock", to: 0, body: #"{"to":"\#(RFC3339Text(target))"}"#)
             #expect(moved.status == 200, "\(moved.text)")
             let acknowledged = try await load
             try await cluster.check(market, acknowledged: acknowledged, clockAt: target)
@@ -70,7 +71,8 @@ struct MultiNodeTests {
             #expect(clockAtKill > start && clockAtKill < target, "node 2 was not killed halfway through its work")
             let acknowledged = try await load
             // The survivors bring the shared clock to the target; whatever node 2 left undone runs there.
-            let moved = try await cluster.send(.POST, "/v1/test-clock", to: 0, body: #"{"to":"\#(RFC3339Text(target))"}"#)
+            let moved = try await cluster.send(
+                .POST, "/v1/test-clock", to: 0, body: #"{"to":"\#(RFC3339Text(target))"}"#)
             #expect(moved.status == 200, "\(moved.text)")
             try await cluster.check(market, acknowledged: acknowledged, clockAt: target)
         }
@@ -151,14 +153,16 @@ struct MultiNodeMarket: Sendable {
                                 #expect(ids.count <= 1, "one key created \(ids)")
                                 for reply in replies where reply.status != 201 {
                                     #expect(
-                                        ["job_not_open", "invalid_state", "request_in_progress", "service_unavailable"].contains(
-                                            reply.code ?? "") || reply.status == 0,
+                                        ["job_not_open", "invalid_state", "request_in_progress", "service_unavailable"]
+                                            .contains(
+                                                reply.code ?? "") || reply.status == 0,
                                         "\(reply.status) \(reply.text)")
                                 }
                                 if request.twice, created.count == 2 { acknowledged.countAnsweredTwice() }
                                 if let id = ids.first {
                                     acknowledged.append(
-                                        Submission(key: request.key, body: request.body, job: request.job, proposalID: id))
+                                        Submission(
+                                            key: request.key, body: request.body, job: request.job, proposalID: id))
                                 }
                             }
                         }
@@ -203,7 +207,8 @@ final class Cluster: Sendable {
     /// drops the database.
     static func run(nodes: Int, _ body: (Cluster) async throws -> Void) async throws {
         let (name, url) = try await TestDatabase.createPostgresDatabase()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-nodes-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "connects-nodes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let policyFile = folder.appendingPathComponent("policy.yaml")
         let encoder = JSONEncoder()
@@ -218,11 +223,12 @@ final class Cluster: Sendable {
                 "--test-clock", "--scheduler-interval", "1", "--policy", policyFile.path,
             ]
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: {
-                let log = folder.appendingPathComponent("node\(node).log")
-                FileManager.default.createFile(atPath: log.path, contents: nil)
-                return log
-            }())
+            process.standardError = try FileHandle(
+                forWritingTo: {
+                    let log = folder.appendingPathComponent("node\(node).log")
+                    FileManager.default.createFile(atPath: log.path, contents: nil)
+                    return log
+                }())
             try process.run()
             processes.append(process)
         }
@@ -233,8 +239,10 @@ final class Cluster: Sendable {
         } catch {
             await cluster.stop()
             for node in 0..<nodes {
-                let log = (try? String(contentsOf: folder.appendingPathComponent("node\(node).log"), encoding: .utf8)) ?? ""
-                print("node \(node) log (last lines):\n" + log.split(separator: "\n").suffix(20).joined(separator: "\n"))
+                let log =
+                    (try? String(contentsOf: folder.appendingPathComponent("node\(node).log"), encoding: .utf8)) ?? ""
+                print(
+                    "node \(node) log (last lines):\n" + log.split(separator: "\n").suffix(20).joined(separator: "\n"))
             }
             try? FileManager.default.removeItem(at: folder)
             try? await TestDatabase.dropPostgresDatabase(name)
@@ -294,7 +302,7 @@ final class Cluster: Sendable {
                 if let name = HTTPField.Name(header.name) { fields[name] = header.value }
             }
             return Reply(status: Int(response.status.code), headers: fields, body: Array(bytes.readableBytesView))
-        } catch where dead.withLock({ !$0.isEmpty }) {
+        } catch  where dead.withLock({ !$0.isEmpty }) {
             return Reply(status: 0, headers: [:], body: [])
         }
     }
@@ -320,7 +328,8 @@ final class Cluster: Sendable {
             let budget = [1_000, 40_000, 120_000, 600_000][index % 4]
             let reply = try await send(
                 .POST, "/v1/jobs", to: index,
-                body: #"{"clientId":"\#(clients[index % 5])","title":"Job \#(index)","budget":{"currency":"USD","minor":\#(budget)}}"#
+                body:
+                    #"{"clientId":"\#(clients[index % 5])","title":"Job \#(index)","budget":{"currency":"USD","minor":\#(budget)}}"#
             )
             jobs.append(try #require(reply.json["id"]?.stringValue, "\(reply.text)"))
         }
@@ -342,7 +351,9 @@ final class Cluster: Sendable {
     /// Closes every job without a hire, waits for every freelancer's second grant, and checks the
     /// outcome against the reference: each acknowledged proposal exists once, replays answer it again
     /// from any node, each freelancer holds exactly its two grants, and `connects verify` passes.
-    func check(_ market: MultiNodeMarket, acknowledged: [MultiNodeMarket.Submission], clockAt target: Instant)
+    func check(
+        _ market: MultiNodeMarket, acknowledged: [MultiNodeMarket.Submission], clockAt target: Instant
+    )
         async throws
     {
         #expect(acknowledged.count > 300, "only \(acknowledged.count) proposals were acknowledged")
@@ -356,7 +367,8 @@ final class Cluster: Sendable {
             let proposal = try await send(.GET, "/v1/proposals/\(submission.proposalID)", to: index).json
             #expect(proposal["id"]?.stringValue == submission.proposalID)
             let fee = proposal["fee"]?.intValue ?? -1
-            let captured = proposal["boost"]?["state"]?.stringValue == "captured" ? proposal["boost"]?["bid"]?.intValue ?? 0 : 0
+            let captured =
+                proposal["boost"]?["state"]?.stringValue == "captured" ? proposal["boost"]?["bid"]?.intValue ?? 0 : 0
             #expect(proposal["returned"]?["amount"]?.intValue == fee + captured, "\(proposal)")
         }
         // A replay of an acknowledged key, to another node, answers the same proposal and moves nothing.

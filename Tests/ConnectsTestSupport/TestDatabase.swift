@@ -42,7 +42,9 @@ public final class TestDatabase: Sendable {
     }
 
     /// Creates an empty database; with `migrate`, also the store on it (else only the location).
-    public static func make(_ kind: StoreKind, logger: Logger = Logger(label: "connects.test")) async throws
+    public static func make(
+        _ kind: StoreKind, logger: Logger = Logger(label: "connects.test")
+    ) async throws
         -> TestDatabase
     {
         switch kind {
@@ -138,7 +140,8 @@ public final class TestDatabase: Sendable {
                 for trigger in triggers {
                     try db.execute(
                         restoringTriggers
-                            ? "ALTER TABLE entries ENABLE TRIGGER \(trigger)" : "DROP TRIGGER \(trigger) ON entries", [])
+                            ? "ALTER TABLE entries ENABLE TRIGGER \(trigger)" : "DROP TRIGGER \(trigger) ON entries", []
+                    )
                 }
             }
         }

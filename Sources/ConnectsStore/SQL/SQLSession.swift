@@ -39,14 +39,18 @@ extension SQLSession {
     }
 
     /// The first column of the first row, or `nil` when there is no row or it is NULL.
-    func value<Value: SQLValueConvertible>(_ type: Value.Type, _ sql: String, _ arguments: SQLArguments = [])
+    func value<Value: SQLValueConvertible>(
+        _ type: Value.Type, _ sql: String, _ arguments: SQLArguments = []
+    )
         throws -> Value?
     {
         try fetchOne(sql, arguments)?.first(as: Value?.self) ?? nil
     }
 
     /// The first column of every row.
-    func values<Value: SQLValueConvertible>(_ type: Value.Type, _ sql: String, _ arguments: SQLArguments = [])
+    func values<Value: SQLValueConvertible>(
+        _ type: Value.Type, _ sql: String, _ arguments: SQLArguments = []
+    )
         throws -> [Value]
     {
         try fetchAll(sql, arguments).compactMap { $0.first(as: Value.self) }
