@@ -83,7 +83,8 @@ public protocol LedgerStore: Sendable {
     /// Stops deliveries to a webhook; `false` when there is none.
     func deleteWebhook(id: String, now: Instant) async throws -> Bool
 
-    /// Deliveries due by `now`, the oldest pending one per webhook and account.
+    /// Claims the deliveries due by `now`, the oldest pending one per webhook and account, leased to the
+    /// caller so that other server nodes do not send them at the same time.
     func dueDeliveries(now: Instant, limit: Int) async throws -> [Delivery]
 
     /// Records one delivery attempt's outcome (`error` is `nil` on success).

@@ -185,11 +185,12 @@ extension SQLLedgerStore {
         }
     }
 
-    /// Deliveries due by `now`: for each webhook and account only the oldest pending one, so that
-    /// events arrive in order per account.
+    /// Claims the deliveries due by `now`: for each webhook and account only the oldest pending one, so
+    /// that events arrive in order per account, each leased to this node for a minute so that several
+    /// nodes do not send it at once.
     public func dueDeliveries(now: Instant, limit: Int) async throws -> [Delivery] {
-        try await read { db in
-            try db.fetchAll(
+        try await write { db in
+            let due = try db.fetchAll(
                 """
                 SELECT d.attempts, w.id AS w_id, w.url, w.events AS w_events, w.secret, w.created_at AS w_created_at,
                   e.seq, e.id AS e_id, e.type, e.account_id, e.data, e.created_at
@@ -199,7 +200,7 @@ extension SQLLedgerStore {
                     SELECT 1 FROM deliveries p WHERE p.webhook_id = d.webhook_id AND p.account_id = d.account_id
                       AND p.state = 'pending' AND p.event_seq < d.event_seq)
                 ORDER BY d.event_seq LIMIT ?2
-                """, [now.millisecondsSinceEpoch, limit]
+                """ + (db.locksRows ? " FOR UPDATE OF d SKIP LOCKED" : ""), [now.millisecondsSinceEpoch, limit]
             ).map { row in
                 Delivery(
                     webhook: Webhook(
@@ -214,8 +215,22 @@ extension SQLLedgerStore {
                     attempts: row["attempts"]
                 )
             }
+            // A lease: no other node sends these until the attempt is recorded, or the lease runs out
+            // because this node died (then another sends it: at least once).
+            for delivery in due {
+                try db.execute(
+                    "UPDATE deliveries SET next_attempt_at = ? WHERE webhook_id = ? AND event_seq = ?",
+                    [
+                        now.adding(milliseconds: Self.deliveryLeaseMilliseconds).millisecondsSinceEpoch,
+                        delivery.webhook.id, delivery.event.sequence,
+                    ])
+            }
+            return due
         }
     }
+
+    /// How long a claimed delivery is left to the node that claimed it.
+    static var deliveryLeaseMilliseconds: Int64 { 60_000 }
 
     /// Records the outcome of one delivery attempt: delivered, or retried with exponential backoff
     /// (1 s, 2 s, 4 s, ... at most an hour) until ``Delivery/attemptsMax`` attempts have failed.
