@@ -174,8 +174,10 @@ public enum Bench {
                     while ContinuousClock.now < deadline {
                         let index = next.next()
                         guard index < total else { return }
-                        let job = jobs[index % jobs.count]
-                        let freelancer = freelancers[index / jobs.count]
+                        // Consecutive requests come from different freelancers to different jobs, as on a
+                        // real marketplace (each pair once); requests of one account are serialized by design.
+                        let freelancer = freelancers[index % freelancers.count]
+                        let job = jobs[(index + index / freelancers.count) % jobs.count]
                         let boost = index % 5 == 0 ? #","boost":\#(index % 7 + 1)"# : ""
                         let begin = ContinuousClock.now
                         let status = try await api.post(
@@ -480,8 +482,12 @@ public enum Bench {
         -> [String: Double]
     {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + arguments
+        // The child inherits this thread's blocked signals, and pgbench ends its run with SIGALRM: perl
+        // unblocks every signal before it runs the script (perl is part of every Debian system).
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/perl")
+        process.arguments =
+            ["-MPOSIX", "-e", "sigprocmask(SIG_SETMASK, POSIX::SigSet->new); exec @ARGV", "/bin/bash", script]
+            + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
