@@ -190,8 +190,7 @@ extension ConnectsApp {
             guard let due = try await store.nextDueTime(policy: policy), due <= target, due != previous else { break }
             previous = due
             try await moveTestClock(to: due)
-            // Whether this node ran the work or another node's scheduler got to it first, the next due
-            // instant is later; one that stays due (refused, and logged) ends the stepping.
+            // This node runs the work due there, unless another node's scheduler got to it first.
             _ = try await store.runDueWork(now: due, policy: policy, limit: SchedulerService.itemsPerPassMax)
         }
         try await moveTestClock(to: target)

@@ -102,12 +102,16 @@ extension SQLLedgerStore {
                     operation: .ledger(accountID: $0, command: .expireDue),
                     claim: "SELECT id FROM accounts WHERE id = ?", [$0])
             }
-        // One failing item must not hold back the others: it is logged and tried again next pass.
-        let ran = await withTaskGroup(of: Bool.self) { group in
-            for item in items {
-                group.addTask { await self.run(item, now: now, policy: policy) }
+        // Items share transactions in batches (a job's decisions may move thousands of proposals, so
+        // jobs go in small ones); batches run concurrently, on several connections where there are.
+        let batches =
+            stride(from: 0, to: jobs.count, by: 10).map { Array(items[$0..<min($0 + 10, jobs.count)]) }
+            + stride(from: jobs.count, to: items.count, by: 100).map { Array(items[$0..<min($0 + 100, items.count)]) }
+        let ran = await withTaskGroup(of: Int.self) { group in
+            for batch in batches {
+                group.addTask { await self.run(batch, now: now, policy: policy) }
             }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            return await group.reduce(0, +)
         }
         let notices = try await write { db in
             try Self.emitExpiryNotices(db: db, now: now, noticeDays: policy.economy.expiry.noticeDays, limit: limit)
@@ -115,26 +119,33 @@ extension SQLLedgerStore {
         return ran + notices
     }
 
-    /// Claims and runs one scheduled item; `false` when another runner had it, it was no longer due, or
-    /// it was refused or failed (logged).
-    private func run(_ item: ScheduledItem, now: Instant, policy: LedgerPolicy) async -> Bool {
+    /// Claims and runs a batch of scheduled items in one transaction, each in its own savepoint; returns
+    /// how many ran. An item another runner holds, or that is no longer due, is skipped; one that is
+    /// refused or fails is logged and rolled back alone: it must not hold back the others.
+    private func run(_ batch: [ScheduledItem], now: Instant, policy: LedgerPolicy) async -> Int {
         do {
             return try await write { db in
-                guard try db.fetchOne(item.claim + db.skipLocked, item.arguments) != nil else { return false }
-                do {
-                    _ = try db.inSavepoint { try Self.apply(item.operation, db: db, now: now, policy: policy) }
-                    return true
-                } catch let refusal as ConnectsError {
-                    self.logger.warning(
-                        "scheduled item refused", metadata: ["operation": "\(item.operation)", "error": "\(refusal)"])
-                    return false
+                var ran = 0
+                for item in batch {
+                    guard try db.fetchOne(item.claim + db.skipLocked, item.arguments) != nil else { continue }
+                    do {
+                        _ = try db.inSavepoint { try Self.apply(item.operation, db: db, now: now, policy: policy) }
+                        ran += 1
+                    } catch let refusal as ConnectsError {
+                        self.logger.warning(
+                            "scheduled item refused",
+                            metadata: ["operation": "\(item.operation)", "error": "\(refusal)"])
+                    } catch {
+                        self.logger.error(
+                            "scheduled item failed",
+                            metadata: ["operation": "\(item.operation)", "error": "\(String(reflecting: error))"])
+                    }
                 }
+                return ran
             }
         } catch {
-            logger.error(
-                "scheduled item failed",
-                metadata: ["operation": "\(item.operation)", "error": "\(String(reflecting: error))"])
-            return false
+            logger.error("scheduled batch failed", metadata: ["error": "\(String(reflecting: error))"])
+            return 0
         }
     }
 
