@@ -22,6 +22,7 @@ public final class PostgresStore: SQLLedgerStore {
     private let clientTask: Task<Void, Never>
     /// Threads on which transaction scripts run and wait for their statements.
     private let threads: NIOThreadPool
+    private let statements = PreparedStatements()
 
     /// The most times a transaction that lost a race is run again.
     static let attemptsMax = 10
@@ -106,10 +107,10 @@ public final class PostgresStore: SQLLedgerStore {
         while true {
             do {
                 return try await transaction(readOnly: false, body)
-            } catch let error as PSQLError where attempt < Self.attemptsMax && Self.isRace(error) {
+            } catch  where attempt < Self.attemptsMax && Self.isRace(error) {
                 logger.debug(
                     "transaction lost a race; running it again",
-                    metadata: ["attempt": "\(attempt)", "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+                    metadata: ["attempt": "\(attempt)", "sqlstate": "\(Self.sqlState(of: error) ?? "")"])
                 attempt += 1
                 // A little random wait, so that the racers do not meet again in step.
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
@@ -118,9 +119,17 @@ public final class PostgresStore: SQLLedgerStore {
     }
 
     /// Serialization failures, deadlocks, and unique indexes that another transaction satisfied first.
-    static func isRace(_ error: PSQLError) -> Bool {
-        guard let state = error.serverInfo?[.sqlState] else { return false }
+    static func isRace(_ error: any Error) -> Bool {
+        guard let state = sqlState(of: error) else { return false }
         return ["40001", "40P01", "23505"].contains(state)
+    }
+
+    /// The SQLSTATE of a server error, from either of postgres-nio's error types (prepared statements
+    /// report the older one).
+    static func sqlState(of error: any Error) -> String? {
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] }
+        if let error = error as? PostgresError, case .server = error { return error.code.raw }
+        return nil
     }
 
     private func transaction<T: Sendable>(
@@ -128,7 +137,8 @@ public final class PostgresStore: SQLLedgerStore {
     ) async throws -> T {
         try await client.withConnection { connection in
             try await self.threads.runIfActive {
-                let session = PostgresSession(connection: connection, logger: self.logger, locksRows: !readOnly)
+                let session = PostgresSession(
+                    connection: connection, logger: self.logger, locksRows: !readOnly, statements: self.statements)
                 try session.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
                 do {
                     let value = try body(session)

@@ -174,7 +174,7 @@ extension SQLLedgerStore {
     public func deleteWebhook(id: String, now: Instant) async throws -> Bool {
         try await write { db in
             let changed =
-                try db.execute(
+                try db.countingChanges(
                     "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
                     [now.millisecondsSinceEpoch, id]
                 ) == 1

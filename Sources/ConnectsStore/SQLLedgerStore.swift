@@ -57,7 +57,8 @@ extension SQLLedgerStore {
     /// Removes idempotency records older than `cutoff` (API.md keeps them at least 7 days).
     public func pruneIdempotencyRecords(olderThan cutoff: Instant) async throws -> Int {
         try await write { db in
-            try db.execute("DELETE FROM idempotency_records WHERE created_at < ?", [cutoff.millisecondsSinceEpoch])
+            try db.countingChanges(
+                "DELETE FROM idempotency_records WHERE created_at < ?", [cutoff.millisecondsSinceEpoch])
         }
     }
 }

@@ -379,14 +379,16 @@ final class Cluster: Sendable {
             #expect(replay.isReplay && replay.json["id"]?.stringValue == submission.proposalID, "\(replay.text)")
         }
         // The schedulers of every node raced for the grants: each account has its two, once each.
+        let deadline = ContinuousClock.now + .seconds(60)
         for (index, freelancer) in market.freelancers.enumerated() {
             var grants = 0
-            for _ in 0..<300 {
+            // Bounded for the whole check: a missing grant fails in a minute, not once per freelancer.
+            repeat {
                 let entries = try await send(.GET, "/v1/accounts/\(freelancer)/entries?kind=grant", to: index).json
                 grants = entries["data"]?.arrayValue?.count ?? 0
                 if grants >= 2 { break }
                 try await Task.sleep(for: .milliseconds(100))
-            }
+            } while ContinuousClock.now < deadline
             #expect(grants == 2, "freelancer \(index) has \(grants) grants")
             let account = try await send(.GET, "/v1/accounts/\(freelancer)", to: index).json
             #expect(

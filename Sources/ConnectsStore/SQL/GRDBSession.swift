@@ -8,8 +8,12 @@ struct GRDBSession: SQLSession {
     var dialect: SQLDialect { .sqlite }
     var locksRows: Bool { false }
 
-    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+    func execute(_ sql: String, _ arguments: SQLArguments) throws {
         try db.cachedStatement(sql: sql).execute(arguments: Self.statementArguments(arguments))
+    }
+
+    func countingChanges(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        try execute(sql, arguments)
         return db.changesCount
     }
 

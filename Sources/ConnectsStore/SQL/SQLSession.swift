@@ -16,9 +16,11 @@ public protocol SQLSession {
     /// serializes writers of one account across server nodes. SQLite has one writer and needs none.
     var locksRows: Bool { get }
 
-    /// Runs a statement; returns how many rows it changed.
-    @discardableResult
-    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int
+    /// Runs a statement.
+    func execute(_ sql: String, _ arguments: SQLArguments) throws
+
+    /// Runs a statement and returns how many rows it changed.
+    func countingChanges(_ sql: String, _ arguments: SQLArguments) throws -> Int
 
     /// Runs a query and returns every row.
     func fetchAll(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow]
@@ -28,8 +30,7 @@ public protocol SQLSession {
 }
 
 extension SQLSession {
-    @discardableResult
-    func execute(_ sql: String) throws -> Int { try execute(sql, []) }
+    func execute(_ sql: String) throws { try execute(sql, []) }
 
     func fetchAll(_ sql: String) throws -> [SQLRow] { try fetchAll(sql, []) }
 
