@@ -13,6 +13,8 @@ public enum Limits {
     public static let pageSizeMax = 500
     /// The default page size of a list.
     public static let pageSizeDefault = 50
+    /// Entries read per query by the CSV export, which streams every page itself (not an API limit).
+    public static let exportPageSize = 2_000
     /// The longest support reason, in characters.
     public static let reasonLengthMax = 500
     /// The longest external identifier, name or ticket, in characters.

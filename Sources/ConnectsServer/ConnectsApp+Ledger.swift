@@ -117,7 +117,7 @@ extension ConnectsApp {
     /// Every matching entry as CSV, streamed page by page so memory stays flat however long the history.
     func csvResponse(accountID: String, query: inout EntryQuery) -> Response {
         var first = query
-        first.limit = Limits.pageSizeMax
+        first.limit = Limits.exportPageSize
         first.cursor = nil
         let start = first
         return Response(
@@ -128,14 +128,18 @@ extension ConnectsApp {
             ],
             body: ResponseBody { [store] writer in
                 try await writer.write(ByteBuffer(string: Representation.csvHeader))
-                var query = start
+                var page = try await store.entries(accountID: accountID, query: start)
                 while true {
-                    let page = try await store.entries(accountID: accountID, query: query)
+                    // The next page is read while this one is formatted and sent: the two overlap.
+                    var query = start
+                    query.cursor = page.nextCursor
+                    async let following = query.cursor == nil ? nil : store.entries(accountID: accountID, query: query)
                     var text = ""
+                    text.reserveCapacity(page.items.count * 160)
                     for entry in page.items { text += Representation.csvRow(entry) }
                     try await writer.write(ByteBuffer(string: text))
-                    guard let next = page.nextCursor else { break }
-                    query.cursor = next
+                    guard let next = try await following else { break }
+                    page = next
                 }
                 try await writer.finish(nil)
             }

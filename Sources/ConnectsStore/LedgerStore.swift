@@ -117,7 +117,8 @@ public struct EntryQuery: Sendable, Hashable {
         limit: Int = Limits.pageSizeDefault,
         cursor: String? = nil
     ) {
-        precondition((1...Limits.pageSizeMax).contains(limit), "page size out of range")
+        precondition(
+            (1...max(Limits.pageSizeMax, Limits.exportPageSize)).contains(limit), "page size out of range")
         self.kind = kind
         self.since = since
         self.until = until
