@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// A transaction on SQLite through GRDB; statements are prepared once per connection and cached.
 struct GRDBSession: SQLSession {
@@ -19,7 +20,7 @@ struct GRDBSession: SQLSession {
 
     func fetchAll(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
         let statement = try db.cachedStatement(sql: sql)
-        let columns = SQLColumns(statement.columnNames.map { $0.lowercased() })
+        let columns = Self.columns(of: statement, sql: sql)
         let count = columns.names.count
         var rows: [SQLRow] = []
         let cursor = try Row.fetchCursor(statement, arguments: Self.statementArguments(arguments))
@@ -47,6 +48,19 @@ struct GRDBSession: SQLSession {
             return .commit
         }
         return value!
+    }
+
+    /// Column positions by statement text, built once per statement (the schema's names are lower case).
+    private static let columnsBySQL = Mutex<[String: SQLColumns]>([:])
+
+    private static func columns(of statement: Statement, sql: String) -> SQLColumns {
+        if let known = columnsBySQL.withLock({ $0[sql] }) { return known }
+        let columns = SQLColumns(statement.columnNames)
+        columnsBySQL.withLock { cache in
+            if cache.count >= 2_000 { cache.removeAll() }
+            cache[sql] = columns
+        }
+        return columns
     }
 
     static func statementArguments(_ arguments: SQLArguments) -> StatementArguments {
