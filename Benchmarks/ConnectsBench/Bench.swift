@@ -260,15 +260,7 @@ public enum Bench {
         let policy = Policy.standard.ledgerPolicy(version: 1)
         let accounts = try await concurrently(1_000, width: 64) { index in
             let id = try await store.createFreelancer("s\(index)", policy: policy)
-            _ = try await store.perform(
-                .ledger(
-                    accountID: id,
-                    command: .credit(
-                        .init(
-                            kind: .purchase, source: .purchase, amount: 100_000,
-                            cause: Cause(type: "bench", id: "\(index)")))),
-                now: Instant.benchNow, policy: policy, idempotency: nil
-            )
+            try await store.buy(100_000, for: id, cause: "\(index)", policy: policy)
             return id
         }
         let done = SharedCounter()
@@ -388,15 +380,7 @@ public enum Bench {
             accountID = try await store.createFreelancer("export", policy: policy)
             let credits = options.exportEntries / 90_000 + 1
             for index in 0..<credits {
-                _ = try await store.perform(
-                    .ledger(
-                        accountID: accountID,
-                        command: .credit(
-                            .init(
-                                kind: .purchase, source: .purchase, amount: 90_000,
-                                cause: Cause(type: "bench", id: "\(index)")))),
-                    now: Instant.benchNow, policy: policy, idempotency: nil
-                )
+                try await store.buy(90_000, for: accountID, cause: "\(index)", policy: policy)
             }
             let remaining = options.exportEntries - credits - 2
             _ = try await concurrently(remaining, width: 256) { index in
@@ -547,5 +531,13 @@ extension SQLLedgerStore {
             throw BenchError.setup("account \(externalID): \(result)")
         }
         return id
+    }
+
+    /// Credits `amount` purchased connects to `accountID`.
+    func buy(_ amount: Int64, for accountID: String, cause: String, policy: LedgerPolicy) async throws {
+        let credit = LedgerCommand.credit(
+            .init(kind: .purchase, source: .purchase, amount: amount, cause: Cause(type: "bench", id: cause)))
+        _ = try await perform(
+            .ledger(accountID: accountID, command: credit), now: Instant.benchNow, policy: policy, idempotency: nil)
     }
 }

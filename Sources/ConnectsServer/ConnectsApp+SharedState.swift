@@ -14,8 +14,8 @@ extension ConnectsApp {
         }
     }
 
-    /// Moves this node's test clock to `instant` and shares it with the other nodes; returns the shared
-    /// time, which another node may already have moved further.
+    /// Moves this node's test clock to `instant` and shares it with the other nodes; when another node
+    /// has already moved the shared time further, this node follows it.
     func moveTestClock(to instant: Instant) async throws {
         configuration.clock.move(to: instant)
         if let shared = try await store.testClock(raisedTo: configuration.clock.now()) {

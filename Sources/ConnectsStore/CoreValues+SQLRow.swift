@@ -102,3 +102,62 @@ extension APIKey {
         )
     }
 }
+
+extension Job {
+    init(row: SQLRow) throws {
+        guard let status = Job.Status(rawValue: row["status"]) else {
+            throw StoreError.corrupt("job \(row["id"] as String? ?? "?") has an unknown status")
+        }
+        let currency: String? = row["budget_currency"]
+        let minor: Int64? = row["budget_minor"]
+        self.init(
+            id: row["id"],
+            clientID: row["client_id"],
+            title: row["title"],
+            budget: currency.flatMap { currency in minor.map { Policy.Money(currency: currency, minor: $0) } },
+            connectCost: row["connect_cost"],
+            postedAt: Instant(millisecondsSinceEpoch: row["posted_at"]),
+            hiringDeadline: (row["hiring_deadline"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            expiresAt: Instant(millisecondsSinceEpoch: row["expires_at"]),
+            status: status,
+            boostSlots: row["boost_slots"],
+            boostClosesAt: Instant(millisecondsSinceEpoch: row["boost_closes_at"]),
+            isAuctionClosed: row["auction_closed"] as Int64 == 1,
+            lastClientActivityAt: Instant(millisecondsSinceEpoch: row["last_client_activity_at"]),
+            proposalCount: row["proposal_count"],
+            hiredProposalID: row["hired_proposal_id"]
+        )
+    }
+}
+
+extension Proposal {
+    init(row: SQLRow) throws {
+        guard let status = Proposal.Status(rawValue: row["status"]) else {
+            throw StoreError.corrupt("proposal \(row["id"] as String? ?? "?") has an unknown status")
+        }
+        let returnedAmount: Int64? = row["returned_amount"]
+        self.init(
+            id: row["id"],
+            jobID: row["job_id"],
+            freelancerID: row["freelancer_id"],
+            agencyID: row["agency_id"],
+            payerID: row["payer_id"],
+            status: status,
+            fee: row["fee"],
+            feeEntryID: row["fee_entry_id"],
+            isInvited: row["invited"] as Int64 == 1,
+            boostBid: row["boost_bid"],
+            boostState: (row["boost_state"] as String?).flatMap(Proposal.BoostState.init(rawValue:)),
+            boostHoldID: row["boost_hold_id"],
+            boostCaptureEntryID: row["boost_capture_entry_id"],
+            submittedAt: Instant(millisecondsSinceEpoch: row["submitted_at"]),
+            viewedAt: (row["viewed_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            returned: returnedAmount.map {
+                Proposal.Returned(
+                    amount: $0, rule: row["returned_rule"], at: Instant(millisecondsSinceEpoch: row["returned_at"])
+                )
+            },
+            keptBy: row["kept_by"]
+        )
+    }
+}
