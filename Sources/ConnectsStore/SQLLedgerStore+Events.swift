@@ -72,14 +72,13 @@ extension SQLLedgerStore {
     static func emit(
         _ type: String,
         accountID: String,
-        data: [String: Any],
+        data: [String: JSONValue],
         db: any SQLSession,
         now: Instant,
         dedupeKey: String? = nil
     ) throws {
         precondition(Event.types.contains(type), "unknown event type \(type)")
-        let json = String(
-            decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
+        let json = JSONValue.object(data).serializedText
         let inserted = try db.value(
             Int64.self,
             """
@@ -101,16 +100,16 @@ extension SQLLedgerStore {
     static func emit(entries: [Entry], db: any SQLSession, now: Instant) throws {
         for entry in entries {
             guard let type = eventType(of: entry.kind) else { continue }
-            var data: [String: Any] = [
-                "entryId": entry.id, "kind": entry.kind.rawValue, "amount": entry.amount,
-                "balance": [
-                    "total": entry.balanceAfter.total, "held": entry.balanceAfter.held,
-                    "available": entry.balanceAfter.available,
-                ],
-                "cause": ["type": entry.cause.type, "id": entry.cause.id],
+            var data: [String: JSONValue] = [
+                "entryId": .string(entry.id), "kind": .string(entry.kind.rawValue), "amount": .int(entry.amount),
+                "balance": .object([
+                    "total": .int(entry.balanceAfter.total), "held": .int(entry.balanceAfter.held),
+                    "available": .int(entry.balanceAfter.available),
+                ]),
+                "cause": .object(["type": .string(entry.cause.type), "id": .string(entry.cause.id)]),
             ]
-            if let rule = entry.rule { data["rule"] = rule }
-            if let reason = entry.reason { data["reason"] = reason }
+            if let rule = entry.rule { data["rule"] = .string(rule) }
+            if let reason = entry.reason { data["reason"] = .string(reason) }
             try emit(type, accountID: entry.accountID, data: data, db: db, now: now)
         }
     }
@@ -129,7 +128,9 @@ extension SQLLedgerStore {
             try emit(
                 "connects.expiring",
                 accountID: row["account_id"],
-                data: ["lotId": lotID, "amount": row["amount"] as Int64, "expiresAtMs": row["expires_at"] as Int64],
+                data: [
+                    "lotId": .string(lotID), "amount": .int(row["amount"]), "expiresAtMs": .int(row["expires_at"]),
+                ],
                 db: db,
                 now: now,
                 dedupeKey: "expiring:\(lotID)"

@@ -128,8 +128,8 @@ extension SQLLedgerStore {
             "proposal.submitted",
             accountID: submitted.payerID,
             data: [
-                "proposalId": proposalID, "jobId": jobID, "freelancerId": freelancerID, "fee": submitted.fee,
-                "boost": submitted.boostBid ?? NSNull(),
+                "proposalId": .string(proposalID), "jobId": .string(jobID), "freelancerId": .string(freelancerID),
+                "fee": .int(submitted.fee), "boost": .int(submitted.boostBid),
             ],
             db: db,
             now: now
@@ -230,7 +230,9 @@ extension SQLLedgerStore {
                 book.attach(captureEntryID: entry.id, to: proposalID)
                 try emit(
                     "proposal.boost_captured", accountID: payerID,
-                    data: ["proposalId": proposalID, "jobId": book.job.id, "bid": -entry.amount], db: db, now: now
+                    data: [
+                        "proposalId": .string(proposalID), "jobId": .string(book.job.id), "bid": .int(-entry.amount),
+                    ], db: db, now: now
                 )
             case .releaseBoost(let proposalID, let payerID, let isOutbid):
                 let holdID = book.proposals[proposalID]!.boostHoldID!
@@ -241,8 +243,8 @@ extension SQLLedgerStore {
                     try emit(
                         "proposal.boost_outbid", accountID: payerID,
                         data: [
-                            "proposalId": proposalID, "jobId": book.job.id,
-                            "bid": book.proposals[proposalID]!.boostBid ?? 0,
+                            "proposalId": .string(proposalID), "jobId": .string(book.job.id),
+                            "bid": .int(book.proposals[proposalID]!.boostBid ?? 0),
                         ],
                         db: db, now: now
                     )
@@ -262,7 +264,7 @@ extension SQLLedgerStore {
         if book.initialStatus == .open, book.job.status != .open, book.job.status != .filled {
             try emit(
                 "job.closed", accountID: book.job.clientID,
-                data: ["jobId": book.job.id, "status": book.job.status.rawValue], db: db, now: now
+                data: ["jobId": .string(book.job.id), "status": .string(book.job.status.rawValue)], db: db, now: now
             )
         }
         for id in book.changedProposalIDs.sorted() {

@@ -136,10 +136,10 @@ extension SQLLedgerStore {
         try persist(ledger, db: db)
         try emit(entries: ledger.changes.entries, db: db, now: now)
         if ledger.account.plan != before.plan || ledger.account.pendingPlan != before.pendingPlan {
-            var data: [String: Any] = [
-                "plan": ledger.account.plan ?? NSNull(), "previousPlan": before.plan ?? NSNull(),
+            let data: [String: JSONValue] = [
+                "plan": .string(ledger.account.plan), "previousPlan": .string(before.plan),
+                "pendingPlan": .string(ledger.account.pendingPlan),
             ]
-            data["pendingPlan"] = ledger.account.pendingPlan ?? NSNull()
             try emit("account.plan_changed", accountID: accountID, data: data, db: db, now: now)
         }
         return .ledger(ledger.snapshot(at: now), entry, written: ledger.changes.entries.map(\.kind))
