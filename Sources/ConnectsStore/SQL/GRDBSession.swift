@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// A transaction on SQLite through GRDB; statements are prepared once per connection and cached.
@@ -10,7 +11,7 @@ struct GRDBSession: SQLSession {
     var locksRows: Bool { false }
 
     func execute(_ sql: String, _ arguments: SQLArguments) throws {
-        try db.cachedStatement(sql: sql).execute(arguments: Self.statementArguments(arguments))
+        try run(sql, arguments) { _ in }
     }
 
     func countingChanges(_ sql: String, _ arguments: SQLArguments) throws -> Int {
@@ -19,27 +20,78 @@ struct GRDBSession: SQLSession {
     }
 
     func fetchAll(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
-        let statement = try db.cachedStatement(sql: sql)
-        let columns = Self.columns(of: statement, sql: sql)
-        let count = columns.names.count
         var rows: [SQLRow] = []
-        let cursor = try Row.fetchCursor(statement, arguments: Self.statementArguments(arguments))
-        while let row = try cursor.next() {
+        var columns: SQLColumns?
+        try run(sql, arguments) { handle in
+            let known = columns ?? Self.columns(of: handle, sql: sql)
+            columns = known
             var values: [SQLValue] = []
-            values.reserveCapacity(count)
-            for index in 0..<count {
-                switch (row[index] as DatabaseValue).storage {
-                case .null: values.append(.null)
-                case .int64(let value): values.append(.integer(value))
-                case .double(let value): values.append(.integer(Int64(value)))
-                case .string(let value): values.append(.text(value))
-                case .blob(let value): values.append(.blob(Array(value)))
+            values.reserveCapacity(known.names.count)
+            for index in 0..<CInt(known.names.count) {
+                switch sqlite3_column_type(handle, index) {
+                case SQLITE_NULL: values.append(.null)
+                case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(handle, index)))
+                case SQLITE_FLOAT: values.append(.integer(Int64(sqlite3_column_double(handle, index))))
+                case SQLITE_TEXT:
+                    let count = Int(sqlite3_column_bytes(handle, index))
+                    let text = UnsafeBufferPointer(start: sqlite3_column_text(handle, index), count: count)
+                    values.append(.text(String(decoding: text, as: UTF8.self)))
+                default:
+                    let count = Int(sqlite3_column_bytes(handle, index))
+                    let bytes = UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, index), count: count)
+                    values.append(.blob(Array(bytes)))
                 }
             }
-            rows.append(SQLRow(columns: columns, values: values))
+            rows.append(SQLRow(columns: known, values: values))
         }
         return rows
     }
+
+    /// Runs one statement (prepared once per connection by GRDB's cache) straight on the SQLite C
+    /// API, calling `onRow` for each row.
+    ///
+    /// GRDB's general row and argument machinery (existential values, `Row` objects, argument
+    /// validation) cost more than SQLite itself on the ledger's short statements; our statements
+    /// never begin or end transactions and nothing observes them, so GRDB's bookkeeping around a
+    /// step has nothing to do here.
+    private func run(_ sql: String, _ arguments: SQLArguments, onRow: (OpaquePointer) throws -> Void) throws {
+        let handle = try db.cachedStatement(sql: sql).sqliteStatement
+        sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
+        precondition(
+            Int(sqlite3_bind_parameter_count(handle)) == arguments.values.count,
+            "\(arguments.values.count) arguments for \(sqlite3_bind_parameter_count(handle)) parameters: \(sql)")
+        for (offset, value) in arguments.values.enumerated() {
+            let index = CInt(offset + 1)
+            let code: CInt
+            switch value {
+            case .null: code = sqlite3_bind_null(handle, index)
+            case .integer(let value): code = sqlite3_bind_int64(handle, index, value)
+            case .text(let value): code = sqlite3_bind_text(handle, index, value, -1, Self.transient)
+            case .blob(let value):
+                code = value.withUnsafeBytes { bytes in
+                    guard let base = bytes.baseAddress else { return sqlite3_bind_zeroblob(handle, index, 0) }
+                    return sqlite3_bind_blob(handle, index, base, CInt(bytes.count), Self.transient)
+                }
+            }
+            guard code == SQLITE_OK else { throw error(code, sql: sql) }
+        }
+        while true {
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW: try onRow(handle)
+            case SQLITE_DONE: return
+            case let code: throw error(code, sql: sql)
+            }
+        }
+    }
+
+    private func error(_ code: CInt, sql: String) -> DatabaseError {
+        let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+    }
+
+    /// Tells SQLite to copy a bound text or blob (Swift's buffers do not outlive the call).
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     func inSavepoint<T>(_ body: () throws -> T) throws -> T {
         var value: T?
@@ -53,25 +105,14 @@ struct GRDBSession: SQLSession {
     /// Column positions by statement text, built once per statement (the schema's names are lower case).
     private static let columnsBySQL = Mutex<[String: SQLColumns]>([:])
 
-    private static func columns(of statement: Statement, sql: String) -> SQLColumns {
+    private static func columns(of handle: OpaquePointer, sql: String) -> SQLColumns {
         if let known = columnsBySQL.withLock({ $0[sql] }) { return known }
-        let columns = SQLColumns(statement.columnNames)
+        let names = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
+        let columns = SQLColumns(names)
         columnsBySQL.withLock { cache in
             if cache.count >= 2_000 { cache.removeAll() }
             cache[sql] = columns
         }
         return columns
-    }
-
-    static func statementArguments(_ arguments: SQLArguments) -> StatementArguments {
-        StatementArguments(
-            arguments.values.map { value -> (any DatabaseValueConvertible)? in
-                switch value {
-                case .null: return nil
-                case .integer(let value): return value
-                case .text(let value): return value
-                case .blob(let value): return Data(value)
-                }
-            })
     }
 }
