@@ -33,12 +33,8 @@ final class GroupCommitter: Sendable {
             let pending = PendingWrite(
                 run: { db in
                     do {
-                        var value: T?
-                        try db.inSavepoint {
-                            value = try work(db)
-                            return .commit
-                        }
-                        outcome.withLock { $0 = .success(value!) }
+                        let value = try GRDBSession(db: db).inSavepoint { try work(db) }
+                        outcome.withLock { $0 = .success(value) }
                     } catch {
                         outcome.withLock { $0 = .failure(error) }
                     }

@@ -4,7 +4,7 @@
 /// database's locale, and cursors page the same way on both.
 enum PostgresSchema {
     /// Applied migrations, in order; each one's statements run in one transaction.
-    static let migrations: [(name: String, statements: [String])] = [("v1", v1)]
+    static let migrations: [(name: String, statements: [String])] = [("v1", v1), ("v2-event-fan-out", v2)]
 
     /// An arbitrary constant: the advisory lock that lets one node migrate while the others wait.
     static let migrationLock: Int64 = 0x636F_6E6E_6563_7473
@@ -281,5 +281,20 @@ enum PostgresSchema {
         """
         CREATE INDEX deliveries_pending ON deliveries(webhook_id, account_id, event_seq) WHERE state = 'pending'
         """,
+    ]
+
+    /// The fan-out of an event to the webhooks that want it runs in the database, in the statement that
+    /// writes the event (as on SQLite): one round trip per event instead of two.
+    static let v2: [String] = [
+        """
+        CREATE FUNCTION events_fan_out() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
+          SELECT id, NEW.seq, NEW.account_id, 'pending', NEW.created_at FROM webhooks
+          WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || NEW.type || ',%' OR events = '*');
+          RETURN NULL;
+        END $$
+        """,
+        "CREATE TRIGGER events_fan_out AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION events_fan_out()",
     ]
 }

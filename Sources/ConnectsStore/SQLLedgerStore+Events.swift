@@ -79,21 +79,14 @@ extension SQLLedgerStore {
     ) throws {
         precondition(Event.types.contains(type), "unknown event type \(type)")
         let json = JSONValue.object(data).serializedText
-        let inserted = try db.value(
-            Int64.self,
+        // The database queues the event for every webhook that wants it (trigger `events_fan_out`).
+        try db.execute(
             """
             INSERT INTO events (id, type, account_id, data, created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (dedupe_key) DO NOTHING RETURNING seq
+            ON CONFLICT (dedupe_key) DO NOTHING
             """,
             [Identifier.make("evt_", at: now), type, accountID, json, now.millisecondsSinceEpoch, dedupeKey]
         )
-        guard let sequence = inserted else { return }
-        try db.execute(
-            """
-            INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
-            SELECT id, ?, ?, 'pending', ? FROM webhooks
-            WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || ? || ',%' OR events = '*')
-            """, [sequence, accountID, now.millisecondsSinceEpoch, type])
     }
 
     /// The events that entries report.

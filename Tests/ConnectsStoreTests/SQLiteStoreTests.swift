@@ -26,4 +26,20 @@ struct SQLiteStoreTests {
         #expect(try await store.snapshot(accountID: account, now: t0)?.balance.total == 12)
         #expect(try await store.verify().isClean)
     }
+
+    @Test("once SQLite has rolled a transaction back, its later statements are refused, not run one by one")
+    func abortedTransaction() async throws {
+        let database = try TemporaryDatabase()
+        let store = try SQLiteStore(path: database.path)
+        let account = try await store.makeAccount()
+        await #expect(throws: (any Error).self) {
+            try await store.write { db in
+                // What SQLite does by itself on a full disk or an I/O error.
+                try db.execute("ROLLBACK", [])
+                try db.execute("UPDATE accounts SET name = 'changed' WHERE id = ?", [account])
+            }
+        }
+        #expect(try await store.snapshot(accountID: account, now: t0)?.account.name != "changed")
+        #expect(try await store.verify().isClean)
+    }
 }

@@ -55,6 +55,13 @@ struct GRDBSession: SQLSession {
     /// never begin or end transactions and nothing observes them, so GRDB's bookkeeping around a
     /// step has nothing to do here.
     private func run(_ sql: String, _ arguments: SQLArguments, onRow: (OpaquePointer) throws -> Void) throws {
+        // An error that made SQLite roll back the whole transaction (a full disk, an I/O error) must
+        // not let later statements run outside it, one by one in autocommit: refuse them. GRDB's own
+        // statements check the same.
+        guard let connection = db.sqliteConnection, sqlite3_get_autocommit(connection) == 0 else {
+            throw DatabaseError(
+                resultCode: .SQLITE_ABORT, message: "the transaction was rolled back by an earlier error", sql: sql)
+        }
         let handle = try db.cachedStatement(sql: sql).sqliteStatement
         sqlite3_reset(handle)
         defer { sqlite3_reset(handle) }
@@ -93,13 +100,20 @@ struct GRDBSession: SQLSession {
     /// Tells SQLite to copy a bound text or blob (Swift's buffers do not outlive the call).
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
+    /// Runs `body` in a savepoint, rolled back alone if `body` throws. The savepoint statements are
+    /// cached like any other (GRDB's own savepoints parse their SQL every time); SQLite nests savepoints
+    /// of one name, releasing or rolling back the innermost.
     func inSavepoint<T>(_ body: () throws -> T) throws -> T {
-        var value: T?
-        try db.inSavepoint {
-            value = try body()
-            return .commit
+        try execute("SAVEPOINT connects", [])
+        do {
+            let value = try body()
+            try execute("RELEASE SAVEPOINT connects", [])
+            return value
+        } catch {
+            try execute("ROLLBACK TO SAVEPOINT connects", [])
+            try execute("RELEASE SAVEPOINT connects", [])
+            throw error
         }
-        return value!
     }
 
     /// Column positions by statement text, built once per statement (the schema's names are lower case).

@@ -39,14 +39,12 @@ public struct SQLRow: Sendable {
 /// The column names of a result, lower-cased as both databases report them.
 final class SQLColumns: Sendable {
     let names: [String]
-    private let positions: [String: Int]
 
     init(_ names: [String]) {
         self.names = names
-        var positions: [String: Int] = [:]
-        for (index, name) in names.enumerated() where positions[name] == nil { positions[name] = index }
-        self.positions = positions
     }
 
-    func index(of name: String) -> Int? { positions[name] }
+    /// The first column named `name`. A scan, not a dictionary: rows have a few dozen columns at most,
+    /// and comparing short names costs less than hashing one (row decoding is on every write's path).
+    func index(of name: String) -> Int? { names.firstIndex(of: name) }
 }
