@@ -136,7 +136,7 @@ extension ConnectsApp {
                     async let following = query.cursor == nil ? nil : store.entries(accountID: accountID, query: query)
                     var text = ""
                     text.reserveCapacity(page.items.count * 160)
-                    for entry in page.items { text += Representation.csvRow(entry) }
+                    for entry in page.items { Representation.appendCSVRow(entry, to: &text) }
                     try await writer.write(ByteBuffer(string: text))
                     guard let next = try await following else { break }
                     page = next

@@ -55,14 +55,17 @@ enum AllocationCoding {
         allocations.map { "\($0.lotID):\($0.amount)" }.joined(separator: ",")
     }
 
+    /// Reads `lot:amount,lot:amount` byte by byte (splitting a `String` walks grapheme clusters, which
+    /// made this a sixth of a CSV export's time).
     static func decode(_ text: String) throws -> [Allocation] {
         guard !text.isEmpty else { return [] }
-        return try text.split(separator: ",").map { part in
-            let pieces = part.split(separator: ":")
-            guard pieces.count == 2, let amount = Int64(pieces[1]) else {
-                throw StoreError.corrupt("allocation '\(part)' is not lot:amount")
+        return try text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { part in
+            guard let colon = part.firstIndex(of: UInt8(ascii: ":")), colon != part.startIndex,
+                let amount = Int64(Substring(part[part.index(after: colon)...]))
+            else {
+                throw StoreError.corrupt("allocation '\(Substring(part))' is not lot:amount")
             }
-            return Allocation(lotID: String(pieces[0]), amount: amount)
+            return Allocation(lotID: String(Substring(part[..<colon])), amount: amount)
         }
     }
 }

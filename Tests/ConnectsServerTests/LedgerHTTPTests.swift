@@ -125,6 +125,9 @@ struct LedgerHTTPTests {
             let lines = csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
             #expect(lines.count == 8)
             #expect(lines[1].contains(#""batch 6, ""quoted""""#))
+            // Times are RFC 3339 with milliseconds, exactly as Foundation's formatter writes them.
+            let createdAt = String(lines[1].split(separator: ",")[1])
+            #expect(RFC3339Parse(createdAt).map(RFC3339Text) == createdAt)
             var cursor: String?
             var seen = 0
             repeat {
