@@ -113,16 +113,33 @@ enum Representation {
 
     /// Appends one entry as an RFC 4180 CSV row to `text`.
     static func appendCSVRow(_ entry: Entry, to text: inout String) {
-        let fields: [String] = [
-            entry.id, RFC3339.format(entry.createdAt), entry.kind.rawValue, String(entry.amount), String(entry.held),
-            String(entry.balanceAfter.total), String(entry.balanceAfter.held), String(entry.balanceAfter.available),
-            entry.cause.type, entry.cause.id, entry.rule ?? "", entry.policyVersion.map { String($0) } ?? "",
-            entry.reason ?? "", entry.actor, entry.reverses ?? "",
-            entry.allocations.map { "\($0.lotID):\($0.amount)" }.joined(separator: " "),
-        ]
-        for (index, field) in fields.enumerated() {
-            if index > 0 { text += "," }
+        appendCSVField(entry.id, to: &text)
+        text += ","
+        text += RFC3339.format(entry.createdAt)
+        text += ","
+        text += entry.kind.rawValue
+        for number in [
+            entry.amount, entry.held, entry.balanceAfter.total, entry.balanceAfter.held, entry.balanceAfter.available,
+        ] {
+            text += ","
+            text += String(number)
+        }
+        for field in [entry.cause.type, entry.cause.id, entry.rule ?? ""] {
+            text += ","
             appendCSVField(field, to: &text)
+        }
+        text += ","
+        if let version = entry.policyVersion { text += String(version) }
+        for field in [entry.reason ?? "", entry.actor, entry.reverses ?? ""] {
+            text += ","
+            appendCSVField(field, to: &text)
+        }
+        text += ","
+        for (index, allocation) in entry.allocations.enumerated() {
+            if index > 0 { text += " " }
+            appendCSVField(allocation.lotID, to: &text)
+            text += ":"
+            text += String(allocation.amount)
         }
         text += "\r\n"
     }

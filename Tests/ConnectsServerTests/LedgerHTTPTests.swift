@@ -126,6 +126,10 @@ struct LedgerHTTPTests {
             #expect(lines.count == 8)
             #expect(lines[1].contains(#""batch 6, ""quoted""""#))
             // Times are RFC 3339 with milliseconds, exactly as Foundation's formatter writes them.
+            let unquoted = lines[2].replacingOccurrences(of: #""([^"]|"")*""#, with: "q", options: .regularExpression)
+            let fields = unquoted.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(fields.count == lines[0].split(separator: ",").count)
+            #expect(fields[2] == "adjustment" && fields[3] == "6" && fields[5] == "21")
             let createdAt = String(lines[1].split(separator: ",")[1])
             #expect(RFC3339Parse(createdAt).map(RFC3339Text) == createdAt)
             var cursor: String?

@@ -45,6 +45,10 @@ final class SQLColumns: Sendable {
     }
 
     /// The first column named `name`. A scan, not a dictionary: rows have a few dozen columns at most,
-    /// and comparing short names costs less than hashing one (row decoding is on every write's path).
-    func index(of name: String) -> Int? { names.firstIndex(of: name) }
+    /// and comparing lengths, then the few names of the same length, costs less than hashing (row
+    /// decoding is on every write's path).
+    func index(of name: String) -> Int? {
+        let length = name.utf8.count
+        return names.firstIndex { $0.utf8.count == length && $0 == name }
+    }
 }
