@@ -33,11 +33,18 @@ let package = Package(
     targets: [
         // Pure domain: amounts, lots, entries, holds, decisions. No I/O.
         .target(name: "ConnectsCore", swiftSettings: swiftSettings),
+        // SQLite's process-wide settings, which only C can make (`sqlite3_config` is variadic).
+        .target(
+            name: "CSQLiteConfiguration",
+            dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")],
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         // The persistence boundary: SQLite (GRDB) store, migrations, idempotency records, verify.
         .target(
             name: "ConnectsStore",
             dependencies: [
                 "ConnectsCore",
+                "CSQLiteConfiguration",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,3 +1,4 @@
+import CSQLiteConfiguration
 import ConnectsCore
 import Foundation
 import GRDB
@@ -17,6 +18,7 @@ public final class SQLiteStore: SQLLedgerStore {
     ///
     /// - Parameter migrate: run migrations; when `false`, a database that is not fully migrated is refused.
     public init(path: String, migrate: Bool = true, logger: Logger = Logger(label: "connects.store")) throws {
+        _ = Self.libraryConfigured
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -43,6 +45,10 @@ public final class SQLiteStore: SQLLedgerStore {
         self.committer = GroupCommitter(writer: pool)
         self.logger = logger
     }
+
+    /// Whether SQLite took our process-wide settings (it does when this is the first use of SQLite in
+    /// the process, as in `connects serve`): connections without their own mutex, no memory statistics.
+    static let libraryConfigured = connects_sqlite_configure() == 1
 
     /// The writer connection's `PRAGMA synchronous` (2 is FULL).
     public func writerSynchronousMode() throws -> Int {
