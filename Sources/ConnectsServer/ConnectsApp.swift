@@ -60,6 +60,7 @@ struct ConnectsApp: Sendable {
         let router = Router(context: ConnectsRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: QueryCharacterMiddleware())
         if configuration.clock.isTestClock {
             router.add(middleware: SharedTestClockMiddleware(app: self))
         }

@@ -41,6 +41,10 @@ struct JSONObject {
             return nil
         case .string(let value)?:
             guard !value.isEmpty else { throw ConnectsError.invalidField(field, "must not be empty") }
+            // PostgreSQL cannot store U+0000 in text; refused the same way on every store.
+            guard !value.utf8.contains(0) else {
+                throw ConnectsError.invalidField(field, "must not contain the NUL character (U+0000)")
+            }
             guard value.count <= maxLength else {
                 throw ConnectsError.invalidField(field, "must be at most \(maxLength) characters")
             }

@@ -23,6 +23,8 @@ struct ErrorCodeTests {
                     #"{"amount":5,"reason":"\#(String(repeating: "r", count: 501))"}"#, 422, "validation_failed",
                     "reason"
                 ),
+                // PostgreSQL cannot store U+0000; every store refuses it alike.
+                (#"{"amount":5,"reason":"a\u0000b"}"#, 422, "validation_failed", "reason"),
             ]
             for (body, status, code, field) in cases {
                 let reply = try await api.send(.post, path, body: body, idempotencyKey: UUID().uuidString)
@@ -31,6 +33,13 @@ struct ErrorCodeTests {
                 if let field { #expect(reply.json["detail"]?.stringValue?.hasPrefix(field) == true) }
             }
             #expect(try await api.available(account) == 0)
+            // U+0000 in a query is refused like one in a body; in a path it names nothing.
+            let query = try await api.send(.get, "/v1/accounts?externalId=a%00b&kind=freelancer")
+            #expect(query.status == 422 && query.code == "validation_failed", "\(query.text)")
+            #expect(query.json["detail"]?.stringValue?.hasPrefix("externalId") == true)
+            for path in ["/v1/accounts/acct_%00", "/v1/jobs/j%00"] {
+                #expect(try await api.send(.get, path).status == 404)
+            }
         }
     }
 

@@ -74,7 +74,14 @@ struct GRDBSession: SQLSession {
             switch value {
             case .null: code = sqlite3_bind_null(handle, index)
             case .integer(let value): code = sqlite3_bind_int64(handle, index, value)
-            case .text(let value): code = sqlite3_bind_text(handle, index, value, -1, Self.transient)
+            case .text(var value):
+                // Bound by length, so that a string holding U+0000 is stored whole, not cut at it.
+                // (A `nil` pointer would bind NULL, so an empty text points at an empty literal.)
+                code = value.withUTF8 { text in
+                    let start = UnsafeRawPointer(text.baseAddress ?? ("" as StaticString).utf8Start)
+                    return sqlite3_bind_text(
+                        handle, index, start.assumingMemoryBound(to: CChar.self), CInt(text.count), Self.transient)
+                }
             case .blob(let value):
                 code = value.withUnsafeBytes { bytes in
                     guard let base = bytes.baseAddress else { return sqlite3_bind_zeroblob(handle, index, 0) }
