@@ -268,7 +268,11 @@ extension SQLLedgerStore {
             )
         }
         for id in book.changedProposalIDs.sorted() {
-            try saveProposal(book.proposals[id]!, db: db)
+            if book.submittedProposalIDs.contains(id) {
+                try insertProposal(book.proposals[id]!, db: db)
+            } else {
+                try updateProposal(book.proposals[id]!, db: db)
+            }
         }
     }
 
@@ -332,18 +336,13 @@ extension SQLLedgerStore {
             """, arguments)
     }
 
-    static func saveProposal(_ proposal: Proposal, db: any SQLSession) throws {
+    static func insertProposal(_ proposal: Proposal, db: any SQLSession) throws {
         try db.execute(
             """
             INSERT INTO proposals (id, job_id, freelancer_id, agency_id, payer_id, status, fee, fee_entry_id, invited,
               boost_bid, boost_state, boost_hold_id, boost_capture_entry_id, submitted_at, viewed_at, returned_amount,
               returned_rule, returned_at, kept_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, fee_entry_id = excluded.fee_entry_id,
-              boost_state = excluded.boost_state, boost_hold_id = excluded.boost_hold_id,
-              boost_capture_entry_id = excluded.boost_capture_entry_id, viewed_at = excluded.viewed_at,
-              returned_amount = excluded.returned_amount, returned_rule = excluded.returned_rule,
-              returned_at = excluded.returned_at, kept_by = excluded.kept_by
             """,
             [
                 proposal.id, proposal.jobID, proposal.freelancerID, proposal.agencyID, proposal.payerID,
@@ -353,6 +352,22 @@ extension SQLLedgerStore {
                 proposal.submittedAt.millisecondsSinceEpoch, proposal.viewedAt?.millisecondsSinceEpoch,
                 proposal.returned?.amount, proposal.returned?.rule, proposal.returned?.at.millisecondsSinceEpoch,
                 proposal.keptBy,
+            ])
+    }
+
+    /// Writes what a decision may change on a stored proposal (a plain update: one index seek).
+    static func updateProposal(_ proposal: Proposal, db: any SQLSession) throws {
+        try db.execute(
+            """
+            UPDATE proposals SET status = ?, fee_entry_id = ?, boost_state = ?, boost_hold_id = ?,
+              boost_capture_entry_id = ?, viewed_at = ?, returned_amount = ?, returned_rule = ?, returned_at = ?,
+              kept_by = ?
+            WHERE id = ?
+            """,
+            [
+                proposal.status.rawValue, proposal.feeEntryID, proposal.boostState?.rawValue, proposal.boostHoldID,
+                proposal.boostCaptureEntryID, proposal.viewedAt?.millisecondsSinceEpoch, proposal.returned?.amount,
+                proposal.returned?.rule, proposal.returned?.at.millisecondsSinceEpoch, proposal.keptBy, proposal.id,
             ])
     }
 

@@ -192,18 +192,25 @@ extension SQLLedgerStore {
         }
         let accountID = ledger.account.id
         var previousHash = ledger.chainHead
+        // A lot this command created names one of its entries; any other lot is already stored, and only
+        // its counts change (a plain update is one index seek; an upsert is an insert attempt first).
+        let newEntryIDs = Set(changes.entries.map(\.id))
         for lotID in changes.lotIDs.sorted() {
             let lot = ledger.lots[lotID]!
-            try db.execute(
-                """
-                INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET remaining = excluded.remaining, held = excluded.held
-                """,
-                [
-                    lot.id, accountID, lot.source.rawValue, lot.amount, lot.remaining, lot.held,
-                    lot.grantedAt.millisecondsSinceEpoch, lot.expiresAt?.millisecondsSinceEpoch, lot.entryID,
-                ])
+            if newEntryIDs.contains(lot.entryID) {
+                try db.execute(
+                    """
+                    INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        lot.id, accountID, lot.source.rawValue, lot.amount, lot.remaining, lot.held,
+                        lot.grantedAt.millisecondsSinceEpoch, lot.expiresAt?.millisecondsSinceEpoch, lot.entryID,
+                    ])
+            } else {
+                try db.execute(
+                    "UPDATE lots SET remaining = ?, held = ? WHERE id = ?", [lot.remaining, lot.held, lot.id])
+            }
         }
         for hold in changes.holds.values {
             try db.execute(

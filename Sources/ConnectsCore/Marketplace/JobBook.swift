@@ -12,6 +12,8 @@ public struct JobBook: Sendable {
     public private(set) var proposals: [String: Proposal]
     public private(set) var effects: [JobEffect] = []
     public private(set) var changedProposalIDs: Set<String> = []
+    /// The proposals submitted to this value (not yet stored), a subset of ``changedProposalIDs``.
+    public private(set) var submittedProposalIDs: Set<String> = []
 
     public init(job: Job, proposals: [Proposal]) {
         self.job = job
@@ -82,6 +84,7 @@ public struct JobBook: Sendable {
         proposal.boostBid = boost
         job.proposalCount += 1
         store(proposal)
+        submittedProposalIDs.insert(proposal.id)
         if proposal.fee > 0 {
             effects.append(.chargeFee(proposalID: proposal.id, payerID: proposal.payerID, amount: proposal.fee))
         }
