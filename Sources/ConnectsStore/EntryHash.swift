@@ -10,7 +10,7 @@ enum EntryHash {
     /// The hex SHA-256 of `entry`'s canonical content chained to `previous`.
     static func hash(of entry: Entry, previous: String) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(canonicalContent(of: entry, previous: previous).utf8))
+        hasher.update(data: canonicalContent(of: entry, previous: previous))
         return hex(hasher.finalize())
     }
 
@@ -27,24 +27,42 @@ enum EntryHash {
         return String(decoding: characters, as: UTF8.self)
     }
 
-    /// Every field of the entry, each length-prefixed so that no two different entries share a form.
-    static func canonicalContent(of entry: Entry, previous: String) -> String {
-        let fields: [String?] = [
-            "connects-entry-v1", previous, entry.id, entry.accountID, String(entry.sequence), entry.kind.rawValue,
-            String(entry.amount), String(entry.held), String(entry.balanceAfter.total),
-            String(entry.balanceAfter.held), String(entry.createdAt.millisecondsSinceEpoch), entry.cause.type,
-            entry.cause.id, entry.rule, entry.policyVersion.map { String($0) }, entry.reason, entry.actor,
-            entry.reverses, AllocationCoding.encode(entry.allocations), entry.eventKey, entry.holdID,
-            entry.unreversed.map { String($0) }, entry.ticket,
-        ]
-        var content = ""
-        for field in fields {
-            if let field {
-                content += "\(field.utf8.count):\(field);"
-            } else {
-                content += "-;"
-            }
+    /// Every field of the entry, each length-prefixed (`<bytes>:<field>;`, `-;` for none) so that no two
+    /// different entries share a form. Built as bytes, field by field (this runs for every entry
+    /// written and verified); the format is pinned by tests, as stored chains depend on it.
+    static func canonicalContent(of entry: Entry, previous: String) -> [UInt8] {
+        var content: [UInt8] = []
+        content.reserveCapacity(512)
+        func append(_ field: String?) {
+            guard let field else { return content.append(contentsOf: "-;".utf8) }
+            content.append(contentsOf: String(field.utf8.count).utf8)
+            content.append(UInt8(ascii: ":"))
+            content.append(contentsOf: field.utf8)
+            content.append(UInt8(ascii: ";"))
         }
+        append("connects-entry-v1")
+        append(previous)
+        append(entry.id)
+        append(entry.accountID)
+        append(String(entry.sequence))
+        append(entry.kind.rawValue)
+        append(String(entry.amount))
+        append(String(entry.held))
+        append(String(entry.balanceAfter.total))
+        append(String(entry.balanceAfter.held))
+        append(String(entry.createdAt.millisecondsSinceEpoch))
+        append(entry.cause.type)
+        append(entry.cause.id)
+        append(entry.rule)
+        append(entry.policyVersion.map { String($0) })
+        append(entry.reason)
+        append(entry.actor)
+        append(entry.reverses)
+        append(AllocationCoding.encode(entry.allocations))
+        append(entry.eventKey)
+        append(entry.holdID)
+        append(entry.unreversed.map { String($0) })
+        append(entry.ticket)
         return content
     }
 }
