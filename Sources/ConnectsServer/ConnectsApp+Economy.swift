@@ -218,7 +218,7 @@ extension ConnectsApp {
     /// Decodes a policy document, naming the field of the first problem.
     static func decodePolicy(_ document: JSONValue) throws(ConnectsError) -> Policy {
         do {
-            return try JSONDecoder().decode(Policy.self, from: Data(JSONCoding.encode(document)))
+            return try JSONDecoder().decode(Policy.self, from: Data(document.serialized))
         } catch let error as DecodingError {
             throw ConnectsError.invalidField(Self.path(of: error), Self.problem(of: error))
         } catch {

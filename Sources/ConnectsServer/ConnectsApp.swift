@@ -121,7 +121,7 @@ struct ConnectsApp: Sendable {
             case .success(let value):
                 return StoredResponse(
                     status: statusOf?(value) ?? status, contentType: "application/json",
-                    body: JSONCoding.encode(render(value))
+                    body: render(value).serialized
                 )
             case .failure(let error):
                 return ProblemResponse.render(error)
@@ -189,7 +189,7 @@ struct ConnectsApp: Sendable {
 
     /// A JSON response with `status`.
     static func json(_ value: JSONValue, status: Int = 200) -> Response {
-        Response(StoredResponse(status: status, contentType: "application/json", body: JSONCoding.encode(value)))
+        Response(StoredResponse(status: status, contentType: "application/json", body: value.serialized))
     }
 }
 

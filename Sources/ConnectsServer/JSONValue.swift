@@ -79,13 +79,9 @@ struct JSONObject {
     }
 }
 
-/// Reading and writing ``JSONValue`` documents as bytes.
+/// Reading ``JSONValue`` documents from bytes (``JSONValue/serialized`` writes them).
 enum JSONCoding {
     static func decode(_ bytes: [UInt8]) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-    }
-
-    static func encode(_ value: JSONValue) -> [UInt8] {
-        value.serialized
     }
 }

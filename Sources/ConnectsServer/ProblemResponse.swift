@@ -40,7 +40,7 @@ enum ProblemResponse {
             "code": .string(error.code.rawValue),
         ])
         return StoredResponse(
-            status: status, contentType: "application/problem+json", body: JSONCoding.encode(body))
+            status: status, contentType: "application/problem+json", body: body.serialized)
     }
 }
 
@@ -82,7 +82,7 @@ struct ProblemMiddleware: RouterMiddleware {
                 "detail": .string("the server could not complete the request"), "code": .string("internal_error"),
             ])
             return Response(
-                StoredResponse(status: 500, contentType: "application/problem+json", body: JSONCoding.encode(body)))
+                StoredResponse(status: 500, contentType: "application/problem+json", body: body.serialized))
         }
     }
 }

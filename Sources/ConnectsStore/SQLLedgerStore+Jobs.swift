@@ -214,19 +214,22 @@ extension SQLLedgerStore {
                         kind: .spend, amount: amount, cause: Cause(type: "proposal", id: proposalID),
                         eventKey: "fee:\(proposalID)")
                 )
-                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy).entry!
+                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy, mayRepeat: false)
+                    .entry!
                 book.attach(feeEntryID: entry.id, to: proposalID)
             case .holdBoost(let proposalID, let payerID, let bid):
                 let command = LedgerCommand.placeHold(
                     .init(amount: bid, cause: Cause(type: "proposal", id: proposalID), eventKey: "boost:\(proposalID)")
                 )
-                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy).entry!
+                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy, mayRepeat: false)
+                    .entry!
                 book.attach(holdID: entry.holdID!, to: proposalID)
             case .captureBoost(let proposalID, let payerID):
                 let holdID = book.proposals[proposalID]!.boostHoldID!
                 let command = LedgerCommand.captureHold(
                     id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
-                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy).entry!
+                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy, mayRepeat: false)
+                    .entry!
                 book.attach(captureEntryID: entry.id, to: proposalID)
                 try emit(
                     "proposal.boost_captured", accountID: payerID,
@@ -238,7 +241,7 @@ extension SQLLedgerStore {
                 let holdID = book.proposals[proposalID]!.boostHoldID!
                 let command = LedgerCommand.releaseHold(
                     id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
-                _ = try execute(command, accountID: payerID, db: db, now: now, policy: policy)
+                _ = try execute(command, accountID: payerID, db: db, now: now, policy: policy, mayRepeat: false)
                 if isOutbid {
                     try emit(
                         "proposal.boost_outbid", accountID: payerID,
@@ -257,7 +260,7 @@ extension SQLLedgerStore {
                 let command = LedgerCommand.returnSpend(
                     .init(original: original, rule: rule, cause: Cause(type: "job", id: book.job.id))
                 )
-                _ = try execute(command, accountID: payerID, db: db, now: now, policy: policy)
+                _ = try execute(command, accountID: payerID, db: db, now: now, policy: policy, mayRepeat: false)
             }
         }
         try saveJob(book.job, db: db)

@@ -116,17 +116,23 @@ extension SQLLedgerStore {
     ///
     /// A command with a business event key that already happened returns the earlier entry and moves
     /// nothing (exactly once); the unique index on `event_key` is the database's own guarantee.
+    ///
+    /// - Parameter mayRepeat: whether the command may be a repeat of one already carried out; `false`
+    ///   for a job decision's effects, which cannot repeat (the book records each on its proposal in the
+    ///   same transaction), so that they skip the lookup. The unique index still refuses a double then,
+    ///   failing the transaction rather than answering with the earlier entry.
     static func execute(
         _ command: LedgerCommand,
         accountID: String,
         db: any SQLSession,
         now: Instant,
-        policy: LedgerPolicy
+        policy: LedgerPolicy,
+        mayRepeat: Bool = true
     ) throws -> OperationResult {
         guard var ledger = try loadLedger(db, accountID: accountID, extraLotIDs: command.referencedLotIDs) else {
             throw ConnectsError(.notFound, "no account \(accountID)")
         }
-        if let eventKey = command.eventKey,
+        if mayRepeat, let eventKey = command.eventKey,
             let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey])
         {
             return .ledger(ledger.snapshot(at: now), try Entry(row: earlier), written: [])
@@ -228,6 +234,13 @@ extension SQLLedgerStore {
             let hash = EntryHash.hash(of: entry, previous: previousHash)
             try insert(entry, previousHash: previousHash, hash: hash, db: db)
             previousHash = hash
+        }
+        // Most commands move only the balance; rewriting the account's other columns would also rewrite
+        // their index entries (the cycle-due index), unchanged.
+        guard changes.isAccountChanged else {
+            return try db.execute(
+                "UPDATE accounts SET balance_total = ?, balance_held = ?, last_sequence = ?, last_hash = ? WHERE id = ?",
+                [ledger.balance.total, ledger.balance.held, ledger.lastSequence, previousHash, accountID])
         }
         let account = ledger.account
         try db.execute(
