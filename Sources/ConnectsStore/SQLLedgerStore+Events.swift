@@ -79,14 +79,26 @@ extension SQLLedgerStore {
     ) throws {
         precondition(Event.types.contains(type), "unknown event type \(type)")
         let json = JSONValue.object(data).serializedText
-        // The database queues the event for every webhook that wants it (trigger `events_fan_out`).
-        try db.execute(
-            """
+        let insert = """
             INSERT INTO events (id, type, account_id, data, created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (dedupe_key) DO NOTHING
-            """,
-            [Identifier.make("evt_", at: now), type, accountID, json, now.millisecondsSinceEpoch, dedupeKey]
-        )
+            """
+        let arguments: SQLArguments = [
+            Identifier.make("evt_", at: now), type, accountID, json, now.millisecondsSinceEpoch, dedupeKey,
+        ]
+        // Queuing the event for the webhooks that want it costs a round trip per event on PostgreSQL, so
+        // there a trigger does it (`events_fan_out`, PostgresSchema v2). On SQLite a trigger's sub-program
+        // costs more than a statement (9 against 2.5 µs an event), and so does `RETURNING seq` (10 µs):
+        // the event's `seq` is its rowid, read once by the uncorrelated subquery before any delivery is
+        // inserted.
+        guard db.dialect == .sqlite else { return try db.execute(insert, arguments) }
+        guard try db.countingChanges(insert, arguments) == 1 else { return }
+        try db.execute(
+            """
+            INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
+            SELECT id, (SELECT last_insert_rowid()), ?, 'pending', ? FROM webhooks
+            WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || ? || ',%' OR events = '*')
+            """, [accountID, now.millisecondsSinceEpoch, type])
     }
 
     /// The events that entries report.

@@ -26,6 +26,34 @@ struct StoreContractTests {
         }
     }
 
+    @Test("an event is queued once for each webhook that wants it, naming that event", arguments: StoreKind.allCases)
+    func webhookFanOut(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            for (id, events) in [("wh_all", ["*"]), ("wh_grants", ["connects.granted"]), ("wh_other", ["job.closed"])] {
+                try await store.createWebhook(
+                    Webhook(id: id, url: "http://127.0.0.1:1/\(id)", events: events, secret: "s", createdAt: t0))
+            }
+            let account = try await store.makeAccount()
+            try await store.grant(5, to: account, key: "grant:fan-out")
+            try await store.grant(5, to: account, key: "grant:fan-out")
+            let (granted, queued) = try await store.read { db in
+                (
+                    try db.fetchAll(
+                        "SELECT seq FROM events WHERE account_id = ? AND type = 'connects.granted'", [account]
+                    ).map { $0["seq"] as Int64 },
+                    try db.fetchAll(
+                        "SELECT webhook_id, event_seq FROM deliveries WHERE account_id = ? ORDER BY webhook_id",
+                        [account]
+                    ).map { "\($0["webhook_id"] as String):\($0["event_seq"] as Int64)" }
+                )
+            }
+            #expect(granted.count == 1)
+            let seq = granted.first ?? -1
+            #expect(queued.filter { $0.hasSuffix(":\(seq)") } == ["wh_all:\(seq)", "wh_grants:\(seq)"])
+        }
+    }
+
     @Test("a business event moves connects once, however often it is sent", arguments: StoreKind.allCases)
     func exactlyOnce(_ kind: StoreKind) async throws {
         try await withTestDatabase(kind) { database in
