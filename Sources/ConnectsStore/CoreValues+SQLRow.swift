@@ -4,39 +4,32 @@ import ConnectsCore
 
 extension Account {
     init(row: SQLRow) throws {
-        guard let kind = Account.Kind(rawValue: row["kind"]), let status = Account.Status(rawValue: row["status"])
-        else {
-            throw StoreError.corrupt("account \(row["id"] as String? ?? "?") has an unknown kind or status")
-        }
         self.init(
             id: row["id"],
             externalID: row["external_id"],
-            kind: kind,
+            kind: try row.value("kind", as: Account.Kind.self),
             name: row["name"],
             plan: row["plan"],
             pendingPlan: row["pending_plan"],
-            status: status,
-            createdAt: Instant(millisecondsSinceEpoch: row["created_at"]),
+            status: try row.value("status", as: Account.Status.self),
+            createdAt: row["created_at"],
             billingDay: row["billing_day"],
-            cycleStart: (row["cycle_start"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
-            nextCycleAt: (row["next_cycle_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:))
+            cycleStart: row["cycle_start"],
+            nextCycleAt: row["next_cycle_at"]
         )
     }
 }
 
 extension Lot {
     init(row: SQLRow) throws {
-        guard let source = LotSource(rawValue: row["source"]) else {
-            throw StoreError.corrupt("lot \(row["id"] as String? ?? "?") has an unknown source")
-        }
         self.init(
             id: row["id"],
-            source: source,
+            source: try row.value("source", as: LotSource.self),
             amount: row["amount"],
             remaining: row["remaining"],
             held: row["held"],
-            grantedAt: Instant(millisecondsSinceEpoch: row["granted_at"]),
-            expiresAt: (row["expires_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            grantedAt: row["granted_at"],
+            expiresAt: row["expires_at"],
             entryID: row["entry_id"]
         )
     }
@@ -44,35 +37,29 @@ extension Lot {
 
 extension Hold {
     init(row: SQLRow) throws {
-        guard let state = Hold.State(rawValue: row["state"]) else {
-            throw StoreError.corrupt("hold \(row["id"] as String? ?? "?") has an unknown state")
-        }
         self.init(
             id: row["id"],
             accountID: row["account_id"],
             amount: row["amount"],
             allocations: try AllocationCoding.decode(row["allocations"]),
-            state: state,
+            state: try row.value("state", as: Hold.State.self),
             cause: Cause(type: row["cause_type"], id: row["cause_id"]),
-            createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+            createdAt: row["created_at"]
         )
     }
 }
 
 extension Entry {
     init(row: SQLRow) throws {
-        guard let kind = EntryKind(rawValue: row["kind"]) else {
-            throw StoreError.corrupt("entry \(row["id"] as String? ?? "?") has an unknown kind")
-        }
         self.init(
             id: row["id"],
             accountID: row["account_id"],
             sequence: row["sequence"],
-            kind: kind,
+            kind: try row.value("kind", as: EntryKind.self),
             amount: row["amount"],
             held: row["held"],
             balanceAfter: Balance(total: row["total_after"], held: row["held_after"]),
-            createdAt: Instant(millisecondsSinceEpoch: row["created_at"]),
+            createdAt: row["created_at"],
             cause: Cause(type: row["cause_type"], id: row["cause_id"]),
             rule: row["rule"],
             policyVersion: row["policy_version"],
@@ -90,24 +77,18 @@ extension Entry {
 
 extension APIKey {
     init(row: SQLRow) throws {
-        guard let role = APIKey.Role(rawValue: row["role"]) else {
-            throw StoreError.corrupt("api key \(row["id"] as String? ?? "?") has an unknown role")
-        }
         self.init(
             id: row["id"],
             secretHash: row["secret_hash"],
-            role: role,
+            role: try row.value("role", as: APIKey.Role.self),
             accountID: row["account_id"],
-            createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+            createdAt: row["created_at"]
         )
     }
 }
 
 extension Job {
     init(row: SQLRow) throws {
-        guard let status = Job.Status(rawValue: row["status"]) else {
-            throw StoreError.corrupt("job \(row["id"] as String? ?? "?") has an unknown status")
-        }
         let currency: String? = row["budget_currency"]
         let minor: Int64? = row["budget_minor"]
         self.init(
@@ -116,14 +97,14 @@ extension Job {
             title: row["title"],
             budget: currency.flatMap { currency in minor.map { Policy.Money(currency: currency, minor: $0) } },
             connectCost: row["connect_cost"],
-            postedAt: Instant(millisecondsSinceEpoch: row["posted_at"]),
-            hiringDeadline: (row["hiring_deadline"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
-            expiresAt: Instant(millisecondsSinceEpoch: row["expires_at"]),
-            status: status,
+            postedAt: row["posted_at"],
+            hiringDeadline: row["hiring_deadline"],
+            expiresAt: row["expires_at"],
+            status: try row.value("status", as: Job.Status.self),
             boostSlots: row["boost_slots"],
-            boostClosesAt: Instant(millisecondsSinceEpoch: row["boost_closes_at"]),
-            isAuctionClosed: row["auction_closed"] as Int64 == 1,
-            lastClientActivityAt: Instant(millisecondsSinceEpoch: row["last_client_activity_at"]),
+            boostClosesAt: row["boost_closes_at"],
+            isAuctionClosed: row["auction_closed"],
+            lastClientActivityAt: row["last_client_activity_at"],
             proposalCount: row["proposal_count"],
             hiredProposalID: row["hired_proposal_id"]
         )
@@ -132,9 +113,6 @@ extension Job {
 
 extension Proposal {
     init(row: SQLRow) throws {
-        guard let status = Proposal.Status(rawValue: row["status"]) else {
-            throw StoreError.corrupt("proposal \(row["id"] as String? ?? "?") has an unknown status")
-        }
         let returnedAmount: Int64? = row["returned_amount"]
         self.init(
             id: row["id"],
@@ -142,19 +120,19 @@ extension Proposal {
             freelancerID: row["freelancer_id"],
             agencyID: row["agency_id"],
             payerID: row["payer_id"],
-            status: status,
+            status: try row.value("status", as: Proposal.Status.self),
             fee: row["fee"],
             feeEntryID: row["fee_entry_id"],
-            isInvited: row["invited"] as Int64 == 1,
+            isInvited: row["invited"],
             boostBid: row["boost_bid"],
             boostState: (row["boost_state"] as String?).flatMap(Proposal.BoostState.init(rawValue:)),
             boostHoldID: row["boost_hold_id"],
             boostCaptureEntryID: row["boost_capture_entry_id"],
-            submittedAt: Instant(millisecondsSinceEpoch: row["submitted_at"]),
-            viewedAt: (row["viewed_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            submittedAt: row["submitted_at"],
+            viewedAt: row["viewed_at"],
             returned: returnedAmount.map {
                 Proposal.Returned(
-                    amount: $0, rule: row["returned_rule"], at: Instant(millisecondsSinceEpoch: row["returned_at"])
+                    amount: $0, rule: row["returned_rule"], at: row["returned_at"]
                 )
             },
             keptBy: row["kept_by"]

@@ -212,11 +212,11 @@ extension SQLLedgerStore {
                     webhook: Webhook(
                         id: row["w_id"], url: row["url"],
                         events: (row["w_events"] as String).split(separator: ",").map(String.init),
-                        secret: row["secret"], createdAt: Instant(millisecondsSinceEpoch: row["w_created_at"])
+                        secret: row["secret"], createdAt: row["w_created_at"]
                     ),
                     event: Event(
                         sequence: row["seq"], id: row["e_id"], type: row["type"], accountID: row["account_id"],
-                        data: row["data"], createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+                        data: row["data"], createdAt: row["created_at"]
                     ),
                     attempts: row["attempts"]
                 )
@@ -271,7 +271,7 @@ extension Event {
     init(row: SQLRow) {
         self.init(
             sequence: row["seq"], id: row["id"], type: row["type"], accountID: row["account_id"], data: row["data"],
-            createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+            createdAt: row["created_at"]
         )
     }
 }
@@ -280,7 +280,7 @@ extension Webhook {
     init(row: SQLRow) {
         self.init(
             id: row["id"], url: row["url"], events: (row["events"] as String).split(separator: ",").map(String.init),
-            secret: row["secret"], createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+            secret: row["secret"], createdAt: row["created_at"]
         )
     }
 }

@@ -286,7 +286,7 @@ extension SQLLedgerStore {
         return IdempotencyRecord(
             fingerprint: row["fingerprint"],
             response: StoredResponse(status: row["status"], contentType: row["content_type"], body: Array(body)),
-            createdAt: Instant(millisecondsSinceEpoch: row["created_at"])
+            createdAt: row["created_at"]
         )
     }
 }

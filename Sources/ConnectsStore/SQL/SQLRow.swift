@@ -28,6 +28,17 @@ public struct SQLRow: Sendable {
         return value
     }
 
+    /// The value of a column holding one of `T`'s raw values. A value this code does not know means the
+    /// database was written by something else: ``StoreError/corrupt(_:)``, naming the row by its `id`.
+    public func value<T: RawRepresentable>(_ column: String, as type: T.Type) throws -> T where T.RawValue == String {
+        let raw: String = self[column]
+        guard let value = T(rawValue: raw) else {
+            let id = columns.index(of: "id").flatMap { String.decode(values[$0]) } ?? "?"
+            throw StoreError.corrupt("\(T.self) '\(raw)' in column \(column) of row \(id) is unknown")
+        }
+        return value
+    }
+
     /// The first column's value.
     func first<Value: SQLValueConvertible>(as type: Value.Type) -> Value? {
         guard let raw = values.first else { return nil }

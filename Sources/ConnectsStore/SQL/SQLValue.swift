@@ -1,3 +1,4 @@
+import ConnectsCore
 import Foundation
 
 /// A value bound to, or read from, either database: the few storage classes the schema uses.
@@ -48,6 +49,14 @@ extension Data: SQLValueConvertible {
     public static func decode(_ sqlValue: SQLValue) -> Data? {
         if case .blob(let value) = sqlValue { return Data(value) }
         return nil
+    }
+}
+
+/// Instants are stored as milliseconds since the epoch, in both databases.
+extension Instant: SQLValueConvertible {
+    public var sqlValue: SQLValue { .integer(millisecondsSinceEpoch) }
+    public static func decode(_ sqlValue: SQLValue) -> Instant? {
+        Int64.decode(sqlValue).map(Instant.init(millisecondsSinceEpoch:))
     }
 }
 
