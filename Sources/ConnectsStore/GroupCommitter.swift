@@ -33,7 +33,7 @@ final class GroupCommitter: Sendable {
             let pending = PendingWrite(
                 run: { db in
                     do {
-                        let value = try GRDBSession(db: db).inSavepoint { try work(db) }
+                        let value = try GRDBSession(db: db).inWriteSavepoint { try work(db) }
                         outcome.withLock { $0 = .success(value) }
                     } catch {
                         outcome.withLock { $0 = .failure(error) }

@@ -33,9 +33,10 @@ extension SQLLedgerStore {
             }
             let result: Result<OperationResult, ConnectsError>
             do {
-                result = .success(
-                    try db.inSavepoint { try Self.apply(operation, db: db, now: now, policy: policy) })
+                result = .success(try Self.apply(operation, db: db, now: now, policy: policy))
             } catch let error as ConnectsError {
+                // A refusal may come after some of the operation's writes: none of them stays.
+                try db.discardChanges()
                 result = .failure(error)
             }
             guard let idempotency else { return .done(result, response: nil) }

@@ -96,6 +96,31 @@ struct StoreContractTests {
         }
     }
 
+    @Test(
+        "an operation refused after it began writing leaves none of its writes, and its refusal is kept",
+        arguments: StoreKind.allCases)
+    func lateRefusalChangesNothing(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let claim = IdempotencyClaim(caller: "key_1", key: "k", fingerprint: "f") { result in
+                StoredResponse(
+                    status: (try? result.get()) == nil ? 422 : 201, contentType: "application/json", body: [])
+            }
+            // The account row is inserted before the plan is found missing.
+            let unknownPlan = StoreOperation.createAccount(
+                .init(externalID: "late", kind: .freelancer, plan: "no-such-plan"))
+            let refused = try await store.perform(unknownPlan, now: t0, policy: policy, idempotency: claim)
+            guard case .done(.failure(let error), let response) = refused else { Issue.record("not refused"); return }
+            #expect(error.code == .validationFailed)
+            #expect(response?.status == 422)
+            let replay = try await store.perform(unknownPlan, now: t0, policy: policy, idempotency: claim)
+            guard case .replayed(let record) = replay else { Issue.record("not replayed"); return }
+            #expect(record.response.status == 422)
+            // Had the account row stayed, this would be refused as a second account with externalId "late".
+            _ = try await store.makeAccount("late")
+        }
+    }
+
     @Test("many concurrent writers share transactions and every one gets its own answer", arguments: StoreKind.allCases)
     func groupCommit(_ kind: StoreKind) async throws {
         try await withTestDatabase(kind) { database in

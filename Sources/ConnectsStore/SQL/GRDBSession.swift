@@ -111,16 +111,46 @@ struct GRDBSession: SQLSession {
     /// cached like any other (GRDB's own savepoints parse their SQL every time); SQLite nests savepoints
     /// of one name, releasing or rolling back the innermost.
     func inSavepoint<T>(_ body: () throws -> T) throws -> T {
-        try execute("SAVEPOINT connects", [])
+        try inSavepoint(.nested, body)
+    }
+
+    /// Runs `body` as one write of a shared transaction (``GroupCommitter``), in the savepoint that
+    /// ``discardChanges()`` rolls back to.
+    func inWriteSavepoint<T>(_ body: () throws -> T) throws -> T {
+        try inSavepoint(.write, body)
+    }
+
+    /// Rolls back to the start of the current write (``inWriteSavepoint(_:)``); outside one, SQLite
+    /// refuses with "no such savepoint".
+    func discardChanges() throws {
+        try execute(Savepoint.write.rollback, [])
+    }
+
+    private func inSavepoint<T>(_ savepoint: Savepoint, _ body: () throws -> T) throws -> T {
+        try execute(savepoint.begin, [])
         do {
             let value = try body()
-            try execute("RELEASE SAVEPOINT connects", [])
+            try execute(savepoint.release, [])
             return value
         } catch {
-            try execute("ROLLBACK TO SAVEPOINT connects", [])
-            try execute("RELEASE SAVEPOINT connects", [])
+            try execute(savepoint.rollback, [])
+            try execute(savepoint.release, [])
             throw error
         }
+    }
+
+    /// A savepoint's three statements, constant so that each is prepared once.
+    private struct Savepoint {
+        let begin: String
+        let release: String
+        let rollback: String
+
+        static let nested = Savepoint(
+            begin: "SAVEPOINT connects", release: "RELEASE SAVEPOINT connects",
+            rollback: "ROLLBACK TO SAVEPOINT connects")
+        static let write = Savepoint(
+            begin: "SAVEPOINT connects_write", release: "RELEASE SAVEPOINT connects_write",
+            rollback: "ROLLBACK TO SAVEPOINT connects_write")
     }
 
     /// Column positions by statement text, built once per statement (the schema's names are lower case).

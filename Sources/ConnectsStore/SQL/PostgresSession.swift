@@ -82,6 +82,13 @@ final class PostgresSession: SQLSession {
         }
     }
 
+    /// Each write is a transaction of its own, so starting a new one discards the write's changes.
+    func discardChanges() throws {
+        precondition(savepointDepth == 0, "changes are discarded only outside savepoints")
+        try execute("ROLLBACK")
+        try execute("BEGIN")
+    }
+
     private func query(_ sql: String, _ arguments: SQLArguments) -> PostgresQuery {
         var binds = PostgresBindings(capacity: arguments.values.count)
         for value in arguments.values {

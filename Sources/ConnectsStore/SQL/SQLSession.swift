@@ -27,6 +27,13 @@ public protocol SQLSession {
 
     /// Runs `body` in a savepoint: if it throws, only its own changes are rolled back.
     func inSavepoint<T>(_ body: () throws -> T) throws -> T
+
+    /// Undoes every change the current write has made so far and leaves the transaction open for what
+    /// the write does next: a refusal is recorded without the partial work that came before it.
+    ///
+    /// Cheaper than wrapping every operation in a savepoint of its own (one statement, and only when
+    /// an operation is refused, instead of two on every operation), which is why refusals use it.
+    func discardChanges() throws
 }
 
 extension SQLSession {
