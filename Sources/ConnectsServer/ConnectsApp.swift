@@ -140,11 +140,14 @@ struct ConnectsApp: Sendable {
             throw ConnectsError.invalidField("Idempotency-Key", "must be 1 to \(Limits.idempotencyKeyBytesMax) bytes")
         }
         let fingerprint = Self.fingerprint(method: request.method.rawValue, path: request.uri.description, body: body)
-        if let record = try await store.idempotencyRecord(caller: caller.keyID, key: key) {
-            return answer(.replayed(record), fingerprint: fingerprint, render: renderResult)
-        }
+        // A finished request's record is found by the write itself (the store reads it first), so a new
+        // key, the common case, costs no read transaction of its own. Only a key that is busy here is
+        // looked up first: a replay of a finished request is answered even while another replay runs.
         let flightKey = caller.keyID + "\u{0}" + key
         guard inFlight.begin(flightKey) else {
+            if let record = try await store.idempotencyRecord(caller: caller.keyID, key: key) {
+                return answer(.replayed(record), fingerprint: fingerprint, render: renderResult)
+            }
             throw ConnectsError(.requestInProgress, "a request with this Idempotency-Key is still running")
         }
         defer { inFlight.end(flightKey) }

@@ -98,10 +98,16 @@ extension SQLLedgerStore {
         guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
             throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
         }
-        let applied = try db.value(
-            Bool.self, "SELECT EXISTS (SELECT 1 FROM proposals WHERE job_id = ? AND freelancer_id = ?)",
+        // One statement answers both: has the freelancer applied, and were they invited?
+        let standing = try db.fetchOne(
+            """
+            SELECT EXISTS (SELECT 1 FROM proposals WHERE job_id = ?1 AND freelancer_id = ?2) AS applied,
+              EXISTS (SELECT 1 FROM invitations WHERE job_id = ?1 AND freelancer_id = ?2) AS invited
+            """,
             [jobID, freelancerID])
-        if applied == true {
+        let applied: Bool = standing?["applied"] ?? false
+        let invited: Bool = standing?["invited"] ?? false
+        if applied {
             throw ConnectsError(.alreadyApplied, "freelancer \(freelancerID) already has a proposal on job \(jobID)")
         }
         if let agencyID {
@@ -113,10 +119,6 @@ extension SQLLedgerStore {
                     "agencyId", "freelancer \(freelancerID) is not a member of agency \(agencyID)")
             }
         }
-        let invited =
-            try db.value(
-                Bool.self, "SELECT EXISTS (SELECT 1 FROM invitations WHERE job_id = ? AND freelancer_id = ?)",
-                [jobID, freelancerID]) ?? false
         let proposal = Proposal(
             id: proposalID, jobID: jobID, freelancerID: freelancerID, agencyID: agencyID,
             payerID: agencyID ?? freelancerID, fee: 0, isInvited: invited, submittedAt: now
@@ -205,7 +207,9 @@ extension SQLLedgerStore {
     /// proposals that changed.
     static func settle(_ book: inout JobBook, db: any SQLSession, now: Instant, policy: LedgerPolicy) throws {
         let effects = book.takeEffects()
-        try lockAccounts(Set(effects.map(\.payerID)), db: db)
+        // Effects on one account need no order: loading its ledger for the first one locks it.
+        let payers = Set(effects.map(\.payerID))
+        if payers.count > 1 { try lockAccounts(payers, db: db) }
         for effect in effects {
             switch effect {
             case .chargeFee(let proposalID, let payerID, let amount):
