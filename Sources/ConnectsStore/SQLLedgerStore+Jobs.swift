@@ -95,18 +95,20 @@ extension SQLLedgerStore {
         guard var book = try loadBook(db, jobID: jobID, scope: .bidders) else {
             throw ConnectsError(.notFound, "no job \(jobID)")
         }
-        guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
-            throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
-        }
-        // One statement answers both: has the freelancer applied, and were they invited?
+        // One statement answers all three: is the freelancer a freelancer, have they applied, were they
+        // invited?
         let standing = try db.fetchOne(
             """
-            SELECT EXISTS (SELECT 1 FROM proposals WHERE job_id = ?1 AND freelancer_id = ?2) AS applied,
+            SELECT (SELECT kind FROM accounts WHERE id = ?2) AS kind,
+              EXISTS (SELECT 1 FROM proposals WHERE job_id = ?1 AND freelancer_id = ?2) AS applied,
               EXISTS (SELECT 1 FROM invitations WHERE job_id = ?1 AND freelancer_id = ?2) AS invited
             """,
             [jobID, freelancerID])
-        let applied: Bool = standing?["applied"] ?? false
-        let invited: Bool = standing?["invited"] ?? false
+        guard let standing, standing["kind"] as String? == Account.Kind.freelancer.rawValue else {
+            throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
+        }
+        let applied: Bool = standing["applied"]
+        let invited: Bool = standing["invited"]
         if applied {
             throw ConnectsError(.alreadyApplied, "freelancer \(freelancerID) already has a proposal on job \(jobID)")
         }

@@ -231,6 +231,22 @@ struct JobScenarioTests {
         }
     }
 
+    @Test("a proposal names a freelancer: a client's or an unknown account is not found", arguments: StoreKind.allCases)
+    func proposalNamesAFreelancer(_ kind: StoreKind) async throws {
+        try await Self.run(kind) { market in
+            let job = try await market.postJob(budgetMinor: 1_000)
+            for payer in [market.client, "acct_missing"] {
+                let reply = try await market.api.send(
+                    .post, "/v1/jobs/\(job)/proposals", body: #"{"freelancerId":"\#(payer)"}"#,
+                    idempotencyKey: "as-\(payer)")
+                #expect(reply.status == 404 && reply.code == "not_found", "\(reply.text)")
+            }
+            let alice = try await market.freelancer()
+            _ = try await market.submit(job, alice)
+            #expect(try await market.api.available(alice) == 48)
+        }
+    }
+
     @Test(
         "without enough connects, or with a closed account, a proposal is refused and nothing moves",
         arguments: StoreKind.allCases)
