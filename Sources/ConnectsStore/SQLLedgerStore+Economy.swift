@@ -119,10 +119,28 @@ extension SQLLedgerStore {
         return ran + notices
     }
 
-    /// Claims and runs a batch of scheduled items in one transaction, each in its own savepoint; returns
-    /// how many ran. An item another runner holds, or that is no longer due, is skipped; one that is
-    /// refused or fails is logged and rolled back alone: it must not hold back the others.
+    /// Claims and runs a batch of scheduled items in one write; returns how many ran. An item another
+    /// runner holds, or that is no longer due, is skipped.
+    ///
+    /// Items are almost never refused, so the batch first runs with no savepoint per item (a savepoint
+    /// costs two statements, and on SQLite a copy of every page the item touches: figure 4 of the
+    /// bench, +20%). If any item throws, that whole write rolls back and the batch runs again with each
+    /// item alone in a savepoint, so that the one refused or failing is logged and left out by itself.
     private func run(_ batch: [ScheduledItem], now: Instant, policy: LedgerPolicy) async -> Int {
+        let together = try? await write { db in
+            var ran = 0
+            for item in batch where try db.fetchOne(item.claim + db.skipLocked, item.arguments) != nil {
+                _ = try Self.apply(item.operation, db: db, now: now, policy: policy)
+                ran += 1
+            }
+            return ran
+        }
+        return if let together { together } else { await runEachAlone(batch, now: now, policy: policy) }
+    }
+
+    /// Runs a batch of scheduled items in one write, each in a savepoint of its own: one that is refused
+    /// or fails is logged and rolled back alone, and must not hold back the others.
+    private func runEachAlone(_ batch: [ScheduledItem], now: Instant, policy: LedgerPolicy) async -> Int {
         do {
             return try await write { db in
                 var ran = 0

@@ -121,6 +121,32 @@ struct StoreContractTests {
         }
     }
 
+    @Test(
+        "a scheduled item that fails is left out alone: the others due with it still run", arguments: StoreKind.allCases
+    )
+    func failingScheduledItem(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let standard = Policy.standard.ledgerPolicy(version: 1)
+            var accounts: [String] = []
+            for index in 0..<3 {
+                let performed = try await store.perform(
+                    .createAccount(.init(externalID: "due-\(index)", kind: .freelancer)), now: t0, policy: standard,
+                    idempotency: nil)
+                guard case .done(.success(let result), _) = performed else { Issue.record("not created"); return }
+                accounts.append(result.snapshot!.account.id)
+            }
+            // The middle account's lot can no longer be read, so its cycle start fails.
+            try await database.tamper("UPDATE lots SET source = 'mystery' WHERE account_id = '\(accounts[1])'")
+            let due = t0.adding(days: 32)
+            _ = try await store.runDueWork(now: due, policy: standard, limit: 100)
+            for account in [accounts[0], accounts[2]] {
+                let snapshot = try await store.snapshot(accountID: account, now: due)
+                #expect(try #require(snapshot?.account.nextCycleAt) > due)
+            }
+        }
+    }
+
     @Test("many concurrent writers share transactions and every one gets its own answer", arguments: StoreKind.allCases)
     func groupCommit(_ kind: StoreKind) async throws {
         try await withTestDatabase(kind) { database in
