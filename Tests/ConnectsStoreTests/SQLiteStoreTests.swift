@@ -27,6 +27,34 @@ struct SQLiteStoreTests {
         #expect(try await store.verify().isClean)
     }
 
+    @Test("a refused write far larger than SQLite keeps in memory to undo it still rolls back whole")
+    func largeRollback() async throws {
+        let database = try TemporaryDatabase()
+        let store = try SQLiteStore(path: database.path)
+        // About 20 MiB of rows, so that undoing the write below needs its rollback journal spilled to disk
+        // (SQLite keeps at most 128 KiB of it in memory, as CSQLiteConfiguration sets).
+        try await store.write { db in
+            try db.execute(
+                """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)
+                INSERT INTO accounts (id, external_id, kind, name, status, created_at)
+                SELECT 'acct_' || i, 'x' || i, 'client', printf('%.60c', 'a'), 'active', 0 FROM n
+                """, [])
+        }
+        struct Refusal: Error {}
+        await #expect(throws: Refusal.self) {
+            try await store.write { db in
+                try db.execute("UPDATE accounts SET name = 'changed'", [])
+                throw Refusal()
+            }
+        }
+        let changed = try await store.read { db in
+            try db.fetchAll("SELECT count(*) AS n FROM accounts WHERE name = 'changed'", [])[0]["n"] as Int64
+        }
+        #expect(changed == 0)
+        _ = try await store.makeAccount()
+    }
+
     @Test("once SQLite has rolled a transaction back, its later statements are refused, not run one by one")
     func abortedTransaction() async throws {
         let database = try TemporaryDatabase()
