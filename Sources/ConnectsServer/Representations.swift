@@ -135,9 +135,10 @@ enum Representation {
             appendCSVField(field, to: &text)
         }
         text += ","
+        // Lot ids are ours (a prefix and base32 digits), so this field never needs quoting.
         for (index, allocation) in entry.allocations.enumerated() {
             if index > 0 { text += " " }
-            appendCSVField(allocation.lotID, to: &text)
+            text += allocation.lotID
             text += ":"
             text += String(allocation.amount)
         }

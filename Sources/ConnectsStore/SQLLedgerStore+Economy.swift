@@ -26,7 +26,7 @@ extension SQLLedgerStore {
             let version = (latest?["version"] as Int64? ?? 0) + 1
             try db.execute(
                 "INSERT INTO policies (version, document, created_at) VALUES (?, ?, ?)",
-                [version, document, now.millisecondsSinceEpoch])
+                [version, document, now])
             return version
         }
     }
@@ -72,17 +72,16 @@ extension SQLLedgerStore {
     /// (`FOR UPDATE SKIP LOCKED`) and a row no longer due is left alone, so any number of runners may
     /// race. An item interrupted by a crash rolls back with its transaction and falls due again.
     public func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int = 1_000) async throws -> Int {
-        let at = now.millisecondsSinceEpoch
         let (cycles, expiries, jobs) = try await read { db in
             (
                 try db.values(
                     String.self,
                     "SELECT id FROM accounts WHERE status = 'active' AND next_cycle_at <= ? ORDER BY next_cycle_at LIMIT ?",
-                    [at, limit]),
+                    [now, limit]),
                 try db.values(
                     String.self,
                     "SELECT DISTINCT account_id FROM lots WHERE remaining > held AND expires_at <= ? LIMIT ?",
-                    [at, limit]),
+                    [now, limit]),
                 try Self.dueJobIDs(db, now: now, policy: policy, limit: limit)
             )
         }
@@ -95,7 +94,7 @@ extension SQLLedgerStore {
                 ScheduledItem(
                     operation: .ledger(accountID: $0, command: .startDueCycle),
                     claim: "SELECT id FROM accounts WHERE id = ? AND status = 'active' AND next_cycle_at <= ?",
-                    [$0, at])
+                    [$0, now])
             }
             + expiries.map {
                 ScheduledItem(
@@ -211,7 +210,7 @@ extension SQLLedgerStore {
             """,
             [
                 purchase.id, purchase.accountID, purchase.quantity, purchase.amountPaid.currency,
-                purchase.amountPaid.minor, purchase.paymentReference, purchase.entryID, now.millisecondsSinceEpoch,
+                purchase.amountPaid.minor, purchase.paymentReference, purchase.entryID, now,
             ])
         return .purchase(purchase, result.snapshot!, isNew: true)
     }
@@ -271,7 +270,7 @@ extension SQLLedgerStore {
                     """
                     SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM entries
                     WHERE account_id = ? AND kind = 'reward' AND cause_type = 'reward' AND cause_id = ? AND created_at > ?
-                    """, [accountID, key, now.adding(days: -7).millisecondsSinceEpoch]) ?? 0
+                    """, [accountID, key, now.adding(days: -7)]) ?? 0
             if recent + amount > cap {
                 guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
                     throw ConnectsError(.notFound, "no account \(accountID)")

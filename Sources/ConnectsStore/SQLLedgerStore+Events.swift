@@ -84,7 +84,7 @@ extension SQLLedgerStore {
             ON CONFLICT (dedupe_key) DO NOTHING
             """
         let arguments: SQLArguments = [
-            Identifier.make("evt_", at: now), type, accountID, json, now.millisecondsSinceEpoch, dedupeKey,
+            Identifier.make("evt_", at: now), type, accountID, json, now, dedupeKey,
         ]
         // Queuing the event for the webhooks that want it costs a round trip per event on PostgreSQL, so
         // there a trigger does it (`events_fan_out`, PostgresSchema v2). On SQLite a trigger's sub-program
@@ -98,7 +98,7 @@ extension SQLLedgerStore {
             INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
             SELECT id, (SELECT last_insert_rowid()), ?, 'pending', ? FROM webhooks
             WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || ? || ',%' OR events = '*')
-            """, [accountID, now.millisecondsSinceEpoch, type])
+            """, [accountID, now, type])
     }
 
     /// The events that entries report.
@@ -127,7 +127,7 @@ extension SQLLedgerStore {
             WHERE l.remaining > l.held AND l.expires_at > ?1 AND l.expires_at <= ?2
               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = 'expiring:' || l.id)
             LIMIT ?3
-            """, [now.millisecondsSinceEpoch, now.adding(days: noticeDays).millisecondsSinceEpoch, limit])
+            """, [now, now.adding(days: noticeDays), limit])
         for row in rows {
             let lotID: String = row["id"]
             try emit(
@@ -164,7 +164,7 @@ extension SQLLedgerStore {
                 "INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)",
                 [
                     webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.secret,
-                    webhook.createdAt.millisecondsSinceEpoch,
+                    webhook.createdAt,
                 ])
         }
     }
@@ -182,7 +182,7 @@ extension SQLLedgerStore {
             let changed =
                 try db.countingChanges(
                     "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-                    [now.millisecondsSinceEpoch, id]
+                    [now, id]
                 ) == 1
             try db.execute(
                 "UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'",
@@ -206,7 +206,7 @@ extension SQLLedgerStore {
                     SELECT 1 FROM deliveries p WHERE p.webhook_id = d.webhook_id AND p.account_id = d.account_id
                       AND p.state = 'pending' AND p.event_seq < d.event_seq)
                 ORDER BY d.event_seq LIMIT ?2
-                """ + (db.locksRows ? " FOR UPDATE OF d SKIP LOCKED" : ""), [now.millisecondsSinceEpoch, limit]
+                """ + (db.locksRows ? " FOR UPDATE OF d SKIP LOCKED" : ""), [now, limit]
             ).map { row in
                 Delivery(
                     webhook: Webhook(
@@ -227,7 +227,7 @@ extension SQLLedgerStore {
                 try db.execute(
                     "UPDATE deliveries SET next_attempt_at = ? WHERE webhook_id = ? AND event_seq = ?",
                     [
-                        now.adding(milliseconds: Self.deliveryLeaseMilliseconds).millisecondsSinceEpoch,
+                        now.adding(milliseconds: Self.deliveryLeaseMilliseconds),
                         delivery.webhook.id, delivery.event.sequence,
                     ])
             }
@@ -252,7 +252,7 @@ extension SQLLedgerStore {
                     """,
                     [
                         attempts, String(error.prefix(500)),
-                        now.adding(milliseconds: backoffSeconds * 1_000).millisecondsSinceEpoch,
+                        now.adding(milliseconds: backoffSeconds * 1_000),
                         attempts >= Delivery.attemptsMax ? "failed" : "pending", delivery.webhook.id,
                         delivery.event.sequence,
                     ])
@@ -261,7 +261,7 @@ extension SQLLedgerStore {
                     """
                     UPDATE deliveries SET attempts = attempts + 1, state = 'delivered', delivered_at = ?, last_error = NULL
                     WHERE webhook_id = ? AND event_seq = ?
-                    """, [now.millisecondsSinceEpoch, delivery.webhook.id, delivery.event.sequence])
+                    """, [now, delivery.webhook.id, delivery.event.sequence])
             }
         }
     }

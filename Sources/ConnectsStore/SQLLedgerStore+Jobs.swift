@@ -56,7 +56,7 @@ extension SQLLedgerStore {
         }
         try db.execute(
             "INSERT INTO invitations (job_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            [jobID, freelancerID, now.millisecondsSinceEpoch])
+            [jobID, freelancerID, now])
         return .job(job)
     }
 
@@ -74,7 +74,7 @@ extension SQLLedgerStore {
         if isMember {
             try db.execute(
                 "INSERT INTO agency_members (agency_id, freelancer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                [agencyID, freelancerID, now.millisecondsSinceEpoch])
+                [agencyID, freelancerID, now])
         } else {
             try db.execute(
                 "DELETE FROM agency_members WHERE agency_id = ? AND freelancer_id = ?", [agencyID, freelancerID])
@@ -327,10 +327,10 @@ extension SQLLedgerStore {
     static func saveJob(_ job: Job, db: any SQLSession) throws {
         let arguments: SQLArguments = [
             job.id, job.clientID, job.title, job.budget?.currency, job.budget?.minor, job.connectCost,
-            job.postedAt.millisecondsSinceEpoch, job.hiringDeadline?.millisecondsSinceEpoch,
-            job.expiresAt.millisecondsSinceEpoch, job.status.rawValue, job.boostSlots,
-            job.boostClosesAt.millisecondsSinceEpoch, job.isAuctionClosed ? 1 : 0,
-            job.lastClientActivityAt.millisecondsSinceEpoch, job.proposalCount, job.hiredProposalID,
+            job.postedAt, job.hiringDeadline,
+            job.expiresAt, job.status.rawValue, job.boostSlots,
+            job.boostClosesAt, job.isAuctionClosed ? 1 : 0,
+            job.lastClientActivityAt, job.proposalCount, job.hiredProposalID,
         ]
         try db.execute(
             """
@@ -358,8 +358,8 @@ extension SQLLedgerStore {
                 proposal.status.rawValue, proposal.fee, proposal.feeEntryID, proposal.isInvited ? 1 : 0,
                 proposal.boostBid,
                 proposal.boostState?.rawValue, proposal.boostHoldID, proposal.boostCaptureEntryID,
-                proposal.submittedAt.millisecondsSinceEpoch, proposal.viewedAt?.millisecondsSinceEpoch,
-                proposal.returned?.amount, proposal.returned?.rule, proposal.returned?.at.millisecondsSinceEpoch,
+                proposal.submittedAt, proposal.viewedAt,
+                proposal.returned?.amount, proposal.returned?.rule, proposal.returned?.at,
                 proposal.keptBy,
             ])
     }
@@ -375,8 +375,8 @@ extension SQLLedgerStore {
             """,
             [
                 proposal.status.rawValue, proposal.feeEntryID, proposal.boostState?.rawValue, proposal.boostHoldID,
-                proposal.boostCaptureEntryID, proposal.viewedAt?.millisecondsSinceEpoch, proposal.returned?.amount,
-                proposal.returned?.rule, proposal.returned?.at.millisecondsSinceEpoch, proposal.keptBy, proposal.id,
+                proposal.boostCaptureEntryID, proposal.viewedAt, proposal.returned?.amount,
+                proposal.returned?.rule, proposal.returned?.at, proposal.keptBy, proposal.id,
             ])
     }
 
@@ -432,18 +432,17 @@ extension SQLLedgerStore {
 
     /// Jobs with scheduled decisions due by `now`.
     static func dueJobIDs(_ db: any SQLSession, now: Instant, policy: LedgerPolicy, limit: Int) throws -> [String] {
-        let at = now.millisecondsSinceEpoch
         var ids = try db.values(
             String.self,
             """
             SELECT id FROM jobs WHERE (status = 'open' AND (expires_at <= ?1 OR hiring_deadline <= ?1))
               OR (auction_closed = 0 AND boost_closes_at <= ?1)
             LIMIT ?2
-            """, [at, limit])
+            """, [now, limit])
         if let days = policy.economy.returns.closeJobAfterInactiveDays {
             ids += try db.values(
                 String.self, "SELECT id FROM jobs WHERE status = 'open' AND last_client_activity_at <= ? LIMIT ?",
-                [now.adding(days: -days).millisecondsSinceEpoch, limit])
+                [now.adding(days: -days), limit])
         }
         if let hours = policy.economy.returns.ifUnviewedAfterHours {
             ids += try db.values(
@@ -451,7 +450,7 @@ extension SQLLedgerStore {
                 """
                 SELECT DISTINCT job_id FROM proposals
                 WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL AND submitted_at <= ? LIMIT ?
-                """, [now.adding(milliseconds: -hours * 3_600_000).millisecondsSinceEpoch, limit])
+                """, [now.adding(milliseconds: -hours * 3_600_000), limit])
         }
         var seen: Set<String> = []
         return ids.filter { seen.insert($0).inserted }

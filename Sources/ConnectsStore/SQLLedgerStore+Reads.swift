@@ -28,20 +28,19 @@ extension SQLLedgerStore {
     public func balance(accountID: String, at: Instant) async throws -> Balance? {
         try await read { db in
             guard try Self.loadAccount(db, id: accountID) != nil else { return nil }
-            let atMilliseconds = at.millisecondsSinceEpoch
             var balance =
                 try db.fetchOne(
                     """
                     SELECT total_after, held_after FROM entries
                     WHERE account_id = ? AND created_at <= ? ORDER BY sequence DESC LIMIT 1
-                    """, [accountID, atMilliseconds]
+                    """, [accountID, at]
                 ).map { Balance(total: $0["total_after"], held: $0["held_after"]) } ?? .zero
             let later = try db.fetchAll(
                 """
                 SELECT e.kind, e.amount, l.expires_at FROM entries e
                 LEFT JOIN lots l ON l.id = e.cause_id AND e.kind = 'expire'
                 WHERE e.account_id = ? AND e.created_at > ? ORDER BY e.sequence LIMIT ?
-                """, [accountID, atMilliseconds, Limits.openLotsPerAccountMax])
+                """, [accountID, at, Limits.openLotsPerAccountMax])
             if later.isEmpty {
                 let unwritten =
                     try db.value(
@@ -49,12 +48,12 @@ extension SQLLedgerStore {
                         """
                         SELECT CAST(COALESCE(SUM(remaining - held), 0) AS BIGINT) FROM lots
                         WHERE account_id = ? AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
-                        """, [accountID, atMilliseconds]) ?? 0
+                        """, [accountID, at]) ?? 0
                 balance.total -= unwritten
             } else {
                 for row in later {
                     guard row["kind"] as String == EntryKind.expire.rawValue else { break }
-                    if let expiresAt = row["expires_at"] as Int64?, expiresAt <= atMilliseconds {
+                    if let expiresAt = row["expires_at"] as Instant?, expiresAt <= at {
                         balance.total += row["amount"] as Int64
                     }
                 }
@@ -87,11 +86,11 @@ extension SQLLedgerStore {
         }
         if let since = query.since {
             conditions.append("created_at >= ?")
-            arguments += [since.millisecondsSinceEpoch]
+            arguments += [since]
         }
         if let until = query.until {
             conditions.append("created_at < ?")
-            arguments += [until.millisecondsSinceEpoch]
+            arguments += [until]
         }
         if let before {
             conditions.append("sequence < ?")

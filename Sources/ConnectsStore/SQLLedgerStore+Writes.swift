@@ -44,7 +44,7 @@ extension SQLLedgerStore {
             try db.execute(
                 "INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)",
                 [
-                    key.id, key.secretHash, key.role.rawValue, key.accountID, key.createdAt.millisecondsSinceEpoch,
+                    key.id, key.secretHash, key.role.rawValue, key.accountID, key.createdAt,
                 ])
             return .apiKey(key)
         case .purchase(let purchase):
@@ -101,7 +101,7 @@ extension SQLLedgerStore {
             """,
             [
                 account.id, account.externalID, account.kind.rawValue, account.name, account.plan, account.pendingPlan,
-                account.status.rawValue, now.millisecondsSinceEpoch,
+                account.status.rawValue, now,
             ])
         guard account.kind.holdsConnects else {
             return .ledger(AccountSnapshot(account: account, balance: .zero, expiring: []), nil, written: [])
@@ -217,7 +217,7 @@ extension SQLLedgerStore {
                     """,
                     [
                         lot.id, accountID, lot.source.rawValue, lot.amount, lot.remaining, lot.held,
-                        lot.grantedAt.millisecondsSinceEpoch, lot.expiresAt?.millisecondsSinceEpoch, lot.entryID,
+                        lot.grantedAt, lot.expiresAt, lot.entryID,
                     ])
             } else {
                 try db.execute(
@@ -233,7 +233,7 @@ extension SQLLedgerStore {
                 """,
                 [
                     hold.id, accountID, hold.amount, AllocationCoding.encode(hold.allocations), hold.state.rawValue,
-                    hold.cause.type, hold.cause.id, hold.createdAt.millisecondsSinceEpoch,
+                    hold.cause.type, hold.cause.id, hold.createdAt,
                 ])
         }
         for entry in changes.entries {
@@ -257,8 +257,8 @@ extension SQLLedgerStore {
             """,
             [
                 account.status.rawValue, account.plan, account.pendingPlan, ledger.balance.total, ledger.balance.held,
-                ledger.lastSequence, previousHash, account.billingDay, account.cycleStart?.millisecondsSinceEpoch,
-                account.nextCycleAt?.millisecondsSinceEpoch, accountID,
+                ledger.lastSequence, previousHash, account.billingDay, account.cycleStart,
+                account.nextCycleAt, accountID,
             ])
     }
 
@@ -272,7 +272,7 @@ extension SQLLedgerStore {
             """,
             [
                 entry.id, entry.accountID, entry.sequence, entry.kind.rawValue, entry.amount, entry.held,
-                entry.balanceAfter.total, entry.balanceAfter.held, entry.createdAt.millisecondsSinceEpoch,
+                entry.balanceAfter.total, entry.balanceAfter.held, entry.createdAt,
                 entry.cause.type, entry.cause.id, entry.rule, entry.policyVersion, entry.reason, entry.actor,
                 entry.reverses, AllocationCoding.encode(entry.allocations), entry.eventKey, entry.holdID,
                 entry.unreversed, entry.ticket, previousHash, hash,

@@ -48,7 +48,7 @@ extension SQLLedgerStore {
                 """,
                 [
                     idempotency.caller, idempotency.key, idempotency.fingerprint, response.status,
-                    response.contentType, Data(response.body), now.millisecondsSinceEpoch,
+                    response.contentType, Data(response.body), now,
                 ]
             )
             return .done(result, response: response)
@@ -59,7 +59,7 @@ extension SQLLedgerStore {
     public func pruneIdempotencyRecords(olderThan cutoff: Instant) async throws -> Int {
         try await write { db in
             try db.countingChanges(
-                "DELETE FROM idempotency_records WHERE created_at < ?", [cutoff.millisecondsSinceEpoch])
+                "DELETE FROM idempotency_records WHERE created_at < ?", [cutoff])
         }
     }
 }

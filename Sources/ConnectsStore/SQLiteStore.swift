@@ -47,7 +47,8 @@ public final class SQLiteStore: SQLLedgerStore {
     }
 
     /// Whether SQLite took our process-wide settings (it does when this is the first use of SQLite in
-    /// the process, as in `connects serve`): connections without their own mutex, no memory statistics.
+    /// the process, as in `connects serve`): connections without their own mutex, no memory statistics,
+    /// 128 KiB of savepoint undo journal in memory.
     static let libraryConfigured = connects_sqlite_configure() == 1
 
     /// The writer connection's `PRAGMA synchronous` (2 is FULL).
