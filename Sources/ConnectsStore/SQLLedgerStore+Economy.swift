@@ -88,18 +88,19 @@ extension SQLLedgerStore {
         // Jobs first: their returns restore lots before the accounts' expiry sweeps look at them.
         let items: [ScheduledItem] =
             jobs.map {
-                ScheduledItem(operation: .runDueJob(jobID: $0), claim: "SELECT id FROM jobs WHERE id = ?", [$0])
+                ScheduledItem(
+                    operation: .runDueJob(jobID: $0), claim: "SELECT id FROM jobs WHERE id IN ({list})", id: $0)
             }
             + cycles.map {
                 ScheduledItem(
                     operation: .ledger(accountID: $0, command: .startDueCycle),
-                    claim: "SELECT id FROM accounts WHERE id = ? AND status = 'active' AND next_cycle_at <= ?",
-                    [$0, now])
+                    claim: "SELECT id FROM accounts WHERE id IN ({list}) AND status = 'active' AND next_cycle_at <= ?",
+                    id: $0, [now])
             }
             + expiries.map {
                 ScheduledItem(
                     operation: .ledger(accountID: $0, command: .expireDue),
-                    claim: "SELECT id FROM accounts WHERE id = ?", [$0])
+                    claim: "SELECT id FROM accounts WHERE id IN ({list})", id: $0)
             }
         // Items share transactions in batches (a job's decisions may move thousands of proposals, so
         // jobs go in small ones); batches run concurrently, on several connections where there are.
@@ -125,14 +126,27 @@ extension SQLLedgerStore {
     /// costs two statements, and on SQLite a copy of every page the item touches: figure 4 of the
     /// bench, +15% on SQLite and +11% on PostgreSQL). If any item throws, that whole write rolls back and the batch runs again with each
     /// item alone in a savepoint, so that the one refused or failing is logged and left out by itself.
+    ///
+    /// Together, the batch claims each kind's rows with one statement, and loads the ledgers its ledger
+    /// commands move with a few (``loadLedgers(_:accountIDs:extraLotIDs:)``).
     private func run(_ batch: [ScheduledItem], now: Instant, policy: LedgerPolicy) async -> Int {
         let together = try? await write { db in
-            var ran = 0
-            for item in batch where try db.fetchOne(item.claim + db.skipLocked, item.arguments) != nil {
-                _ = try Self.apply(item.operation, db: db, now: now, policy: policy)
-                ran += 1
+            var claimed: [String: Set<String>] = [:]
+            for (claim, items) in Dictionary(grouping: batch, by: \.claim) {
+                let rows = try db.fetchAll(claim + db.skipLocked, in: items.map(\.id), items[0].arguments)
+                claimed[claim] = Set(rows.compactMap { $0.first(as: String.self) })
             }
-            return ran
+            let items = batch.filter { claimed[$0.claim]!.contains($0.id) }
+            var ledgers = try Self.loadLedgers(db, accountIDs: items.compactMap(\.ledgerCommand?.accountID))
+            for item in items {
+                if let (accountID, command) = item.ledgerCommand, var ledger = ledgers.removeValue(forKey: accountID) {
+                    try Self.execute(command, on: &ledger, db: db, now: now, policy: policy)
+                    ledgers[accountID] = ledger
+                } else {
+                    _ = try Self.apply(item.operation, db: db, now: now, policy: policy)
+                }
+            }
+            return items.count
         }
         return if let together { together } else { await runEachAlone(batch, now: now, policy: policy) }
     }
@@ -144,7 +158,9 @@ extension SQLLedgerStore {
             return try await write { db in
                 var ran = 0
                 for item in batch {
-                    guard try db.fetchOne(item.claim + db.skipLocked, item.arguments) != nil else { continue }
+                    guard try !db.fetchAll(item.claim + db.skipLocked, in: [item.id], item.arguments).isEmpty else {
+                        continue
+                    }
                     do {
                         _ = try db.inSavepoint { try Self.apply(item.operation, db: db, now: now, policy: policy) }
                         ran += 1
@@ -350,13 +366,25 @@ public struct Purchase: Sendable, Hashable {
 /// One item of scheduled work and the statement that claims its row.
 struct ScheduledItem: Sendable {
     var operation: StoreOperation
-    /// Selects the item's row if it is still due; the session adds the lock that skips rows others hold.
+    /// Selects the ids, of those in its `IN ({list})`, whose rows are still due (with `arguments` after
+    /// the list); the session adds the lock that skips rows others hold. Items of one kind share it, so
+    /// a batch claims each kind's rows with one statement.
     var claim: String
+    /// The id of the item's row.
+    var id: String
     var arguments: SQLArguments
 
-    init(operation: StoreOperation, claim: String, _ arguments: SQLArguments) {
+    init(operation: StoreOperation, claim: String, id: String, _ arguments: SQLArguments = []) {
         self.operation = operation
         self.claim = claim
+        self.id = id
         self.arguments = arguments
+    }
+
+    /// The account and command of a scheduled ledger command, which a batch runs on ledgers it loaded
+    /// together; `nil` for other work.
+    var ledgerCommand: (accountID: String, command: LedgerCommand)? {
+        guard case .ledger(let accountID, let command) = operation, command.eventKey == nil else { return nil }
+        return (accountID, command)
     }
 }

@@ -65,7 +65,9 @@ extension SQLLedgerStore {
     ) throws
         -> OperationResult
     {
-        guard let agency = try loadAccount(db, id: agencyID), agency.kind == .agency else {
+        // The agency is locked first (loading its ledger does): the membership row's foreign key would
+        // otherwise share-lock it, and two concurrent changes upgrading to the ledger's lock deadlock.
+        guard let agency = try loadLedger(db, accountID: agencyID), agency.account.kind == .agency else {
             throw ConnectsError(.notFound, "no agency \(agencyID)")
         }
         guard let freelancer = try loadAccount(db, id: freelancerID), freelancer.kind == .freelancer else {
@@ -79,7 +81,7 @@ extension SQLLedgerStore {
             try db.execute(
                 "DELETE FROM agency_members WHERE agency_id = ? AND freelancer_id = ?", [agencyID, freelancerID])
         }
-        return .ledger(try loadLedger(db, accountID: agencyID)!.snapshot(at: now), nil, written: [])
+        return .ledger(agency.snapshot(at: now), nil, written: [])
     }
 
     static func submit(
@@ -209,65 +211,14 @@ extension SQLLedgerStore {
     /// proposals that changed.
     static func settle(_ book: inout JobBook, db: any SQLSession, now: Instant, policy: LedgerPolicy) throws {
         let effects = book.takeEffects()
-        // Effects on one account need no order: loading its ledger for the first one locks it.
+        // Loading a ledger locks its account (on PostgreSQL); locking every payer first, in id order, makes
+        // two decisions that share payers wait for each other instead of deadlocking.
         let payers = Set(effects.map(\.payerID))
         if payers.count > 1 { try lockAccounts(payers, db: db) }
-        for effect in effects {
-            switch effect {
-            case .chargeFee(let proposalID, let payerID, let amount):
-                let command = LedgerCommand.debit(
-                    .init(
-                        kind: .spend, amount: amount, cause: Cause(type: "proposal", id: proposalID),
-                        eventKey: "fee:\(proposalID)")
-                )
-                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy, mayRepeat: false)
-                    .entry!
-                book.attach(feeEntryID: entry.id, to: proposalID)
-            case .holdBoost(let proposalID, let payerID, let bid):
-                let command = LedgerCommand.placeHold(
-                    .init(amount: bid, cause: Cause(type: "proposal", id: proposalID), eventKey: "boost:\(proposalID)")
-                )
-                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy, mayRepeat: false)
-                    .entry!
-                book.attach(holdID: entry.holdID!, to: proposalID)
-            case .captureBoost(let proposalID, let payerID):
-                let holdID = book.proposals[proposalID]!.boostHoldID!
-                let command = LedgerCommand.captureHold(
-                    id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
-                let entry = try execute(command, accountID: payerID, db: db, now: now, policy: policy, mayRepeat: false)
-                    .entry!
-                book.attach(captureEntryID: entry.id, to: proposalID)
-                try emit(
-                    "proposal.boost_captured", accountID: payerID,
-                    data: [
-                        "proposalId": .string(proposalID), "jobId": .string(book.job.id), "bid": .int(-entry.amount),
-                    ], db: db, now: now
-                )
-            case .releaseBoost(let proposalID, let payerID, let isOutbid):
-                let holdID = book.proposals[proposalID]!.boostHoldID!
-                let command = LedgerCommand.releaseHold(
-                    id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
-                _ = try execute(command, accountID: payerID, db: db, now: now, policy: policy, mayRepeat: false)
-                if isOutbid {
-                    try emit(
-                        "proposal.boost_outbid", accountID: payerID,
-                        data: [
-                            "proposalId": .string(proposalID), "jobId": .string(book.job.id),
-                            "bid": .int(book.proposals[proposalID]!.boostBid ?? 0),
-                        ],
-                        db: db, now: now
-                    )
-                }
-            case .returnConnects(let proposalID, let payerID, let part, let rule):
-                let proposal = book.proposals[proposalID]!
-                guard let entryID = part == .fee ? proposal.feeEntryID : proposal.boostCaptureEntryID,
-                    let original = try entry(db, id: entryID)
-                else { throw StoreError.corrupt("proposal \(proposalID) has no \(part) entry to return") }
-                let command = LedgerCommand.returnSpend(
-                    .init(original: original, rule: rule, cause: Cause(type: "job", id: book.job.id))
-                )
-                _ = try execute(command, accountID: payerID, db: db, now: now, policy: policy, mayRepeat: false)
-            }
+        // In windows, so that a decision on thousands of proposals holds a few hundred ledgers at a time.
+        for start in stride(from: 0, to: effects.count, by: db.listLengthMax) {
+            let window = effects[start..<min(start + db.listLengthMax, effects.count)]
+            try carryOut(window, book: &book, db: db, now: now, policy: policy)
         }
         try saveJob(book.job, db: db)
         if book.initialStatus == .open, book.job.status != .open, book.job.status != .filled {
@@ -285,19 +236,95 @@ extension SQLLedgerStore {
         }
     }
 
+    /// Carries out effects on their payers' ledgers, loaded together with the spends they return (a
+    /// boost captured in the same window is returned from what it wrote).
+    static func carryOut(
+        _ effects: ArraySlice<JobEffect>, book: inout JobBook, db: any SQLSession, now: Instant, policy: LedgerPolicy
+    ) throws {
+        let returnedEntryIDs = effects.compactMap { effect -> String? in
+            guard case .returnConnects(let proposalID, _, let part, _) = effect else { return nil }
+            let proposal = book.proposals[proposalID]!
+            return part == .fee ? proposal.feeEntryID : proposal.boostCaptureEntryID
+        }
+        var originals: [String: Entry] = [:]
+        for row in try db.fetchAll("SELECT * FROM entries WHERE id IN ({list})", in: returnedEntryIDs) {
+            let entry = try Entry(row: row)
+            originals[entry.id] = entry
+        }
+        var ledgers = try loadLedgers(
+            db, accountIDs: effects.map(\.payerID),
+            extraLotIDs: originals.values.flatMap { $0.allocations.map(\.lotID) })
+        func run(_ command: LedgerCommand, payerID: String) throws -> Entry? {
+            guard var ledger = ledgers.removeValue(forKey: payerID) else {
+                throw ConnectsError(.notFound, "no account \(payerID)")
+            }
+            let (entry, written) = try execute(command, on: &ledger, db: db, now: now, policy: policy)
+            ledgers[payerID] = ledger
+            for entry in written { originals[entry.id] = entry }
+            return entry
+        }
+        for effect in effects {
+            switch effect {
+            case .chargeFee(let proposalID, let payerID, let amount):
+                let command = LedgerCommand.debit(
+                    .init(
+                        kind: .spend, amount: amount, cause: Cause(type: "proposal", id: proposalID),
+                        eventKey: "fee:\(proposalID)")
+                )
+                let entry = try run(command, payerID: payerID)!
+                book.attach(feeEntryID: entry.id, to: proposalID)
+            case .holdBoost(let proposalID, let payerID, let bid):
+                let command = LedgerCommand.placeHold(
+                    .init(amount: bid, cause: Cause(type: "proposal", id: proposalID), eventKey: "boost:\(proposalID)")
+                )
+                let entry = try run(command, payerID: payerID)!
+                book.attach(holdID: entry.holdID!, to: proposalID)
+            case .captureBoost(let proposalID, let payerID):
+                let holdID = book.proposals[proposalID]!.boostHoldID!
+                let command = LedgerCommand.captureHold(
+                    id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
+                let entry = try run(command, payerID: payerID)!
+                book.attach(captureEntryID: entry.id, to: proposalID)
+                try emit(
+                    "proposal.boost_captured", accountID: payerID,
+                    data: [
+                        "proposalId": .string(proposalID), "jobId": .string(book.job.id), "bid": .int(-entry.amount),
+                    ], db: db, now: now
+                )
+            case .releaseBoost(let proposalID, let payerID, let isOutbid):
+                let holdID = book.proposals[proposalID]!.boostHoldID!
+                let command = LedgerCommand.releaseHold(
+                    id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
+                _ = try run(command, payerID: payerID)
+                if isOutbid {
+                    try emit(
+                        "proposal.boost_outbid", accountID: payerID,
+                        data: [
+                            "proposalId": .string(proposalID), "jobId": .string(book.job.id),
+                            "bid": .int(book.proposals[proposalID]!.boostBid ?? 0),
+                        ],
+                        db: db, now: now
+                    )
+                }
+            case .returnConnects(let proposalID, let payerID, let part, let rule):
+                let proposal = book.proposals[proposalID]!
+                guard let entryID = part == .fee ? proposal.feeEntryID : proposal.boostCaptureEntryID,
+                    let original = originals[entryID]
+                else { throw StoreError.corrupt("proposal \(proposalID) has no \(part) entry to return") }
+                let command = LedgerCommand.returnSpend(
+                    .init(original: original, rule: rule, cause: Cause(type: "job", id: book.job.id))
+                )
+                _ = try run(command, payerID: payerID)
+            }
+        }
+    }
+
     /// Locks the accounts a decision moves connects on, in id order, before any of them is touched:
     /// two decisions on different jobs that share payers then wait for each other instead of
     /// deadlocking (a job's own row is always locked first).
     static func lockAccounts(_ ids: Set<String>, db: any SQLSession) throws {
-        guard db.locksRows, !ids.isEmpty else { return }
-        let sorted = ids.sorted()
-        for start in stride(from: 0, to: sorted.count, by: 1_000) {
-            let chunk = sorted[start..<min(start + 1_000, sorted.count)]
-            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            try db.execute(
-                "SELECT id FROM accounts WHERE id IN (\(placeholders)) ORDER BY id FOR UPDATE",
-                SQLArguments(chunk.map(\.sqlValue)))
-        }
+        guard db.locksRows else { return }
+        _ = try db.fetchAll("SELECT id FROM accounts WHERE id IN ({list}) ORDER BY id FOR UPDATE", in: ids.sorted())
     }
 
     // MARK: Loading and saving

@@ -116,39 +116,49 @@ extension SQLLedgerStore {
     ///
     /// A command with a business event key that already happened returns the earlier entry and moves
     /// nothing (exactly once); the unique index on `event_key` is the database's own guarantee.
-    ///
-    /// - Parameter mayRepeat: whether the command may be a repeat of one already carried out; `false`
-    ///   for a job decision's effects, which cannot repeat (the book records each on its proposal in the
-    ///   same transaction), so that they skip the lookup. The unique index still refuses a double then,
-    ///   failing the transaction rather than answering with the earlier entry.
     static func execute(
-        _ command: LedgerCommand,
-        accountID: String,
-        db: any SQLSession,
-        now: Instant,
-        policy: LedgerPolicy,
-        mayRepeat: Bool = true
+        _ command: LedgerCommand, accountID: String, db: any SQLSession, now: Instant, policy: LedgerPolicy
     ) throws -> OperationResult {
         guard var ledger = try loadLedger(db, accountID: accountID, extraLotIDs: command.referencedLotIDs) else {
             throw ConnectsError(.notFound, "no account \(accountID)")
         }
-        if mayRepeat, let eventKey = command.eventKey,
+        if let eventKey = command.eventKey,
             let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey])
         {
             return .ledger(ledger.snapshot(at: now), try Entry(row: earlier), written: [])
         }
+        let (entry, written) = try execute(command, on: &ledger, db: db, now: now, policy: policy)
+        return .ledger(ledger.snapshot(at: now), entry, written: written.map(\.kind))
+    }
+
+    /// Runs `command` in the core on a loaded ledger and persists what it changed; the ledger is then
+    /// as stored, ready for the next command on the same account. Returns the command's entry and every
+    /// entry written.
+    ///
+    /// Unlike ``execute(_:accountID:db:now:policy:)`` this does not look for an earlier entry with the
+    /// command's event key: callers use it for commands that cannot repeat (a job decision's effects,
+    /// which the book records on their proposals in the same transaction; scheduled commands, which have
+    /// no key). The unique index still refuses a double, failing the transaction.
+    @discardableResult
+    static func execute(
+        _ command: LedgerCommand, on ledger: inout AccountLedger, db: any SQLSession, now: Instant,
+        policy: LedgerPolicy
+    ) throws -> (entry: Entry?, written: [Entry]) {
         let before = ledger.account
         let entry = try ledger.execute(command, now: now, policy: policy)
-        try persist(ledger, db: db)
-        try emit(entries: ledger.changes.entries, db: db, now: now)
+        let written = ledger.changes.entries
+        let chainHead = try persist(ledger, db: db)
+        try emit(entries: written, db: db, now: now)
         if ledger.account.plan != before.plan || ledger.account.pendingPlan != before.pendingPlan {
             let data: [String: JSONValue] = [
                 "plan": .string(ledger.account.plan), "previousPlan": .string(before.plan),
                 "pendingPlan": .string(ledger.account.pendingPlan),
             ]
-            try emit("account.plan_changed", accountID: accountID, data: data, db: db, now: now)
+            try emit("account.plan_changed", accountID: ledger.account.id, data: data, db: db, now: now)
         }
-        return .ledger(ledger.snapshot(at: now), entry, written: ledger.changes.entries.map(\.kind))
+        ledger.clearChanges()
+        ledger.chainHead = chainHead
+        return (entry, written)
     }
 
     static func loadAccount(_ db: any SQLSession, id: String) throws -> Account? {
@@ -159,46 +169,66 @@ extension SQLLedgerStore {
     /// The account's ledger state: its open lots, any lots named in `extraLotIDs`, and its open holds.
     static func loadLedger(_ db: any SQLSession, accountID: String, extraLotIDs: [String] = []) throws -> AccountLedger?
     {
-        guard
-            let row = try db.fetchOne("SELECT * FROM accounts WHERE id = ?" + db.forUpdate, [accountID])
-        else {
-            return nil
+        try loadLedgers(db, accountIDs: [accountID], extraLotIDs: extraLotIDs)[accountID]
+    }
+
+    /// The ledgers of `accountIDs` (those that exist), with the lots in `extraLotIDs` that belong to them.
+    ///
+    /// A few statements for any number of accounts, instead of several per account: a job's decision
+    /// moves thousands of payers' connects, a billing day grants thousands of accounts their allotment.
+    /// The accounts are read in id order, which on PostgreSQL also locks them in that order, so two
+    /// writers that share accounts wait for each other instead of deadlocking.
+    static func loadLedgers(
+        _ db: any SQLSession, accountIDs: some Collection<String>, extraLotIDs: some Collection<String> = []
+    ) throws -> [String: AccountLedger] {
+        let ids = Set(accountIDs).sorted()
+        guard !ids.isEmpty else { return [:] }
+        let accountRows = try db.fetchAll(
+            "SELECT * FROM accounts WHERE id IN ({list}) ORDER BY id" + db.forUpdate, in: ids)
+        var lots: [String: [Lot]] = [:]
+        for row in try db.fetchAll("SELECT * FROM lots WHERE account_id IN ({list}) AND remaining > 0", in: ids) {
+            lots[row["account_id"], default: []].append(try Lot(row: row))
         }
-        let account = try Account(row: row)
-        var lots = try db.fetchAll("SELECT * FROM lots WHERE account_id = ? AND remaining > 0", [accountID]).map(
-            Lot.init(row:))
-        let loaded = Set(lots.map(\.id))
-        let missing = Array(Set(extraLotIDs).subtracting(loaded))
+        let loaded = Set(lots.values.joined().map(\.id))
+        let missing = Set(extraLotIDs).subtracting(loaded).sorted()
         if !missing.isEmpty {
-            let placeholders = Array(repeating: "?", count: missing.count).joined(separator: ",")
-            lots += try db.fetchAll(
-                "SELECT * FROM lots WHERE account_id = ? AND id IN (\(placeholders))",
-                SQLArguments(([accountID] + missing).map(\.sqlValue))
-            ).map(Lot.init(row:))
+            for row in try db.fetchAll("SELECT * FROM lots WHERE id IN ({list})", in: missing) {
+                lots[row["account_id"], default: []].append(try Lot(row: row))
+            }
         }
         // Open holds add up to the held balance (an invariant `connects verify` checks) and each holds at
-        // least one connect, so when nothing is held there is none to read.
-        let balance = Balance(total: row["balance_total"], held: row["balance_held"])
-        let holds =
-            balance.held == 0
-            ? []
-            : try db.fetchAll("SELECT * FROM holds WHERE account_id = ? AND state = 'open'", [accountID]).map(
-                Hold.init(row:))
-        var ledger = AccountLedger(
-            account: account,
-            lots: lots,
-            holds: holds,
-            balance: balance,
-            lastSequence: row["last_sequence"]
-        )
-        ledger.chainHead = row["last_hash"]
-        return ledger
+        // least one connect, so an account holding nothing has none to read.
+        let holding = accountRows.filter { ($0["balance_held"] as Int64) != 0 }.map { $0["id"] as String }
+        var holds: [String: [Hold]] = [:]
+        if !holding.isEmpty {
+            for row in try db.fetchAll(
+                "SELECT * FROM holds WHERE account_id IN ({list}) AND state = 'open'", in: holding)
+            {
+                holds[row["account_id"], default: []].append(try Hold(row: row))
+            }
+        }
+        var ledgers: [String: AccountLedger] = [:]
+        ledgers.reserveCapacity(accountRows.count)
+        for row in accountRows {
+            let account = try Account(row: row)
+            var ledger = AccountLedger(
+                account: account,
+                lots: lots[account.id] ?? [],
+                holds: holds[account.id] ?? [],
+                balance: Balance(total: row["balance_total"], held: row["balance_held"]),
+                lastSequence: row["last_sequence"]
+            )
+            ledger.chainHead = row["last_hash"]
+            ledgers[account.id] = ledger
+        }
+        return ledgers
     }
 
     /// Writes the ledger's recorded changes: entries chained by hash, lots, holds, the account row.
-    static func persist(_ ledger: AccountLedger, db: any SQLSession) throws {
+    /// Returns the new head of the account's hash chain.
+    static func persist(_ ledger: AccountLedger, db: any SQLSession) throws -> String {
         let changes = ledger.changes
-        guard !changes.isEmpty else { return }
+        guard !changes.isEmpty else { return ledger.chainHead }
         if let broken = ledger.checkInvariants() {
             preconditionFailure("the core produced a state that breaks an invariant: \(broken)")
         }
@@ -244,9 +274,10 @@ extension SQLLedgerStore {
         // Most commands move only the balance; rewriting the account's other columns would also rewrite
         // their index entries (the cycle-due index), unchanged.
         guard changes.isAccountChanged else {
-            return try db.execute(
+            try db.execute(
                 "UPDATE accounts SET balance_total = ?, balance_held = ?, last_sequence = ?, last_hash = ? WHERE id = ?",
                 [ledger.balance.total, ledger.balance.held, ledger.lastSequence, previousHash, accountID])
+            return previousHash
         }
         let account = ledger.account
         try db.execute(
@@ -260,6 +291,7 @@ extension SQLLedgerStore {
                 ledger.lastSequence, previousHash, account.billingDay, account.cycleStart,
                 account.nextCycleAt, accountID,
             ])
+        return previousHash
     }
 
     static func insert(_ entry: Entry, previousHash: String, hash: String, db: any SQLSession) throws {

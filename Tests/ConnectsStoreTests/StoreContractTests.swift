@@ -239,4 +239,61 @@ struct StoreContractTests {
             #expect(try await store.idempotencyRecord(caller: "key", key: "k1") != nil)
         }
     }
+
+    @Test(
+        "closing a job with more proposals than one window returns each once, to whoever paid",
+        arguments: StoreKind.allCases)
+    func closeManyProposals(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            func perform(_ operation: StoreOperation) async throws -> OperationResult {
+                let performed = try await store.perform(operation, now: t0, policy: policy, idempotency: nil)
+                guard case .done(.success(let result), _) = performed else {
+                    throw StoreTestError.unexpected("\(operation): \(performed)")
+                }
+                return result
+            }
+            let client = try await perform(.createAccount(.init(externalID: "client", kind: .client))).snapshot!
+            let agency = try await perform(.createAccount(.init(externalID: "agency", kind: .agency))).snapshot!
+            try await store.grant(10_000, to: agency.account.id)
+            let job = try JobBook.post(
+                id: "job_many", clientID: client.account.id, title: "popular", budget: nil, connectCost: nil,
+                hiringDeadline: nil, now: t0, policy: policy.economy)
+            _ = try await perform(.postJob(job))
+            // More proposals than one window of the store's decisions (256); the agency pays for every
+            // third, so one payer's effects span windows; every fourth is boosted.
+            let count = 270
+            let freelancers = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        let id = try await store.makeAccount("f\(index)")
+                        try await store.grant(50, to: id)
+                        let agencyID = index % 3 == 0 ? agency.account.id : nil
+                        if let agencyID {
+                            _ = try await perform(
+                                .setAgencyMember(agencyID: agencyID, freelancerID: id, isMember: true))
+                        }
+                        _ = try await perform(
+                            .submitProposal(
+                                jobID: job.id, freelancerID: id, agencyID: agencyID, boost: index % 4 == 0 ? 2 : nil,
+                                proposalID: "prop_\(index)"))
+                        return id
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let spent = try await store.snapshot(accountID: agency.account.id, now: t0)!.balance
+            #expect(spent.available < 10_000)
+            _ = try await perform(.jobAction(jobID: job.id, .close(.closed)))
+            for id in freelancers + [agency.account.id] {
+                let balance = try await store.snapshot(accountID: id, now: t0)!.balance
+                #expect(balance == Balance(total: id == agency.account.id ? 10_000 : 50, held: 0), "\(id)")
+            }
+            let returns = try await store.read { db in
+                try db.fetchAll("SELECT COUNT(*) AS n FROM entries WHERE kind = 'return'", [])[0]["n"] as Int64
+            }
+            #expect(returns == Int64(count))
+            #expect(try await database.verify().isClean)
+        }
+    }
 }

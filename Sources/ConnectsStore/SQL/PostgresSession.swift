@@ -129,8 +129,8 @@ final class PostgresSession: SQLSession {
         }
     }
 
-    /// Statement texts with `$N` placeholders, by their `?` text; statements are few and constant
-    /// except for the lengths of `IN (...)` lists, so the cache is small, and bounded.
+    /// Statement texts with `$N` placeholders, by their `?` text; statements are few and constant (`IN`
+    /// lists come in a few lengths, ``SQLSession/fetchAll(_:in:_:)``), so the cache is small, and bounded.
     private static let translated = Mutex<[String: String]>([:])
 
     /// Rewrites `?` and `?N` outside quotes to `$N`, numbering a bare `?` one past the highest number

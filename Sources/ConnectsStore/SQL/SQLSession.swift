@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// The two databases a store can run on; statements differ only where their dialects do.
 public enum SQLDialect: Sendable {
     case sqlite
@@ -64,6 +67,30 @@ extension SQLSession {
         try fetchAll(sql, arguments).compactMap { $0.first(as: Value.self) }
     }
 
+    /// The rows of `sql` for all of `values`, where `sql` writes the list as `IN ({list})` and may take
+    /// `trailing` arguments after it (bare `?`s).
+    ///
+    /// One statement per ``listLengthMax`` values, instead of one per value. Each list is padded to a
+    /// power of two by repeating its last value (a repeat in `IN` changes nothing), so a few statement
+    /// texts serve every count: PostgreSQL prepares each text once per connection, and GRDB caches it.
+    /// Rows come in chunk order; sort the values to have each chunk read (and lock) them in order.
+    func fetchAll(_ sql: String, in values: [String], _ trailing: SQLArguments = []) throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        for start in stride(from: 0, to: values.count, by: listLengthMax) {
+            var chunk = Array(values[start..<min(start + listLengthMax, values.count)])
+            var length = 1
+            while length < chunk.count { length *= 2 }
+            chunk += repeatElement(chunk[chunk.count - 1], count: length - chunk.count)
+            var arguments = SQLArguments(chunk.map(\.sqlValue))
+            arguments += trailing
+            rows += try fetchAll(ListStatements.text(of: sql, length: length), arguments)
+        }
+        return rows
+    }
+
+    /// The longest `IN` list ``fetchAll(_:in:_:)`` writes.
+    var listLengthMax: Int { 256 }
+
     /// `" FOR UPDATE"` when this transaction locks what it loads, else nothing.
     var forUpdate: String { locksRows ? " FOR UPDATE" : "" }
 
@@ -77,4 +104,27 @@ extension SQLSession {
     /// `" FOR UPDATE SKIP LOCKED"` when this transaction locks what it loads: a row another transaction
     /// holds is left to it.
     var skipLocked: String { locksRows ? " FOR UPDATE SKIP LOCKED" : "" }
+}
+
+/// Statement texts with their `{list}` written out, by template and length: a ledger load runs several
+/// per write, and writing a list out costs more than looking it up.
+private enum ListStatements {
+    struct Key: Hashable {
+        let template: String
+        let length: Int
+    }
+
+    static let texts = Mutex<[Key: String]>([:])
+
+    static func text(of template: String, length: Int) -> String {
+        let key = Key(template: template, length: length)
+        if let text = texts.withLock({ $0[key] }) { return text }
+        let list = Array(repeating: "?", count: length).joined(separator: ",")
+        let text = template.replacingOccurrences(of: "{list}", with: list)
+        texts.withLock { texts in
+            if texts.count >= 1_000 { texts.removeAll() }
+            texts[key] = text
+        }
+        return text
+    }
 }
