@@ -127,8 +127,9 @@ extension SQLLedgerStore {
     /// bench, +15% on SQLite and +11% on PostgreSQL). If any item throws, that whole write rolls back and the batch runs again with each
     /// item alone in a savepoint, so that the one refused or failing is logged and left out by itself.
     ///
-    /// Together, the batch claims each kind's rows with one statement, and loads the ledgers its ledger
-    /// commands move with a few (``loadLedgers(_:accountIDs:extraLotIDs:)``).
+    /// Together, the batch claims each kind's rows with one statement, loads the ledgers its ledger
+    /// commands move with a few (``loadLedgers(_:accountIDs:extraLotIDs:)``), and writes what they
+    /// changed with a few more (``LedgerWrites``).
     private func run(_ batch: [ScheduledItem], now: Instant, policy: LedgerPolicy) async -> Int {
         let together = try? await write { db in
             var claimed: [String: Set<String>] = [:]
@@ -138,14 +139,17 @@ extension SQLLedgerStore {
             }
             let items = batch.filter { claimed[$0.claim]!.contains($0.id) }
             var ledgers = try Self.loadLedgers(db, accountIDs: items.compactMap(\.ledgerCommand?.accountID))
+            var writes = LedgerWrites()
             for item in items {
                 if let (accountID, command) = item.ledgerCommand, var ledger = ledgers.removeValue(forKey: accountID) {
-                    try Self.execute(command, on: &ledger, db: db, now: now, policy: policy)
+                    try Self.execute(command, on: &ledger, writes: &writes, now: now, policy: policy)
                     ledgers[accountID] = ledger
                 } else {
+                    try writes.flush(db)
                     _ = try Self.apply(item.operation, db: db, now: now, policy: policy)
                 }
             }
+            try writes.flush(db)
             return items.count
         }
         return if let together { together } else { await runEachAlone(batch, now: now, policy: policy) }

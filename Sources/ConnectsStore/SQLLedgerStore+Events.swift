@@ -44,16 +44,9 @@ extension Event {
         "connects.expired", "connects.forfeited", "connects.adjusted", "proposal.submitted", "proposal.boost_outbid",
         "proposal.boost_captured", "job.closed", "account.plan_changed",
     ]
-}
 
-extension Delivery {
-    /// The most delivery attempts before a delivery is given up as failed.
-    public static let attemptsMax: Int64 = 12
-}
-
-extension SQLLedgerStore {
     /// The event a ledger entry of `kind` reports, if any.
-    static func eventType(of kind: EntryKind) -> String? {
+    static func type(reporting kind: EntryKind) -> String? {
         switch kind {
         case .grant: return "connects.granted"
         case .purchase: return "connects.purchased"
@@ -67,6 +60,29 @@ extension SQLLedgerStore {
         }
     }
 
+    /// The event an entry reports, if its kind reports one.
+    static func reporting(_ entry: Entry) -> (type: String, data: [String: JSONValue])? {
+        guard let type = type(reporting: entry.kind) else { return nil }
+        var data: [String: JSONValue] = [
+            "entryId": .string(entry.id), "kind": .string(entry.kind.rawValue), "amount": .int(entry.amount),
+            "balance": .object([
+                "total": .int(entry.balanceAfter.total), "held": .int(entry.balanceAfter.held),
+                "available": .int(entry.balanceAfter.available),
+            ]),
+            "cause": .object(["type": .string(entry.cause.type), "id": .string(entry.cause.id)]),
+        ]
+        if let rule = entry.rule { data["rule"] = .string(rule) }
+        if let reason = entry.reason { data["reason"] = .string(reason) }
+        return (type, data)
+    }
+}
+
+extension Delivery {
+    /// The most delivery attempts before a delivery is given up as failed.
+    public static let attemptsMax: Int64 = 12
+}
+
+extension SQLLedgerStore {
     /// Writes an event to the outbox and queues it for every webhook that wants it. A `dedupeKey` makes
     /// the event happen once (expiry notices).
     static func emit(
@@ -99,24 +115,6 @@ extension SQLLedgerStore {
             SELECT id, (SELECT last_insert_rowid()), ?, 'pending', ? FROM webhooks
             WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || ? || ',%' OR events = '*')
             """, [accountID, now, type])
-    }
-
-    /// The events that entries report.
-    static func emit(entries: [Entry], db: any SQLSession, now: Instant) throws {
-        for entry in entries {
-            guard let type = eventType(of: entry.kind) else { continue }
-            var data: [String: JSONValue] = [
-                "entryId": .string(entry.id), "kind": .string(entry.kind.rawValue), "amount": .int(entry.amount),
-                "balance": .object([
-                    "total": .int(entry.balanceAfter.total), "held": .int(entry.balanceAfter.held),
-                    "available": .int(entry.balanceAfter.available),
-                ]),
-                "cause": .object(["type": .string(entry.cause.type), "id": .string(entry.cause.id)]),
-            ]
-            if let rule = entry.rule { data["rule"] = .string(rule) }
-            if let reason = entry.reason { data["reason"] = .string(reason) }
-            try emit(type, accountID: entry.accountID, data: data, db: db, now: now)
-        }
     }
 
     /// Notices for lots whose unheld connects expire within `noticeDays`, once per lot.

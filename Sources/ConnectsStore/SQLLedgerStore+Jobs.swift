@@ -254,11 +254,12 @@ extension SQLLedgerStore {
         var ledgers = try loadLedgers(
             db, accountIDs: effects.map(\.payerID),
             extraLotIDs: originals.values.flatMap { $0.allocations.map(\.lotID) })
+        var writes = LedgerWrites()
         func run(_ command: LedgerCommand, payerID: String) throws -> Entry? {
             guard var ledger = ledgers.removeValue(forKey: payerID) else {
                 throw ConnectsError(.notFound, "no account \(payerID)")
             }
-            let (entry, written) = try execute(command, on: &ledger, db: db, now: now, policy: policy)
+            let (entry, written) = try execute(command, on: &ledger, writes: &writes, now: now, policy: policy)
             ledgers[payerID] = ledger
             for entry in written { originals[entry.id] = entry }
             return entry
@@ -285,11 +286,11 @@ extension SQLLedgerStore {
                     id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
                 let entry = try run(command, payerID: payerID)!
                 book.attach(captureEntryID: entry.id, to: proposalID)
-                try emit(
+                writes.emit(
                     "proposal.boost_captured", accountID: payerID,
                     data: [
                         "proposalId": .string(proposalID), "jobId": .string(book.job.id), "bid": .int(-entry.amount),
-                    ], db: db, now: now
+                    ], now: now
                 )
             case .releaseBoost(let proposalID, let payerID, let isOutbid):
                 let holdID = book.proposals[proposalID]!.boostHoldID!
@@ -297,13 +298,13 @@ extension SQLLedgerStore {
                     id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
                 _ = try run(command, payerID: payerID)
                 if isOutbid {
-                    try emit(
+                    writes.emit(
                         "proposal.boost_outbid", accountID: payerID,
                         data: [
                             "proposalId": .string(proposalID), "jobId": .string(book.job.id),
                             "bid": .int(book.proposals[proposalID]!.boostBid ?? 0),
                         ],
-                        db: db, now: now
+                        now: now
                     )
                 }
             case .returnConnects(let proposalID, let payerID, let part, let rule):
@@ -317,6 +318,7 @@ extension SQLLedgerStore {
                 _ = try run(command, payerID: payerID)
             }
         }
+        try writes.flush(db)
     }
 
     /// Locks the accounts a decision moves connects on, in id order, before any of them is touched:

@@ -127,13 +127,15 @@ extension SQLLedgerStore {
         {
             return .ledger(ledger.snapshot(at: now), try Entry(row: earlier), written: [])
         }
-        let (entry, written) = try execute(command, on: &ledger, db: db, now: now, policy: policy)
+        var writes = LedgerWrites()
+        let (entry, written) = try execute(command, on: &ledger, writes: &writes, now: now, policy: policy)
+        try writes.flush(db)
         return .ledger(ledger.snapshot(at: now), entry, written: written.map(\.kind))
     }
 
-    /// Runs `command` in the core on a loaded ledger and persists what it changed; the ledger is then
-    /// as stored, ready for the next command on the same account. Returns the command's entry and every
-    /// entry written.
+    /// Runs `command` in the core on a loaded ledger and records what it changed in `writes`; the ledger
+    /// is then as it will be stored, ready for the next command on the same account. Returns the
+    /// command's entry and every entry written.
     ///
     /// Unlike ``execute(_:accountID:db:now:policy:)`` this does not look for an earlier entry with the
     /// command's event key: callers use it for commands that cannot repeat (a job decision's effects,
@@ -141,23 +143,20 @@ extension SQLLedgerStore {
     /// no key). The unique index still refuses a double, failing the transaction.
     @discardableResult
     static func execute(
-        _ command: LedgerCommand, on ledger: inout AccountLedger, db: any SQLSession, now: Instant,
+        _ command: LedgerCommand, on ledger: inout AccountLedger, writes: inout LedgerWrites, now: Instant,
         policy: LedgerPolicy
     ) throws -> (entry: Entry?, written: [Entry]) {
         let before = ledger.account
         let entry = try ledger.execute(command, now: now, policy: policy)
         let written = ledger.changes.entries
-        let chainHead = try persist(ledger, db: db)
-        try emit(entries: written, db: db, now: now)
+        writes.record(&ledger, now: now)
         if ledger.account.plan != before.plan || ledger.account.pendingPlan != before.pendingPlan {
             let data: [String: JSONValue] = [
                 "plan": .string(ledger.account.plan), "previousPlan": .string(before.plan),
                 "pendingPlan": .string(ledger.account.pendingPlan),
             ]
-            try emit("account.plan_changed", accountID: ledger.account.id, data: data, db: db, now: now)
+            writes.emit("account.plan_changed", accountID: ledger.account.id, data: data, now: now)
         }
-        ledger.clearChanges()
-        ledger.chainHead = chainHead
         return (entry, written)
     }
 
@@ -222,93 +221,6 @@ extension SQLLedgerStore {
             ledgers[account.id] = ledger
         }
         return ledgers
-    }
-
-    /// Writes the ledger's recorded changes: entries chained by hash, lots, holds, the account row.
-    /// Returns the new head of the account's hash chain.
-    static func persist(_ ledger: AccountLedger, db: any SQLSession) throws -> String {
-        let changes = ledger.changes
-        guard !changes.isEmpty else { return ledger.chainHead }
-        if let broken = ledger.checkInvariants() {
-            preconditionFailure("the core produced a state that breaks an invariant: \(broken)")
-        }
-        let accountID = ledger.account.id
-        var previousHash = ledger.chainHead
-        // A lot this command created names one of its entries; any other lot is already stored, and only
-        // its counts change (a plain update is one index seek; an upsert is an insert attempt first).
-        let newEntryIDs = Set(changes.entries.map(\.id))
-        for lotID in changes.lotIDs.sorted() {
-            let lot = ledger.lots[lotID]!
-            if newEntryIDs.contains(lot.entryID) {
-                try db.execute(
-                    """
-                    INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [
-                        lot.id, accountID, lot.source.rawValue, lot.amount, lot.remaining, lot.held,
-                        lot.grantedAt, lot.expiresAt, lot.entryID,
-                    ])
-            } else {
-                try db.execute(
-                    "UPDATE lots SET remaining = ?, held = ? WHERE id = ?", [lot.remaining, lot.held, lot.id])
-            }
-        }
-        for hold in changes.holds.values {
-            try db.execute(
-                """
-                INSERT INTO holds (id, account_id, amount, allocations, state, cause_type, cause_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET state = excluded.state
-                """,
-                [
-                    hold.id, accountID, hold.amount, AllocationCoding.encode(hold.allocations), hold.state.rawValue,
-                    hold.cause.type, hold.cause.id, hold.createdAt,
-                ])
-        }
-        for entry in changes.entries {
-            let hash = EntryHash.hash(of: entry, previous: previousHash)
-            try insert(entry, previousHash: previousHash, hash: hash, db: db)
-            previousHash = hash
-        }
-        // Most commands move only the balance; rewriting the account's other columns would also rewrite
-        // their index entries (the cycle-due index), unchanged.
-        guard changes.isAccountChanged else {
-            try db.execute(
-                "UPDATE accounts SET balance_total = ?, balance_held = ?, last_sequence = ?, last_hash = ? WHERE id = ?",
-                [ledger.balance.total, ledger.balance.held, ledger.lastSequence, previousHash, accountID])
-            return previousHash
-        }
-        let account = ledger.account
-        try db.execute(
-            """
-            UPDATE accounts SET status = ?, plan = ?, pending_plan = ?, balance_total = ?, balance_held = ?,
-              last_sequence = ?, last_hash = ?, billing_day = ?, cycle_start = ?, next_cycle_at = ?
-            WHERE id = ?
-            """,
-            [
-                account.status.rawValue, account.plan, account.pendingPlan, ledger.balance.total, ledger.balance.held,
-                ledger.lastSequence, previousHash, account.billingDay, account.cycleStart,
-                account.nextCycleAt, accountID,
-            ])
-        return previousHash
-    }
-
-    static func insert(_ entry: Entry, previousHash: String, hash: String, db: any SQLSession) throws {
-        try db.execute(
-            """
-            INSERT INTO entries (id, account_id, sequence, kind, amount, held, total_after, held_after, created_at,
-              cause_type, cause_id, rule, policy_version, reason, actor, reverses, allocations, event_key, hold_id,
-              unreversed, ticket, previous_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                entry.id, entry.accountID, entry.sequence, entry.kind.rawValue, entry.amount, entry.held,
-                entry.balanceAfter.total, entry.balanceAfter.held, entry.createdAt,
-                entry.cause.type, entry.cause.id, entry.rule, entry.policyVersion, entry.reason, entry.actor,
-                entry.reverses, AllocationCoding.encode(entry.allocations), entry.eventKey, entry.holdID,
-                entry.unreversed, entry.ticket, previousHash, hash,
-            ])
     }
 
     static func entry(_ db: any SQLSession, id: String) throws -> Entry? {

@@ -54,6 +54,46 @@ struct StoreContractTests {
         }
     }
 
+    @Test(
+        "events written together, as a billing day's grants are, are each queued once for each webhook that wants them",
+        arguments: StoreKind.allCases)
+    func batchedWebhookFanOut(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let standard = Policy.standard.ledgerPolicy(version: 1)
+            for (id, events) in [("wh_all", ["*"]), ("wh_grants", ["connects.granted"]), ("wh_other", ["job.closed"])] {
+                try await store.createWebhook(
+                    Webhook(id: id, url: "http://127.0.0.1:1/\(id)", events: events, secret: "s", createdAt: t0))
+            }
+            // More accounts than one statement's rows (64), so their grants' events take several.
+            for index in 0..<70 {
+                _ = try await store.perform(
+                    .createAccount(.init(externalID: "due-\(index)", kind: .freelancer)), now: t0, policy: standard,
+                    idempotency: nil)
+            }
+            _ = try await store.runDueWork(now: t0.adding(days: 32), policy: standard, limit: 1_000)
+            let (events, queued) = try await store.read { db in
+                (
+                    try db.fetchAll("SELECT seq, type FROM events", []).map {
+                        ($0["seq"] as Int64, $0["type"] as String)
+                    },
+                    try db.fetchAll("SELECT webhook_id, event_seq FROM deliveries", []).map {
+                        "\($0["event_seq"] as Int64):\($0["webhook_id"] as String)"
+                    }
+                )
+            }
+            #expect(events.filter { $0.1 == "connects.granted" }.count >= 140)
+            let expected = events.flatMap { seq, type in
+                ["\(seq):wh_all"] + (type == "connects.granted" ? ["\(seq):wh_grants"] : [])
+            }
+            let missing = Set(expected).subtracting(queued).sorted()
+            let unwanted = Set(queued).subtracting(expected).sorted()
+            #expect(missing.isEmpty, "not queued: \(missing.prefix(5)) of \(missing.count)")
+            #expect(unwanted.isEmpty, "queued unwanted: \(unwanted.prefix(5)) of \(unwanted.count)")
+            #expect(queued.count == expected.count, "an event queued twice for one webhook")
+        }
+    }
+
     @Test("a business event moves connects once, however often it is sent", arguments: StoreKind.allCases)
     func exactlyOnce(_ kind: StoreKind) async throws {
         try await withTestDatabase(kind) { database in

@@ -83,13 +83,34 @@ extension SQLSession {
             chunk += repeatElement(chunk[chunk.count - 1], count: length - chunk.count)
             var arguments = SQLArguments(chunk.map(\.sqlValue))
             arguments += trailing
-            rows += try fetchAll(ListStatements.text(of: sql, length: length), arguments)
+            rows += try fetchAll(ListStatements.text(of: sql, length: length, width: nil), arguments)
         }
         return rows
     }
 
     /// The longest `IN` list ``fetchAll(_:in:_:)`` writes.
     var listLengthMax: Int { 256 }
+
+    /// Inserts `rows` with multi-row statements, where `sql` writes its `VALUES` as `{rows}` and each row
+    /// has `width` values; `afterEach` runs after each statement with the number of rows it inserted.
+    ///
+    /// At most 64 rows a statement, and a power of two (the rest split as 32 + 8 + 1 and so on), so a
+    /// few statement texts serve every count, as with ``fetchAll(_:in:_:)``.
+    func insert(
+        _ sql: String, width: Int, rows: [SQLValue], afterEach: (Int) throws -> Void = { _ in }
+    ) throws {
+        precondition(rows.count % width == 0, "\(rows.count) values do not make rows of \(width)")
+        var start = 0
+        while start < rows.count {
+            var length = 64
+            while length * width > rows.count - start { length /= 2 }
+            let end = start + length * width
+            try execute(
+                ListStatements.text(of: sql, length: length, width: width), SQLArguments(Array(rows[start..<end])))
+            try afterEach(length)
+            start = end
+        }
+    }
 
     /// `" FOR UPDATE"` when this transaction locks what it loads, else nothing.
     var forUpdate: String { locksRows ? " FOR UPDATE" : "" }
@@ -106,8 +127,8 @@ extension SQLSession {
     var skipLocked: String { locksRows ? " FOR UPDATE SKIP LOCKED" : "" }
 }
 
-/// Statement texts with their `{list}` written out, by template and length: a ledger load runs several
-/// per write, and writing a list out costs more than looking it up.
+/// Statement texts with their `{list}` or `{rows}` written out, by template and length: a ledger load
+/// runs several per write, and writing a list out costs more than looking it up.
 private enum ListStatements {
     struct Key: Hashable {
         let template: String
@@ -116,11 +137,20 @@ private enum ListStatements {
 
     static let texts = Mutex<[Key: String]>([:])
 
-    static func text(of template: String, length: Int) -> String {
+    /// `template` with `length` placeholders for `{list}`, or, given a `width`, `length` rows of `width`
+    /// placeholders for `{rows}`.
+    static func text(of template: String, length: Int, width: Int?) -> String {
         let key = Key(template: template, length: length)
         if let text = texts.withLock({ $0[key] }) { return text }
-        let list = Array(repeating: "?", count: length).joined(separator: ",")
-        let text = template.replacingOccurrences(of: "{list}", with: list)
+        let text: String
+        if let width {
+            let row = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+            text = template.replacingOccurrences(
+                of: "{rows}", with: Array(repeating: row, count: length).joined(separator: ","))
+        } else {
+            text = template.replacingOccurrences(
+                of: "{list}", with: Array(repeating: "?", count: length).joined(separator: ","))
+        }
         texts.withLock { texts in
             if texts.count >= 1_000 { texts.removeAll() }
             texts[key] = text
