@@ -83,7 +83,7 @@ extension SQLSession {
             chunk += repeatElement(chunk[chunk.count - 1], count: length - chunk.count)
             var arguments = SQLArguments(chunk.map(\.sqlValue))
             arguments += trailing
-            rows += try fetchAll(ListStatements.text(of: sql, length: length, width: nil), arguments)
+            rows += try fetchAll(ListStatements.text(of: sql, length: length, row: nil), arguments)
         }
         return rows
     }
@@ -91,22 +91,25 @@ extension SQLSession {
     /// The longest `IN` list ``fetchAll(_:in:_:)`` writes.
     var listLengthMax: Int { 256 }
 
-    /// Inserts `rows` with multi-row statements, where `sql` writes its `VALUES` as `{rows}` and each row
-    /// has `width` values; `afterEach` runs after each statement with the number of rows it inserted.
+    /// Runs `sql` for many rows with multi-row statements, where `sql` writes its `VALUES` as `{rows}`
+    /// and each row as `row` (by default as many `?` as `width`); `afterEach` runs after each statement
+    /// with the number of rows it took.
     ///
     /// At most 64 rows a statement, and a power of two (the rest split as 32 + 8 + 1 and so on), so a
     /// few statement texts serve every count, as with ``fetchAll(_:in:_:)``.
-    func insert(
-        _ sql: String, width: Int, rows: [SQLValue], afterEach: (Int) throws -> Void = { _ in }
+    func execute(
+        _ sql: String, rows values: [SQLValue], width: Int, row: String? = nil,
+        afterEach: (Int) throws -> Void = { _ in }
     ) throws {
-        precondition(rows.count % width == 0, "\(rows.count) values do not make rows of \(width)")
+        precondition(values.count % width == 0, "\(values.count) values do not make rows of \(width)")
+        let row = row ?? "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
         var start = 0
-        while start < rows.count {
+        while start < values.count {
             var length = 64
-            while length * width > rows.count - start { length /= 2 }
+            while length * width > values.count - start { length /= 2 }
             let end = start + length * width
             try execute(
-                ListStatements.text(of: sql, length: length, width: width), SQLArguments(Array(rows[start..<end])))
+                ListStatements.text(of: sql, length: length, row: row), SQLArguments(Array(values[start..<end])))
             try afterEach(length)
             start = end
         }
@@ -137,20 +140,18 @@ private enum ListStatements {
 
     static let texts = Mutex<[Key: String]>([:])
 
-    /// `template` with `length` placeholders for `{list}`, or, given a `width`, `length` rows of `width`
-    /// placeholders for `{rows}`.
-    static func text(of template: String, length: Int, width: Int?) -> String {
+    /// `template` with `length` placeholders for `{list}`, or, given a `row`, `length` rows for `{rows}`.
+    static func text(of template: String, length: Int, row: String?) -> String {
         let key = Key(template: template, length: length)
         if let text = texts.withLock({ $0[key] }) { return text }
-        let text: String
-        if let width {
-            let row = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
-            text = template.replacingOccurrences(
-                of: "{rows}", with: Array(repeating: row, count: length).joined(separator: ","))
-        } else {
-            text = template.replacingOccurrences(
-                of: "{list}", with: Array(repeating: "?", count: length).joined(separator: ","))
-        }
+        let text =
+            if let row {
+                template.replacingOccurrences(
+                    of: "{rows}", with: Array(repeating: row, count: length).joined(separator: ","))
+            } else {
+                template.replacingOccurrences(
+                    of: "{list}", with: Array(repeating: "?", count: length).joined(separator: ","))
+            }
         texts.withLock { texts in
             if texts.count >= 1_000 { texts.removeAll() }
             texts[key] = text
