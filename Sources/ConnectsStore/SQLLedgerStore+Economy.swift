@@ -103,10 +103,12 @@ extension SQLLedgerStore {
                     claim: "SELECT id FROM accounts WHERE id IN ({list})", id: $0)
             }
         // Items share transactions in batches (a job's decisions may move thousands of proposals, so
-        // jobs go in small ones); batches run concurrently, on several connections where there are.
+        // jobs go in small ones; ledger commands go in batches of 256, which figure 4 of the bench runs
+        // ~15% faster on PostgreSQL than batches of 100); batches run concurrently, on several connections
+        // where there are.
         let batches =
             stride(from: 0, to: jobs.count, by: 10).map { Array(items[$0..<min($0 + 10, jobs.count)]) }
-            + stride(from: jobs.count, to: items.count, by: 100).map { Array(items[$0..<min($0 + 100, items.count)]) }
+            + stride(from: jobs.count, to: items.count, by: 256).map { Array(items[$0..<min($0 + 256, items.count)]) }
         let ran = await withTaskGroup(of: Int.self) { group in
             for batch in batches {
                 group.addTask { await self.run(batch, now: now, policy: policy) }
