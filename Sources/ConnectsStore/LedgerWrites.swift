@@ -13,7 +13,6 @@ struct LedgerWrites {
     private var holds: [String: (hold: Hold, accountID: String)] = [:]
     private var accounts: [String: AccountRow] = [:]
     private var events: [SQLValue] = []
-    private var eventCount = 0
 
     /// An account's columns as its last command left them.
     private struct AccountRow {
@@ -69,7 +68,6 @@ struct LedgerWrites {
             .text(Identifier.make("evt_", at: now)), .text(type), .text(accountID),
             .text(JSONValue.object(data).serializedText), now.sqlValue,
         ]
-        eventCount += 1
     }
 
     /// Writes everything recorded, and forgets it.

@@ -76,7 +76,7 @@ extension SQLLedgerStore {
             (
                 try db.values(
                     String.self,
-                    "SELECT id FROM accounts WHERE status = 'active' AND next_cycle_at <= ? ORDER BY next_cycle_at LIMIT ?",
+                    "SELECT id FROM accounts WHERE status = 'active' AND next_cycle_at <= ? ORDER BY next_cycle_at, id LIMIT ?",
                     [now, limit]),
                 try db.values(
                     String.self,

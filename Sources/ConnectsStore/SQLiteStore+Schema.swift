@@ -264,6 +264,11 @@ extension SQLiteStore {
         migrator.registerMigration("v6-event-fan-out-by-statement") { db in
             try db.execute(sql: "DROP TRIGGER events_fan_out")
         }
+        // Accounts due at the same instant (a billing day's cohort) are taken in id order, so each pass
+        // of the scheduler walks neighbouring index pages rather than pages all over the file.
+        migrator.registerMigration("v7-cycle-due-by-id") { db in
+            for statement in PostgresSchema.v3 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
