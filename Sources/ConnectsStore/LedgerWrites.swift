@@ -194,21 +194,10 @@ struct LedgerWrites {
 
     /// Writes the queued events, and queues each for the webhooks that want it.
     private func insertEvents(_ db: any SQLSession) throws {
-        let insert = "INSERT INTO events (id, type, account_id, data, created_at) VALUES {rows}"
-        // Queuing events for webhooks costs a round trip per event on PostgreSQL, so there a trigger does
-        // it (`events_fan_out`, PostgresSchema v2). On SQLite a trigger's sub-program costs more than a
-        // statement (9 against 2.5 µs an event), and so does `RETURNING seq` (10 µs): the events of one
-        // statement are the last rows of the table, whose `seq`s end at the last inserted rowid, read once
-        // by the uncorrelated subquery before any delivery is inserted.
-        guard db.dialect == .sqlite else { return try db.execute(insert, rows: events, width: 5) }
-        try db.execute(insert, rows: events, width: 5) { count in
-            try db.execute(
-                """
-                INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
-                SELECT w.id, e.seq, e.account_id, 'pending', e.created_at FROM events e, webhooks w
-                WHERE e.seq > (SELECT last_insert_rowid()) - ? AND w.deleted_at IS NULL
-                  AND (',' || w.events || ',' LIKE '%,' || e.type || ',%' OR w.events = '*')
-                """, [count])
+        try db.execute(
+            "INSERT INTO events (id, type, account_id, data, created_at) VALUES {rows}", rows: events, width: 5
+        ) {
+            try Delivery.queueForLastEvents($0, db: db)
         }
     }
 

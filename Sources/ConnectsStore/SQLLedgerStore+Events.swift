@@ -80,6 +80,24 @@ extension Event {
 extension Delivery {
     /// The most delivery attempts before a delivery is given up as failed.
     public static let attemptsMax: Int64 = 12
+
+    /// Queues the last `count` events this transaction inserted for every webhook that wants them.
+    ///
+    /// On PostgreSQL a trigger does it (`events_fan_out`, PostgresSchema v2): a statement here would cost
+    /// a round trip per insert. On SQLite a trigger's sub-program costs more than a statement (9 against
+    /// 2.5 µs an event), and so does `RETURNING seq` (10 µs): the events just inserted are the last rows
+    /// of the table, whose `seq`s end at the last inserted rowid, read once by the uncorrelated subquery
+    /// before any delivery is inserted.
+    static func queueForLastEvents(_ count: Int, db: any SQLSession) throws {
+        guard db.dialect == .sqlite else { return }
+        try db.execute(
+            """
+            INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
+            SELECT w.id, e.seq, e.account_id, 'pending', e.created_at FROM events e, webhooks w
+            WHERE e.seq > (SELECT last_insert_rowid()) - ? AND w.deleted_at IS NULL
+              AND (',' || w.events || ',' LIKE '%,' || e.type || ',%' OR w.events = '*')
+            """, [count])
+    }
 }
 
 extension SQLLedgerStore {
@@ -102,19 +120,9 @@ extension SQLLedgerStore {
         let arguments: SQLArguments = [
             Identifier.make("evt_", at: now), type, accountID, json, now, dedupeKey,
         ]
-        // Queuing the event for the webhooks that want it costs a round trip per event on PostgreSQL, so
-        // there a trigger does it (`events_fan_out`, PostgresSchema v2). On SQLite a trigger's sub-program
-        // costs more than a statement (9 against 2.5 µs an event), and so does `RETURNING seq` (10 µs):
-        // the event's `seq` is its rowid, read once by the uncorrelated subquery before any delivery is
-        // inserted.
         guard db.dialect == .sqlite else { return try db.execute(insert, arguments) }
         guard try db.countingChanges(insert, arguments) == 1 else { return }
-        try db.execute(
-            """
-            INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
-            SELECT id, (SELECT last_insert_rowid()), ?, 'pending', ? FROM webhooks
-            WHERE deleted_at IS NULL AND (',' || events || ',' LIKE '%,' || ? || ',%' OR events = '*')
-            """, [accountID, now, type])
+        try Delivery.queueForLastEvents(1, db: db)
     }
 
     /// Notices for lots whose unheld connects expire within `noticeDays`, once per lot.

@@ -211,10 +211,10 @@ extension SQLLedgerStore {
     /// proposals that changed.
     static func settle(_ book: inout JobBook, db: any SQLSession, now: Instant, policy: LedgerPolicy) throws {
         let effects = book.takeEffects()
-        // Loading a ledger locks its account (on PostgreSQL); locking every payer first, in id order, makes
-        // two decisions that share payers wait for each other instead of deadlocking.
-        let payers = Set(effects.map(\.payerID))
-        if payers.count > 1 { try lockAccounts(payers, db: db) }
+        // Loading ledgers locks their accounts in id order (on PostgreSQL), so that two decisions that share
+        // payers wait for each other instead of deadlocking. A decision that takes several windows locks
+        // every payer first, for the same reason.
+        if effects.count > db.listLengthMax { try lockAccounts(Set(effects.map(\.payerID)), db: db) }
         // In windows, so that a decision on thousands of proposals holds a few hundred ledgers at a time.
         for start in stride(from: 0, to: effects.count, by: db.listLengthMax) {
             let window = effects[start..<min(start + db.listLengthMax, effects.count)]

@@ -30,10 +30,7 @@ struct StoreContractTests {
     func webhookFanOut(_ kind: StoreKind) async throws {
         try await withTestDatabase(kind) { database in
             let store = database.store
-            for (id, events) in [("wh_all", ["*"]), ("wh_grants", ["connects.granted"]), ("wh_other", ["job.closed"])] {
-                try await store.createWebhook(
-                    Webhook(id: id, url: "http://127.0.0.1:1/\(id)", events: events, secret: "s", createdAt: t0))
-            }
+            try await store.registerThreeWebhooks()
             let account = try await store.makeAccount()
             try await store.grant(5, to: account, key: "grant:fan-out")
             try await store.grant(5, to: account, key: "grant:fan-out")
@@ -61,10 +58,7 @@ struct StoreContractTests {
         try await withTestDatabase(kind) { database in
             let store = database.store
             let standard = Policy.standard.ledgerPolicy(version: 1)
-            for (id, events) in [("wh_all", ["*"]), ("wh_grants", ["connects.granted"]), ("wh_other", ["job.closed"])] {
-                try await store.createWebhook(
-                    Webhook(id: id, url: "http://127.0.0.1:1/\(id)", events: events, secret: "s", createdAt: t0))
-            }
+            try await store.registerThreeWebhooks()
             // More accounts than one statement's rows (64), so their grants' events take several.
             for index in 0..<70 {
                 _ = try await store.perform(

@@ -49,6 +49,14 @@ extension SQLLedgerStore {
         return result.map(\.entry)
     }
 
+    /// Registers `wh_all` (every event), `wh_grants` (`connects.granted`) and `wh_other` (`job.closed`).
+    func registerThreeWebhooks() async throws {
+        for (id, events) in [("wh_all", ["*"]), ("wh_grants", ["connects.granted"]), ("wh_other", ["job.closed"])] {
+            try await createWebhook(
+                Webhook(id: id, url: "http://127.0.0.1:1/\(id)", events: events, secret: "s", createdAt: t0))
+        }
+    }
+
     /// Credits `amount` and returns the entry.
     @discardableResult
     func grant(_ amount: Int64, to accountID: String, at now: Instant = t0, key: String? = nil) async throws -> Entry {

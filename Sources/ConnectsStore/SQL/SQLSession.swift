@@ -102,6 +102,7 @@ extension SQLSession {
         afterEach: (Int) throws -> Void = { _ in }
     ) throws {
         precondition(values.count % width == 0, "\(values.count) values do not make rows of \(width)")
+        guard !values.isEmpty else { return }
         let row = row ?? "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
         var start = 0
         while start < values.count {
@@ -130,19 +131,20 @@ extension SQLSession {
     var skipLocked: String { locksRows ? " FOR UPDATE SKIP LOCKED" : "" }
 }
 
-/// Statement texts with their `{list}` or `{rows}` written out, by template and length: a ledger load
-/// runs several per write, and writing a list out costs more than looking it up.
+/// Statement texts with their `{list}` or `{rows}` written out, by template, length and row: a ledger
+/// load runs several per write, and writing a list out costs more than looking it up.
 private enum ListStatements {
     struct Key: Hashable {
         let template: String
         let length: Int
+        let row: String?
     }
 
     static let texts = Mutex<[Key: String]>([:])
 
     /// `template` with `length` placeholders for `{list}`, or, given a `row`, `length` rows for `{rows}`.
     static func text(of template: String, length: Int, row: String?) -> String {
-        let key = Key(template: template, length: length)
+        let key = Key(template: template, length: length, row: row)
         if let text = texts.withLock({ $0[key] }) { return text }
         let text =
             if let row {
