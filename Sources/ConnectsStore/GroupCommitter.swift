@@ -3,10 +3,14 @@ import Synchronization
 
 /// Shares one durable transaction among many concurrent writes.
 ///
-/// Writers enqueue work; one drain loop at a time takes up to ``batchSizeMax`` pending writes, runs each
-/// in its own savepoint inside a single transaction, commits once (one fsync), and only then answers
-/// every writer. A write that throws rolls back its own savepoint and nothing else. Writes are applied
-/// in the order they were enqueued, so per-account ordering is the order of arrival.
+/// Writers enqueue work; one drain loop at a time takes up to ``batchSizeMax`` pending writes, runs them
+/// in a single transaction, commits once, and hands the batch to the ``WriteAheadLogSyncer``, which
+/// answers every writer once the commit is on disk; meanwhile the loop runs the next batch. A write that
+/// throws is undone alone: the first write of a transaction runs in the transaction itself (undone by
+/// rolling the transaction back and beginning it again, as nothing else is in it yet), each later one in
+/// a savepoint of its own. The first needs no savepoint, whose undo copy of every page the write changes
+/// is most of the cost of a large write such as closing a job with thousands of proposals. Writes are
+/// applied in the order they were enqueued, so per-account ordering is the order of arrival.
 final class GroupCommitter: Sendable {
     /// The most writes one transaction carries; bounds latency and memory of one batch.
     static let batchSizeMax = 1_000
@@ -20,23 +24,30 @@ final class GroupCommitter: Sendable {
     }
 
     private let writer: DatabasePool
+    private let syncer: WriteAheadLogSyncer
     private let state = Mutex(State())
 
-    init(writer: DatabasePool) {
+    init(writer: DatabasePool, syncer: WriteAheadLogSyncer) {
         self.writer = writer
+        self.syncer = syncer
     }
 
-    /// Runs `work` inside a savepoint of a shared transaction; returns after that transaction commits.
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+    /// Runs `work` as one write of a shared transaction; returns after that transaction is durable.
+    func write<T: Sendable>(_ work: @escaping @Sendable (GRDBSession) throws -> T) async throws -> T {
+        if let failure = syncer.failure { throw failure }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let outcome = Mutex<Result<T, any Error>?>(nil)
             let pending = PendingWrite(
-                run: { db in
+                run: { db, scope in
+                    let session = GRDBSession(db: db, writeScope: scope)
                     do {
-                        let value = try GRDBSession(db: db).inWriteSavepoint { try work(db) }
+                        let value = try session.inWrite { try work(session) }
                         outcome.withLock { $0 = .success(value) }
+                        return true
                     } catch {
                         outcome.withLock { $0 = .failure(error) }
+                        if scope == .transaction { try session.restartTransaction() }
+                        return false
                     }
                 },
                 finish: { commitError in
@@ -78,19 +89,36 @@ final class GroupCommitter: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try await writer.write { db in
-                    for pending in batch { pending.run(db) }
+                try await writer.writeWithoutTransaction { db in try Self.run(batch, db: db) }
+                syncer.whenDurable { syncError in
+                    for pending in batch { pending.finish(syncError) }
                 }
-                for pending in batch { pending.finish(nil) }
             } catch {
                 for pending in batch { pending.finish(error) }
             }
+        }
+    }
+
+    /// One transaction for the whole batch; the first write that stays runs in it directly.
+    private static func run(_ batch: [PendingWrite], db: Database) throws {
+        try db.beginTransaction(.immediate)
+        do {
+            var hasWrites = false
+            for pending in batch {
+                if try pending.run(db, hasWrites ? .savepoint : .transaction) { hasWrites = true }
+            }
+            try db.commit()
+        } catch {
+            if db.isInsideTransaction { try? db.rollback() }
+            throw error
         }
     }
 }
 
 /// One write waiting for its transaction.
 private struct PendingWrite: Sendable {
-    let run: @Sendable (Database) -> Void
+    /// Runs the write (in the given scope); returns whether it stayed. Throws only when the transaction
+    /// could not be begun again after a first write was undone.
+    let run: @Sendable (Database, GRDBSession.WriteScope) throws -> Bool
     let finish: @Sendable ((any Error)?) -> Void
 }

@@ -6,11 +6,50 @@ import Testing
 /// What only the embedded store has: a file, and its durability setting.
 @Suite("The SQLite store")
 struct SQLiteStoreTests {
-    @Test("the writer commits with synchronous=FULL, so an acknowledged write survives power loss")
+    @Test("the writer commits with synchronous=NORMAL: the syncer, not the commit, waits for the disk")
     func durableWriter() throws {
         let database = try TemporaryDatabase()
         let store = try SQLiteStore(path: database.path)
-        #expect(try store.writerSynchronousMode() == 2)
+        // With FULL, every commit would wait for the disk on the only writer as well; with OFF, SQLite
+        // would not sync the log before a checkpoint copies it into the database.
+        #expect(try store.writerSynchronousMode() == 1)
+    }
+
+    @Test("the first write of a shared transaction is undone alone when it fails, and the writes after it stay")
+    func failingFirstWrite() async throws {
+        let database = try TemporaryDatabase()
+        let store = try SQLiteStore(path: database.path)
+        struct Refusal: Error {}
+        func insert(_ id: String, then fail: Bool = false) async throws {
+            try await store.write { db in
+                try db.execute(
+                    """
+                    INSERT INTO accounts (id, external_id, kind, name, status, created_at)
+                    VALUES (?, ?, 'client', '', 'active', 0)
+                    """, [id, id])
+                if fail { throw Refusal() }
+            }
+        }
+        // While the writer is busy, the next writes queue up, and then share one transaction, in order:
+        // the failing one first, run without a savepoint of its own.
+        let outcomes = try await withThrowingTaskGroup(of: (String, Bool).self) { group in
+            group.addTask {
+                try await store.write { _ in Thread.sleep(forTimeInterval: 0.3) }
+                return ("busy", true)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            for (id, fail) in [("fails", true), ("stays", false), ("fails-too", true), ("stays-too", false)] {
+                group.addTask { (id, (try? await insert(id, then: fail)) != nil) }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return try await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes == ["busy": true, "fails": false, "stays": true, "fails-too": false, "stays-too": true])
+        let stored = try await store.read { db in
+            try db.fetchAll("SELECT id FROM accounts ORDER BY id", []).map { $0["id"] as String }
+        }
+        #expect(stored == ["stays", "stays-too"])
+        #expect(try await store.verify().isClean)
     }
 
     @Test("data survives closing and reopening the file")

@@ -6,6 +6,11 @@ import Synchronization
 /// A transaction on SQLite through GRDB; statements are prepared once per connection and cached.
 struct GRDBSession: SQLSession {
     let db: Database
+    /// What undoes this session's write (``GroupCommitter``): its own savepoint, or, for the first
+    /// write of a transaction, the transaction itself.
+    var writeScope: WriteScope = .savepoint
+
+    enum WriteScope: Sendable { case transaction, savepoint }
 
     var dialect: SQLDialect { .sqlite }
     var locksRows: Bool { false }
@@ -114,16 +119,29 @@ struct GRDBSession: SQLSession {
         try inSavepoint(.nested, body)
     }
 
-    /// Runs `body` as one write of a shared transaction (``GroupCommitter``), in the savepoint that
-    /// ``discardChanges()`` rolls back to.
-    func inWriteSavepoint<T>(_ body: () throws -> T) throws -> T {
-        try inSavepoint(.write, body)
+    /// Runs `body` as one write of a shared transaction (``GroupCommitter``), in its ``writeScope``: the
+    /// savepoint that ``discardChanges()`` rolls back to, or the transaction itself, which the caller
+    /// begins again (``restartTransaction()``) if `body` throws.
+    func inWrite<T>(_ body: () throws -> T) throws -> T {
+        switch writeScope {
+        case .savepoint: try inSavepoint(.write, body)
+        case .transaction: try body()
+        }
     }
 
-    /// Rolls back to the start of the current write (``inWriteSavepoint(_:)``); outside one, SQLite
-    /// refuses with "no such savepoint".
+    /// Rolls back to the start of the current write (``inWrite(_:)``). Outside a write SQLite refuses,
+    /// with "no such savepoint".
     func discardChanges() throws {
-        try execute(Savepoint.write.rollback, [])
+        switch writeScope {
+        case .savepoint: try execute(Savepoint.write.rollback, [])
+        case .transaction: try restartTransaction()
+        }
+    }
+
+    /// Rolls the transaction back (if SQLite has not already) and begins it again, empty.
+    func restartTransaction() throws {
+        if db.isInsideTransaction { try db.rollback() }
+        try db.beginTransaction(.immediate)
     }
 
     private func inSavepoint<T>(_ savepoint: Savepoint, _ body: () throws -> T) throws -> T {
