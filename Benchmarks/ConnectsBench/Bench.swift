@@ -412,7 +412,9 @@ public enum Bench {
         var rows = 0
         var sampled = ContinuousClock.now
         for try await var chunk in response.body {
-            rows += chunk.readableBytesView.lazy.filter { $0 == 10 }.count
+            // Counted over raw bytes: a lazy filter of the byte view cost this process a third of a core,
+            // on the cores the server needs.
+            rows += chunk.withUnsafeReadableBytes { bytes in bytes.reduce(0) { $1 == 10 ? $0 + 1 : $0 } }
             chunk.clear()
             if ContinuousClock.now - sampled > .milliseconds(200) {
                 sampled = ContinuousClock.now

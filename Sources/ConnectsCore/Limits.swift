@@ -15,6 +15,9 @@ public enum Limits {
     public static let pageSizeDefault = 50
     /// Entries read per query by the CSV export, which streams every page itself (not an API limit).
     public static let exportPageSize = 2_000
+    /// Pages the CSV export reads at once: with its formatting, enough to keep two cores busy, and
+    /// few enough that an export holds at most this many pages in memory.
+    public static let exportReadsAtOnce = 3
     /// The longest support reason, in characters.
     public static let reasonLengthMax = 500
     /// The longest external identifier, name or ticket, in characters.

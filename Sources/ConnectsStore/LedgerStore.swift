@@ -109,6 +109,8 @@ public struct EntryQuery: Sendable, Hashable {
     public var until: Instant?
     public var limit: Int
     public var cursor: String?
+    /// Only entries whose sequence number is in this range (the CSV export reads ranges at once).
+    public var sequences: ClosedRange<Int64>?
 
     public init(
         kind: EntryKind? = nil,

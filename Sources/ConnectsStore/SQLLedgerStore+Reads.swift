@@ -96,6 +96,10 @@ extension SQLLedgerStore {
             conditions.append("sequence < ?")
             arguments += [before]
         }
+        if let sequences = query.sequences {
+            conditions.append("sequence BETWEEN ? AND ?")
+            arguments += [sequences.lowerBound, sequences.upperBound]
+        }
         arguments += [query.limit + 1]
         let sql = "SELECT * FROM entries WHERE \(conditions.joined(separator: " AND ")) ORDER BY sequence DESC LIMIT ?"
         return try await read { [arguments] db in

@@ -147,6 +147,48 @@ struct LedgerHTTPTests {
         }
     }
 
+    @Test("a CSV export longer than the pages it reads at once has every entry once, newest first")
+    func longExport() async throws {
+        try await ServerHarness.run { api, database in
+            let account = try await api.makeFreelancer()
+            try await api.adjust(account, 10_000)
+            // More entries than the export reads at once (Limits.exportReadsAtOnce pages), the last
+            // page partly full.
+            let spends = Limits.exportPageSize * Limits.exportReadsAtOnce + 500
+            let policy = ServerHarness.ledgerOnly.ledgerPolicy(version: 1)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<32 {
+                    group.addTask {
+                        for index in stride(from: worker, to: spends, by: 32) {
+                            let spend = LedgerCommand.debit(
+                                .init(kind: .spend, amount: 1, cause: Cause(type: "test", id: "\(index)")))
+                            _ = try await database.store.perform(
+                                .ledger(accountID: account, command: spend), now: ServerClock.system().now(),
+                                policy: policy,
+                                idempotency: nil)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            func export(_ query: String) async throws -> [Int64] {
+                let csv = try await api.send(
+                    .get, "/v1/accounts/\(account)/entries\(query)", headers: [.accept: "text/csv"])
+                let rows = csv.text.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+                return rows.map { Int64($0.split(separator: ",")[5])! }
+            }
+            // Each spend leaves one connect fewer: newest first, the totals climb by one back to the
+            // adjustment's 10,000, each exactly once.
+            let totals = try await export("")
+            let expected = Array(Int64(10_000 - spends)...10_000)
+            #expect(totals.count == expected.count)
+            let misplaced = zip(totals, expected).enumerated().first { $0.element.0 != $0.element.1 }
+            #expect(misplaced == nil, "row \(misplaced?.offset ?? 0): total \(misplaced?.element.0 ?? 0)")
+            #expect(try await export("?kind=spend").count == spends)
+            #expect(try await export("?kind=adjustment") == [10_000])
+        }
+    }
+
     @Test("balance, lots and an account read back as the contract says", arguments: StoreKind.allCases)
     func reads(_ kind: StoreKind) async throws {
         try await ServerHarness.run(on: kind) { api, _ in

@@ -247,6 +247,12 @@ struct StoreContractTests {
                 query: EntryQuery(since: t0.adding(days: 2), until: t0.adding(days: 4))
             )
             #expect(window.items.map(\.sequence) == [4, 3])
+            var range = EntryQuery(since: t0.adding(days: 3))
+            range.sequences = 3...6
+            #expect(try await store.entries(accountID: account, query: range).items.map(\.sequence) == [6, 5, 4])
+            range.kind = .spend
+            range.sequences = 6...8
+            #expect(try await store.entries(accountID: account, query: range).items.map(\.sequence) == [8])
         }
     }
 
