@@ -5,12 +5,16 @@ import Synchronization
 ///
 /// Writers enqueue work; one drain loop at a time takes up to ``batchSizeMax`` pending writes, runs them
 /// in a single transaction, commits once, and hands the batch to the ``WriteAheadLogSyncer``, which
-/// answers every writer once the commit is on disk; meanwhile the loop runs the next batch. A write that
-/// throws is undone alone: the first write of a transaction runs in the transaction itself (undone by
-/// rolling the transaction back and beginning it again, as nothing else is in it yet), each later one in
-/// a savepoint of its own. The first needs no savepoint, whose undo copy of every page the write changes
-/// is most of the cost of a large write such as closing a job with thousands of proposals. Writes are
+/// answers every writer once the commit is on disk; meanwhile the loop runs the next batch. Writes are
 /// applied in the order they were enqueued, so per-account ordering is the order of arrival.
+///
+/// A write that throws is undone alone, and undoing costs: a savepoint makes SQLite copy every page the
+/// write changes, in case it is rolled back, which was most of a proposal's cost (figure 1 of the
+/// bench). Almost no write needs it: a refusal is decided before anything is written. So a batch first
+/// runs with nothing to undo its writes. A write that fails having changed nothing is simply left out;
+/// if one fails after changing rows, the transaction is rolled back and the batch runs again, the first
+/// write in the transaction itself (undone by beginning the transaction again, as nothing else is in it
+/// yet) and each later one in a savepoint of its own.
 final class GroupCommitter: Sendable {
     /// The most writes one transaction carries; bounds latency and memory of one batch.
     static let batchSizeMax = 1_000
@@ -43,11 +47,15 @@ final class GroupCommitter: Sendable {
                     do {
                         let value = try session.inWrite { try work(session) }
                         outcome.withLock { $0 = .success(value) }
-                        return true
+                        return .stayed
                     } catch {
                         outcome.withLock { $0 = .failure(error) }
-                        if scope == .transaction { try session.restartTransaction() }
-                        return false
+                        switch scope {
+                        case .unguarded: return session.hasChanged ? .mustBeUndone : .leftOut
+                        case .transaction: try session.restartTransaction()
+                        case .savepoint: break
+                        }
+                        return .leftOut
                     }
                 },
                 finish: { commitError in
@@ -99,13 +107,18 @@ final class GroupCommitter: Sendable {
         }
     }
 
-    /// One transaction for the whole batch; the first write that stays runs in it directly.
+    /// One transaction for the whole batch: first with nothing to undo its writes, and if one of them
+    /// must be undone, again with each write undoable alone.
     private static func run(_ batch: [PendingWrite], db: Database) throws {
         try db.beginTransaction(.immediate)
         do {
-            var hasWrites = false
-            for pending in batch {
-                if try pending.run(db, hasWrites ? .savepoint : .transaction) { hasWrites = true }
+            if try !runUnguarded(batch, db: db) {
+                try db.rollback()
+                try db.beginTransaction(.immediate)
+                var hasWrites = false
+                for pending in batch where try pending.run(db, hasWrites ? .savepoint : .transaction) == .stayed {
+                    hasWrites = true
+                }
             }
             try db.commit()
         } catch {
@@ -113,12 +126,23 @@ final class GroupCommitter: Sendable {
             throw error
         }
     }
+
+    /// Runs the batch with nothing to undo its writes; `false` as soon as one must be undone.
+    private static func runUnguarded(_ batch: [PendingWrite], db: Database) throws -> Bool {
+        for pending in batch {
+            let changes = GRDBSession.WriteScope.unguarded(changesBefore: db.totalChangesCount)
+            guard try pending.run(db, changes) != .mustBeUndone else { return false }
+        }
+        return true
+    }
 }
 
 /// One write waiting for its transaction.
 private struct PendingWrite: Sendable {
-    /// Runs the write (in the given scope); returns whether it stayed. Throws only when the transaction
-    /// could not be begun again after a first write was undone.
-    let run: @Sendable (Database, GRDBSession.WriteScope) throws -> Bool
+    enum Outcome { case stayed, leftOut, mustBeUndone }
+
+    /// Runs the write in the given scope. Throws only when the transaction could not be begun again
+    /// after a first write was undone.
+    let run: @Sendable (Database, GRDBSession.WriteScope) throws -> Outcome
     let finish: @Sendable ((any Error)?) -> Void
 }

@@ -15,7 +15,7 @@ struct SQLiteStoreTests {
         #expect(try store.writerSynchronousMode() == 1)
     }
 
-    @Test("the first write of a shared transaction is undone alone when it fails, and the writes after it stay")
+    @Test("writes that fail after changing rows are undone alone; the writes around them in the batch stay")
     func failingFirstWrite() async throws {
         let database = try TemporaryDatabase()
         let store = try SQLiteStore(path: database.path)
@@ -30,8 +30,9 @@ struct SQLiteStoreTests {
                 if fail { throw Refusal() }
             }
         }
-        // While the writer is busy, the next writes queue up, and then share one transaction, in order:
-        // the failing one first, run without a savepoint of its own.
+        // While the writer is busy, the next writes queue up, and then share one transaction, in order.
+        // The failing ones change a row before they throw, so the batch runs again with each write
+        // undoable: the first (a failing one) in the transaction itself, the others in savepoints.
         let outcomes = try await withThrowingTaskGroup(of: (String, Bool).self) { group in
             group.addTask {
                 try await store.write { _ in Thread.sleep(forTimeInterval: 0.3) }

@@ -6,11 +6,25 @@ import Synchronization
 /// A transaction on SQLite through GRDB; statements are prepared once per connection and cached.
 struct GRDBSession: SQLSession {
     let db: Database
-    /// What undoes this session's write (``GroupCommitter``): its own savepoint, or, for the first
-    /// write of a transaction, the transaction itself.
+    /// What undoes this session's write (``GroupCommitter``).
     var writeScope: WriteScope = .savepoint
 
-    enum WriteScope: Sendable { case transaction, savepoint }
+    enum WriteScope: Sendable, Equatable {
+        /// Nothing: a write that must be undone after it changed rows fails its whole batch, which
+        /// runs again in the other scopes. `changesBefore` is the connection's change count when the
+        /// write began.
+        case unguarded(changesBefore: Int)
+        /// The transaction itself, begun again (``restartTransaction()``): the first write of one.
+        case transaction
+        /// A savepoint of its own.
+        case savepoint
+    }
+
+    /// Whether this (unguarded) write has changed rows, or SQLite has rolled its transaction back.
+    var hasChanged: Bool {
+        guard case .unguarded(let changesBefore) = writeScope else { return true }
+        return !db.isInsideTransaction || db.totalChangesCount != changesBefore
+    }
 
     var dialect: SQLDialect { .sqlite }
     var locksRows: Bool { false }
@@ -119,24 +133,27 @@ struct GRDBSession: SQLSession {
         try inSavepoint(.nested, body)
     }
 
-    /// Runs `body` as one write of a shared transaction (``GroupCommitter``), in its ``writeScope``: the
-    /// savepoint that ``discardChanges()`` rolls back to, or the transaction itself, which the caller
-    /// begins again (``restartTransaction()``) if `body` throws.
+    /// Runs `body` as one write of a shared transaction (``GroupCommitter``), in its ``writeScope``.
     func inWrite<T>(_ body: () throws -> T) throws -> T {
         switch writeScope {
         case .savepoint: try inSavepoint(.write, body)
-        case .transaction: try body()
+        case .transaction, .unguarded: try body()
         }
     }
 
-    /// Rolls back to the start of the current write (``inWrite(_:)``). Outside a write SQLite refuses,
-    /// with "no such savepoint".
+    /// Rolls back to the start of the current write (``inWrite(_:)``). An unguarded write that has
+    /// changed rows cannot be: this throws, and its batch runs again with the write in a savepoint.
+    /// Outside a write SQLite refuses, with "no such savepoint".
     func discardChanges() throws {
         switch writeScope {
         case .savepoint: try execute(Savepoint.write.rollback, [])
         case .transaction: try restartTransaction()
+        case .unguarded: if hasChanged { throw UndoNeeded() }
         }
     }
+
+    /// Thrown by an unguarded write that must be undone.
+    struct UndoNeeded: Error {}
 
     /// Rolls the transaction back (if SQLite has not already) and begins it again, empty.
     func restartTransaction() throws {
