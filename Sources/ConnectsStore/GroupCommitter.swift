@@ -113,7 +113,8 @@ final class GroupCommitter: Sendable {
         try db.beginTransaction(.immediate)
         do {
             if try !runUnguarded(batch, db: db) {
-                try db.rollback()
+                // (Unless SQLite has rolled it back itself, after an I/O error.)
+                if db.isInsideTransaction { try db.rollback() }
                 try db.beginTransaction(.immediate)
                 var hasWrites = false
                 for pending in batch where try pending.run(db, hasWrites ? .savepoint : .transaction) == .stayed {
@@ -130,8 +131,8 @@ final class GroupCommitter: Sendable {
     /// Runs the batch with nothing to undo its writes; `false` as soon as one must be undone.
     private static func runUnguarded(_ batch: [PendingWrite], db: Database) throws -> Bool {
         for pending in batch {
-            let changes = GRDBSession.WriteScope.unguarded(changesBefore: db.totalChangesCount)
-            guard try pending.run(db, changes) != .mustBeUndone else { return false }
+            let scope = GRDBSession.WriteScope.unguarded(changesBefore: db.totalChangesCount)
+            guard try pending.run(db, scope) != .mustBeUndone else { return false }
         }
         return true
     }
