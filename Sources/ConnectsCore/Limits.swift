@@ -16,7 +16,7 @@ public enum Limits {
     /// Entries read per query by the CSV export, which streams every page itself (not an API limit).
     public static let exportPageSize = 2_000
     /// Pages the CSV export reads at once: with its formatting, enough to keep two cores busy, and
-    /// few enough that an export holds at most this many pages in memory.
+    /// few enough that an export holds at most one page more than this in memory.
     public static let exportReadsAtOnce = 3
     /// The longest support reason, in characters.
     public static let reasonLengthMax = 500

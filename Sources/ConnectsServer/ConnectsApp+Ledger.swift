@@ -132,15 +132,17 @@ extension ConnectsApp {
             ],
             body: ResponseBody { [store, filters] writer in
                 try await writer.write(ByteBuffer(string: Representation.csvHeader))
-                let newest = try await store.entries(accountID: accountID, query: EntryQuery(limit: 1)).items.first
+                let newest =
+                    try await store.entries(accountID: accountID, query: EntryQuery(limit: 1)).items.first?.sequence
+                    ?? 0
                 let pageSize = Int64(Limits.exportPageSize)
-                let rangeCount = Int(((newest?.sequence ?? 0) + pageSize - 1) / pageSize)
+                let rangeCount = Int((newest + pageSize - 1) / pageSize)
                 try await withThrowingTaskGroup(of: (Int, [Entry]).self) { group in
                     var started = 0
                     func readNextRange() {
-                        guard let newest, started < rangeCount else { return }
+                        guard started < rangeCount else { return }
                         var page = filters
-                        let upper = newest.sequence - Int64(started) * pageSize
+                        let upper = newest - Int64(started) * pageSize
                         page.sequences = max(1, upper - pageSize + 1)...upper
                         group.addTask { [started] in
                             (started, try await store.entries(accountID: accountID, query: page).items)

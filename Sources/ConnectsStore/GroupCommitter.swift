@@ -12,18 +12,19 @@ import Synchronization
 /// write changes, in case it is rolled back, which was most of a proposal's cost (figure 1 of the
 /// bench). Almost no write needs it: a refusal is decided before anything is written. So a batch first
 /// runs with nothing to undo its writes. A write that fails having changed nothing is simply left out;
-/// if one fails after changing rows, the transaction is rolled back and the batch runs again, the first
-/// write in the transaction itself (undone by beginning the transaction again, as nothing else is in it
-/// yet) and each later one in a savepoint of its own.
+/// if one fails after changing rows, the transaction is rolled back and the batch runs again with each
+/// write in a savepoint of its own.
 final class GroupCommitter: Sendable {
     /// The most writes one transaction carries; bounds latency and memory of one batch.
     static let batchSizeMax = 1_000
-    /// The most writes that may wait; past it a write is refused with
-    /// ``StoreError/overloaded`` rather than grow the queue without bound.
-    static let queueLengthMax = 100_000
+    /// The most writes that may wait, to be run or for their commit to be synced; past it a write is
+    /// refused with ``StoreError/overloaded`` rather than grow the queue without bound.
+    let queueLengthMax: Int
 
     private struct State {
         var pending: [PendingWrite] = []
+        /// Writes committed and waiting for the syncer (a slow disk holds them here).
+        var awaitingSync = 0
         var isDraining = false
     }
 
@@ -31,9 +32,10 @@ final class GroupCommitter: Sendable {
     private let syncer: WriteAheadLogSyncer
     private let state = Mutex(State())
 
-    init(writer: DatabasePool, syncer: WriteAheadLogSyncer) {
+    init(writer: DatabasePool, syncer: WriteAheadLogSyncer, queueLengthMax: Int = 100_000) {
         self.writer = writer
         self.syncer = syncer
+        self.queueLengthMax = queueLengthMax
     }
 
     /// Runs `work` as one write of a shared transaction; returns after that transaction is durable.
@@ -47,15 +49,10 @@ final class GroupCommitter: Sendable {
                     do {
                         let value = try session.inWrite { try work(session) }
                         outcome.withLock { $0 = .success(value) }
-                        return .stayed
+                        return false
                     } catch {
                         outcome.withLock { $0 = .failure(error) }
-                        switch scope {
-                        case .unguarded: return session.hasChanged ? .mustBeUndone : .leftOut
-                        case .transaction: try session.restartTransaction()
-                        case .savepoint: break
-                        }
-                        return .leftOut
+                        return scope != .savepoint && session.hasChanged
                     }
                 },
                 finish: { commitError in
@@ -78,7 +75,7 @@ final class GroupCommitter: Sendable {
 
     private func enqueue(_ pending: PendingWrite) -> Enqueued {
         state.withLock { state in
-            guard state.pending.count < Self.queueLengthMax else { return .full }
+            guard state.pending.count + state.awaitingSync < queueLengthMax else { return .full }
             state.pending.append(pending)
             if state.isDraining { return .queued }
             state.isDraining = true
@@ -98,7 +95,9 @@ final class GroupCommitter: Sendable {
             if batch.isEmpty { return }
             do {
                 try await writer.writeWithoutTransaction { db in try Self.run(batch, db: db) }
+                state.withLock { $0.awaitingSync += batch.count }
                 syncer.whenDurable { syncError in
+                    self.state.withLock { $0.awaitingSync -= batch.count }
                     for pending in batch { pending.finish(syncError) }
                 }
             } catch {
@@ -108,18 +107,15 @@ final class GroupCommitter: Sendable {
     }
 
     /// One transaction for the whole batch: first with nothing to undo its writes, and if one of them
-    /// must be undone, again with each write undoable alone.
+    /// must be undone, again with each write in a savepoint.
     private static func run(_ batch: [PendingWrite], db: Database) throws {
         try db.beginTransaction(.immediate)
         do {
-            if try !runUnguarded(batch, db: db) {
+            if !runUnguarded(batch, db: db) {
                 // (Unless SQLite has rolled it back itself, after an I/O error.)
                 if db.isInsideTransaction { try db.rollback() }
                 try db.beginTransaction(.immediate)
-                var hasWrites = false
-                for pending in batch where try pending.run(db, hasWrites ? .savepoint : .transaction) == .stayed {
-                    hasWrites = true
-                }
+                for pending in batch { _ = pending.run(db, .savepoint) }
             }
             try db.commit()
         } catch {
@@ -129,10 +125,10 @@ final class GroupCommitter: Sendable {
     }
 
     /// Runs the batch with nothing to undo its writes; `false` as soon as one must be undone.
-    private static func runUnguarded(_ batch: [PendingWrite], db: Database) throws -> Bool {
+    private static func runUnguarded(_ batch: [PendingWrite], db: Database) -> Bool {
         for pending in batch {
             let scope = GRDBSession.WriteScope.unguarded(changesBefore: db.totalChangesCount)
-            guard try pending.run(db, scope) != .mustBeUndone else { return false }
+            if pending.run(db, scope) { return false }
         }
         return true
     }
@@ -140,10 +136,8 @@ final class GroupCommitter: Sendable {
 
 /// One write waiting for its transaction.
 private struct PendingWrite: Sendable {
-    enum Outcome { case stayed, leftOut, mustBeUndone }
-
-    /// Runs the write in the given scope. Throws only when the transaction could not be begun again
-    /// after a first write was undone.
-    let run: @Sendable (Database, GRDBSession.WriteScope) throws -> Outcome
+    /// Runs the write in the given scope; returns whether it failed unguarded after changing rows, so
+    /// that its batch must run again.
+    let run: @Sendable (Database, GRDBSession.WriteScope) -> Bool
     let finish: @Sendable ((any Error)?) -> Void
 }

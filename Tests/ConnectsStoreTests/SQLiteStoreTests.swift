@@ -31,8 +31,8 @@ struct SQLiteStoreTests {
             }
         }
         // While the writer is busy, the next writes queue up, and then share one transaction, in order.
-        // The failing ones change a row before they throw, so the batch runs again with each write
-        // undoable: the first (a failing one) in the transaction itself, the others in savepoints.
+        // The failing ones change a row before they throw, so the batch runs again with each write in a
+        // savepoint.
         let outcomes = try await withThrowingTaskGroup(of: (String, Bool).self) { group in
             group.addTask {
                 try await store.write { _ in Thread.sleep(forTimeInterval: 0.3) }

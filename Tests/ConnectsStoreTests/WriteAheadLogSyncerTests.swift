@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 
@@ -57,6 +58,35 @@ struct WriteAheadLogSyncerTests {
         #expect(syncer.failure != nil)
         await #expect(throws: StoreError.self) { try await Self.durable(syncer, syncs: syncs) }
         #expect(syncs.value == 1)
+    }
+
+    @Test("writes whose commit waits for a slow disk still count toward the write queue's limit")
+    func slowDiskFillsTheQueue() async throws {
+        let database = try TemporaryDatabase()
+        // Closed until signalled, then open for good.
+        let disk = DispatchSemaphore(value: 0)
+        let syncer = WriteAheadLogSyncer {
+            disk.wait()
+            disk.signal()
+        }
+        let committer = GroupCommitter(
+            writer: try DatabasePool(path: database.path), syncer: syncer, queueLengthMax: 3)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 {
+                group.addTask { try await committer.write { _ in } }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            // All three are committed by now and wait for the disk. (Were the fourth let in, it would
+            // wait too, until the disk opens after a second, and then the expectation fails.)
+            group.addTask {
+                try await Task.sleep(for: .seconds(1))
+                disk.signal()
+            }
+            await #expect(throws: StoreError.overloaded) { try await committer.write { _ in } }
+            disk.signal()
+            try await group.waitForAll()
+        }
+        try await committer.write { _ in }
     }
 
     @Test("the real sync reaches the file, and a log SQLite has removed needs none")

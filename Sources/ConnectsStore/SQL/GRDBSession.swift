@@ -11,11 +11,9 @@ struct GRDBSession: SQLSession {
 
     enum WriteScope: Sendable, Equatable {
         /// Nothing: a write that must be undone after it changed rows fails its whole batch, which
-        /// runs again in the other scopes. `changesBefore` is the connection's change count when the
+        /// runs again with savepoints. `changesBefore` is the connection's change count when the
         /// write began.
         case unguarded(changesBefore: Int)
-        /// The transaction itself, begun again (``restartTransaction()``): the first write of one.
-        case transaction
         /// A savepoint of its own.
         case savepoint
     }
@@ -137,7 +135,7 @@ struct GRDBSession: SQLSession {
     func inWrite<T>(_ body: () throws -> T) throws -> T {
         switch writeScope {
         case .savepoint: try inSavepoint(.write, body)
-        case .transaction, .unguarded: try body()
+        case .unguarded: try body()
         }
     }
 
@@ -147,19 +145,12 @@ struct GRDBSession: SQLSession {
     func discardChanges() throws {
         switch writeScope {
         case .savepoint: try execute(Savepoint.write.rollback, [])
-        case .transaction: try restartTransaction()
         case .unguarded: if hasChanged { throw UndoNeeded() }
         }
     }
 
     /// Thrown by an unguarded write that must be undone.
     struct UndoNeeded: Error {}
-
-    /// Rolls the transaction back (if SQLite has not already) and begins it again, empty.
-    func restartTransaction() throws {
-        if db.isInsideTransaction { try db.rollback() }
-        try db.beginTransaction(.immediate)
-    }
 
     private func inSavepoint<T>(_ savepoint: Savepoint, _ body: () throws -> T) throws -> T {
         try execute(savepoint.begin, [])
