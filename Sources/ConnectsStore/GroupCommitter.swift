@@ -17,14 +17,16 @@ import Synchronization
 final class GroupCommitter: Sendable {
     /// The most writes one transaction carries; bounds latency and memory of one batch.
     static let batchSizeMax = 1_000
-    /// The most writes that may wait, to be run or for their commit to be synced; past it a write is
-    /// refused with ``StoreError/overloaded`` rather than grow the queue without bound.
+    /// The most writes that may wait to be answered, whether queued, running or committed and waiting
+    /// for the sync; past it a write is refused with ``StoreError/overloaded`` rather than grow the
+    /// queue without bound.
     let queueLengthMax: Int
 
     private struct State {
         var pending: [PendingWrite] = []
-        /// Writes committed and waiting for the syncer (a slow disk holds them here).
-        var awaitingSync = 0
+        /// Writes taken from `pending` and not yet answered: running, or committed and waiting for the
+        /// syncer (a slow disk holds them here).
+        var inFlight = 0
         var isDraining = false
     }
 
@@ -75,7 +77,7 @@ final class GroupCommitter: Sendable {
 
     private func enqueue(_ pending: PendingWrite) -> Enqueued {
         state.withLock { state in
-            guard state.pending.count + state.awaitingSync < queueLengthMax else { return .full }
+            guard state.pending.count + state.inFlight < queueLengthMax else { return .full }
             state.pending.append(pending)
             if state.isDraining { return .queued }
             state.isDraining = true
@@ -89,21 +91,23 @@ final class GroupCommitter: Sendable {
                 let count = min(state.pending.count, Self.batchSizeMax)
                 let batch = Array(state.pending.prefix(count))
                 state.pending.removeFirst(count)
+                state.inFlight += count
                 if batch.isEmpty { state.isDraining = false }
                 return batch
             }
             if batch.isEmpty { return }
             do {
                 try await writer.writeWithoutTransaction { db in try Self.run(batch, db: db) }
-                state.withLock { $0.awaitingSync += batch.count }
-                syncer.whenDurable { syncError in
-                    self.state.withLock { $0.awaitingSync -= batch.count }
-                    for pending in batch { pending.finish(syncError) }
-                }
+                syncer.whenDurable { syncError in self.finish(batch, syncError) }
             } catch {
-                for pending in batch { pending.finish(error) }
+                finish(batch, error)
             }
         }
+    }
+
+    private func finish(_ batch: [PendingWrite], _ error: (any Error)?) {
+        state.withLock { $0.inFlight -= batch.count }
+        for pending in batch { pending.finish(error) }
     }
 
     /// One transaction for the whole batch: first with nothing to undo its writes, and if one of them

@@ -69,24 +69,31 @@ struct WriteAheadLogSyncerTests {
             disk.wait()
             disk.signal()
         }
-        let committer = GroupCommitter(
-            writer: try DatabasePool(path: database.path), syncer: syncer, queueLengthMax: 3)
+        let pool = try DatabasePool(path: database.path)
+        try await pool.write { try $0.execute(sql: "CREATE TABLE written (id INTEGER PRIMARY KEY)") }
+        let committer = GroupCommitter(writer: pool, syncer: syncer, queueLengthMax: 3)
+        let insert: @Sendable (GRDBSession) throws -> Void = {
+            try $0.db.execute(sql: "INSERT INTO written DEFAULT VALUES")
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<3 {
-                group.addTask { try await committer.write { _ in } }
-                try await Task.sleep(for: .milliseconds(50))
+            for _ in 0..<3 { group.addTask { try await committer.write(insert) } }
+            // A reader sees a commit before it is synced: wait until all three are committed and wait
+            // for the disk alone.
+            while try await pool.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM written") }) != 3 {
+                try await Task.sleep(for: .milliseconds(5))
             }
-            // All three are committed by now and wait for the disk. (Were the fourth let in, it would
-            // wait too, until the disk opens after a second, and then the expectation fails.)
-            group.addTask {
-                try await Task.sleep(for: .seconds(1))
+            // Were a fourth let in, it would wait for the disk too, which opens anyway after a while
+            // so that the test fails instead of hanging.
+            let opener = Task {
+                try? await Task.sleep(for: .seconds(2))
                 disk.signal()
             }
-            await #expect(throws: StoreError.overloaded) { try await committer.write { _ in } }
-            disk.signal()
+            await #expect(throws: StoreError.overloaded) { try await committer.write(insert) }
+            opener.cancel()
             try await group.waitForAll()
         }
-        try await committer.write { _ in }
+        try await committer.write(insert)
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM written") } == 4)
     }
 
     @Test("the real sync reaches the file, and a log SQLite has removed needs none")
