@@ -10,9 +10,6 @@ import ServiceLifecycle
 /// Every item is a ledger command with its own exactly-once key, so a pass interrupted by a crash is
 /// simply run again by the next one; nothing is ever done twice.
 struct SchedulerService: Service {
-    /// The most items of each kind one pass takes on; the rest wait for the next pass.
-    static let itemsPerPassMax = 1_000
-
     let app: ConnectsApp
     let interval: Duration
     let logger: Logger
@@ -21,8 +18,7 @@ struct SchedulerService: Service {
         for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
             do {
                 try await app.syncSharedState()
-                let ran = try await app.store.runDueWork(
-                    now: app.now(), policy: app.policy, limit: Self.itemsPerPassMax)
+                let ran = try await app.store.runAllDueWork(now: app.now(), policy: app.policy)
                 if ran > 0 { logger.debug("ran scheduled work", metadata: ["scheduler.items": "\(ran)"]) }
             } catch {
                 logger.error("scheduled work failed", metadata: ["error": "\(String(reflecting: error))"])

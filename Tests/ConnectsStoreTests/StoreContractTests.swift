@@ -181,6 +181,22 @@ struct StoreContractTests {
         }
     }
 
+    @Test(
+        "more accounts due at once than one pass takes all get their allotment in one run, not one pass per tick",
+        arguments: StoreKind.allCases)
+    func billingDay(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let standard = Policy.standard.ledgerPolicy(version: 1)
+            for index in 0..<250 { _ = try await store.makeAccount("due-\(index)") }
+            let due = t0.adding(days: 32)
+            #expect(try await store.runDueWork(now: due, policy: standard, limit: 100) == 100)
+            #expect(try await store.runAllDueWork(now: due, policy: standard, limit: 100) == 150)
+            #expect(try await store.nextDueTime(policy: standard).map { $0 > due } == true)
+            #expect(try await store.runAllDueWork(now: due, policy: standard, limit: 100) == 0)
+        }
+    }
+
     @Test("many concurrent writers share transactions and every one gets its own answer", arguments: StoreKind.allCases)
     func groupCommit(_ kind: StoreKind) async throws {
         try await withTestDatabase(kind) { database in
