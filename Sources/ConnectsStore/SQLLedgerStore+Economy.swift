@@ -78,9 +78,12 @@ extension SQLLedgerStore {
                     String.self,
                     "SELECT id FROM accounts WHERE status = 'active' AND next_cycle_at <= ? ORDER BY next_cycle_at, id LIMIT ?",
                     [now, limit]),
+                // `|| ''`: made distinct as it is, the account id led SQLite to read every lot in account
+                // order (lots_by_account) rather than the few expiring ones (lots_expiring), every pass:
+                // a third of figure 4's time at 100,000 accounts.
                 try db.values(
                     String.self,
-                    "SELECT DISTINCT account_id FROM lots WHERE remaining > held AND expires_at <= ? LIMIT ?",
+                    "SELECT DISTINCT account_id || '' FROM lots WHERE remaining > held AND expires_at <= ? LIMIT ?",
                     [now, limit]),
                 try Self.dueJobIDs(db, now: now, policy: policy, limit: limit)
             )

@@ -247,4 +247,14 @@ struct AccountLedgerTests {
         #expect(earlier.hasPrefix("lot_") && earlier.count == 30)
         #expect(earlier < later)
     }
+
+    @Test("identifiers made in the same millisecond never repeat, across many refills of the random pool")
+    func identifiersAreUnique() {
+        let made = (0..<20_000).map { _ in Identifier.make(Identifier.entry, at: t0) }
+        #expect(Set(made).count == made.count)
+        // Every one of the 16 random characters takes every value: the bits are not stuck.
+        for position in made[0].indices.suffix(16) {
+            #expect(Set(made.map { $0[position] }).count == 32)
+        }
+    }
 }
