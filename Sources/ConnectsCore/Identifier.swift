@@ -14,7 +14,7 @@ public enum Identifier {
 
     /// A new identifier with `prefix`, ordered by `time`.
     public static func make(_ prefix: String, at time: Instant) -> String {
-        var generator = RandomBits()
+        var generator = SystemRandomNumberGenerator()
         return make(prefix, at: time, using: &generator)
     }
 

@@ -248,7 +248,7 @@ struct AccountLedgerTests {
         #expect(earlier < later)
     }
 
-    @Test("identifiers made in the same millisecond never repeat, across many refills of the random pool")
+    @Test("identifiers made in the same millisecond never repeat, and their random characters take every value")
     func identifiersAreUnique() {
         let made = (0..<20_000).map { _ in Identifier.make(Identifier.entry, at: t0) }
         #expect(Set(made).count == made.count)
