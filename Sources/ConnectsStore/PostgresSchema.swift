@@ -5,7 +5,7 @@
 enum PostgresSchema {
     /// Applied migrations, in order; each one's statements run in one transaction.
     static let migrations: [(name: String, statements: [String])] = [
-        ("v1", v1), ("v2-event-fan-out", v2), ("v3-cycle-due-by-id", v3),
+        ("v1", v1), ("v2-event-fan-out", v2), ("v3-cycle-due-by-id", v3), ("v4-auctions-open", v4),
     ]
 
     /// An arbitrary constant: the advisory lock that lets one node migrate while the others wait.
@@ -306,5 +306,11 @@ enum PostgresSchema {
     static let v3: [String] = [
         "DROP INDEX accounts_cycle_due",
         "CREATE INDEX accounts_cycle_due ON accounts(next_cycle_at, id) WHERE status = 'active'",
+    ]
+
+    /// Open auctions by closing time: the scheduler looks for the ones due at every tick, and without it
+    /// read the whole jobs table, closed jobs and all. SQLite's migration v8 runs the same statement.
+    static let v4: [String] = [
+        "CREATE INDEX jobs_auction_open ON jobs(boost_closes_at) WHERE auction_closed = 0"
     ]
 }

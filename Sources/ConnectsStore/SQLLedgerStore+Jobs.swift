@@ -461,11 +461,14 @@ extension SQLLedgerStore {
 
     /// Jobs with scheduled decisions due by `now`.
     static func dueJobIDs(_ db: any SQLSession, now: Instant, policy: LedgerPolicy, limit: Int) throws -> [String] {
+        // One indexed search per condition (open jobs by time, open auctions by closing time): as one
+        // `OR`, both databases read the whole table, closed jobs and all, at every scheduler tick.
         var ids = try db.values(
             String.self,
             """
-            SELECT id FROM jobs WHERE (status = 'open' AND (expires_at <= ?1 OR hiring_deadline <= ?1))
-              OR (auction_closed = 0 AND boost_closes_at <= ?1)
+            SELECT id FROM jobs WHERE status = 'open' AND expires_at <= ?1
+            UNION SELECT id FROM jobs WHERE status = 'open' AND hiring_deadline <= ?1
+            UNION SELECT id FROM jobs WHERE auction_closed = 0 AND boost_closes_at <= ?1
             LIMIT ?2
             """, [now, limit])
         if let days = policy.economy.returns.closeJobAfterInactiveDays {

@@ -269,6 +269,9 @@ extension SQLiteStore {
         migrator.registerMigration("v7-cycle-due-by-id") { db in
             for statement in PostgresSchema.v3 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v8-auctions-open") { db in
+            for statement in PostgresSchema.v4 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
