@@ -16,7 +16,7 @@ struct SQLiteStoreTests {
     }
 
     @Test("writes that fail after changing rows are undone alone; the writes around them in the batch stay")
-    func failingFirstWrite() async throws {
+    func failingWritesUndoneAlone() async throws {
         let database = try TemporaryDatabase()
         let store = try SQLiteStore(path: database.path)
         struct Refusal: Error {}

@@ -76,21 +76,25 @@ struct WriteAheadLogSyncerTests {
             try $0.db.execute(sql: "INSERT INTO written DEFAULT VALUES")
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // However the body ends, the disk opens, so the group's writes finish and the test cannot hang.
+            defer { disk.signal() }
             for _ in 0..<3 { group.addTask { try await committer.write(insert) } }
             // A reader sees a commit before it is synced: wait until all three are committed and wait
             // for the disk alone.
-            while try await pool.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM written") }) != 3 {
+            var committed = 0
+            for _ in 0..<2_000 where committed < 3 {
                 try await Task.sleep(for: .milliseconds(5))
+                committed = try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM written") } ?? 0
             }
-            // Were a fourth let in, it would wait for the disk too, which opens anyway after a while
-            // so that the test fails instead of hanging.
+            try #require(committed == 3)
+            // Were a fourth let in, it would wait for the disk too: open it after a while, so that the
+            // test then fails instead of hanging.
             let opener = Task {
-                try? await Task.sleep(for: .seconds(2))
+                guard (try? await Task.sleep(for: .seconds(2))) != nil else { return }
                 disk.signal()
             }
             await #expect(throws: StoreError.overloaded) { try await committer.write(insert) }
             opener.cancel()
-            try await group.waitForAll()
         }
         try await committer.write(insert)
         #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM written") } == 4)
