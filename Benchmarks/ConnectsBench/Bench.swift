@@ -118,6 +118,14 @@ public enum Bench {
             show(report)
             if wanted(6, 7) { try await csvExport(options, client: client, report: &report) }
             show(report)
+            if wanted(8) {
+                options.progress("core micro-benchmarks (no I/O)")
+                report.core = try CoreBench.run(
+                    seconds: options.isSmoke ? 0.25 : 2, proposals: options.closeProposals
+                ).map {
+                    CoreBench.relate($0, to: report.figures)
+                }
+            }
         } catch {
             try? await client.shutdown()
             throw error

@@ -13,6 +13,17 @@ public struct BenchFigure: Sendable, Codable {
     public var notes: String?
 }
 
+/// The core's time for one operation of a hot path, without a database (``CoreBench``).
+public struct CoreMeasurement: Sendable, Codable {
+    public var name: String
+    /// The median of five timed rounds.
+    public var nanoseconds: Double
+    /// The figure this operation is a part of, once per item (an account of figure 4, the close of
+    /// figure 5), and the part of that figure's time per item it takes, when the figure ran too.
+    public var figure: Int?
+    public var shareOfFigure: Double?
+}
+
 /// The whole run: figures, anchors and the machine it ran on.
 public struct BenchReport: Sendable, Codable {
     public var mode: String
@@ -20,6 +31,7 @@ public struct BenchReport: Sendable, Codable {
     public var startedAt: String
     public var anchors: [String: Double] = [:]
     public var figures: [BenchFigure] = []
+    public var core: [CoreMeasurement] = []
 
     /// The table printed at the end of a run.
     public func table() -> String {
@@ -29,6 +41,19 @@ public struct BenchReport: Sendable, Codable {
             let value =
                 figure.value >= 100 ? String(format: "%.0f", figure.value) : String(format: "%.2f", figure.value)
             lines.append("| \(figure.number) | \(figure.name) | \(value) \(figure.unit) | \(figure.goal) | \(ratio) |")
+        }
+        if !core.isEmpty {
+            lines += ["", "| core operation (no I/O) | time | share of its figure's time per item |", "|---|---|---|"]
+            for operation in core {
+                let time =
+                    operation.nanoseconds >= 1e6
+                    ? String(format: "%.2f ms", operation.nanoseconds / 1e6)
+                    : String(format: "%.2f µs", operation.nanoseconds / 1e3)
+                let share = operation.shareOfFigure.map {
+                    String(format: "%.1f%% of figure %d", $0 * 100, operation.figure ?? 0)
+                }
+                lines.append("| \(operation.name) | \(time) | \(share ?? "-") |")
+            }
         }
         if !anchors.isEmpty {
             lines.append("")
