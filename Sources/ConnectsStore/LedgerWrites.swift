@@ -74,7 +74,7 @@ struct LedgerWrites {
     mutating func flush(_ db: any SQLSession) throws {
         defer { self = LedgerWrites() }
         let lots = lots.sorted { $0.key < $1.key }
-        try db.execute(
+        try db.executeLater(
             """
             INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
             VALUES {rows}
@@ -93,7 +93,7 @@ struct LedgerWrites {
                 [.integer(value.lot.remaining), .integer(value.lot.held), .text(id)]
             },
             db: db)
-        try db.execute(
+        try db.executeLater(
             """
             INSERT INTO holds (id, account_id, amount, allocations, state, cause_type, cause_id, created_at)
             VALUES {rows}
@@ -108,7 +108,7 @@ struct LedgerWrites {
                 ]
             },
             width: 8)
-        try db.execute(
+        try db.executeLater(
             """
             INSERT INTO entries (id, account_id, sequence, kind, amount, held, total_after, held_after, created_at,
               cause_type, cause_id, rule, policy_version, reason, actor, reverses, allocations, event_key, hold_id,
@@ -185,20 +185,21 @@ struct LedgerWrites {
 
         func run(rows: [[SQLValue]], db: any SQLSession) throws {
             guard db.dialect == .postgres, rows.count > 1 else {
-                for values in rows { try db.execute(single, SQLArguments(values)) }
+                for values in rows { try db.executeLater(single, SQLArguments(values)) }
                 return
             }
-            try db.execute(many, rows: rows.flatMap { $0 }, width: width, row: row)
+            try db.executeLater(many, rows: rows.flatMap { $0 }, width: width, row: row)
         }
     }
 
-    /// Writes the queued events, and queues each for the webhooks that want it.
+    /// Writes the queued events, and queues each for the webhooks that want it (on PostgreSQL a
+    /// trigger does).
     private func insertEvents(_ db: any SQLSession) throws {
-        try db.execute(
-            "INSERT INTO events (id, type, account_id, data, created_at) VALUES {rows}", rows: events, width: 5
-        ) {
-            try Delivery.queueForLastEvents($0, db: db)
+        let insert = "INSERT INTO events (id, type, account_id, data, created_at) VALUES {rows}"
+        guard db.dialect == .sqlite else {
+            return try db.executeLater(insert, rows: events, width: 5, isSequenced: true)
         }
+        try db.execute(insert, rows: events, width: 5) { try Delivery.queueForLastEvents($0, db: db) }
     }
 
     /// The values of an entry's row, in the order of the `INSERT` above.

@@ -150,6 +150,7 @@ public final class PostgresStore: SQLLedgerStore {
                     try session.execute("COMMIT")
                     return value
                 } catch {
+                    session.discardLater()
                     _ = try? session.execute("ROLLBACK")
                     throw error
                 }

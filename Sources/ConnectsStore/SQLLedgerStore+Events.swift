@@ -81,7 +81,8 @@ extension Delivery {
     /// The most delivery attempts before a delivery is given up as failed.
     public static let attemptsMax: Int64 = 12
 
-    /// Queues the last `count` events this transaction inserted for every webhook that wants them.
+    /// Queues the last `count` events this transaction inserted for every webhook that wants them, on
+    /// SQLite.
     ///
     /// On PostgreSQL a trigger does it (`events_fan_out`, PostgresSchema v2): a statement here would cost
     /// a round trip per insert. On SQLite a trigger's sub-program costs more than a statement (9 against
@@ -89,7 +90,6 @@ extension Delivery {
     /// of the table, whose `seq`s end at the last inserted rowid, read once by the uncorrelated subquery
     /// before any delivery is inserted.
     static func queueForLastEvents(_ count: Int, db: any SQLSession) throws {
-        guard db.dialect == .sqlite else { return }
         try db.execute(
             """
             INSERT INTO deliveries (webhook_id, event_seq, account_id, state, next_attempt_at)
@@ -120,7 +120,7 @@ extension SQLLedgerStore {
         let arguments: SQLArguments = [
             Identifier.make("evt_", at: now), type, accountID, json, now, dedupeKey,
         ]
-        guard db.dialect == .sqlite else { return try db.execute(insert, arguments) }
+        guard db.dialect == .sqlite else { return try db.executeLater(insert, arguments, isSequenced: true) }
         guard try db.countingChanges(insert, arguments) == 1 else { return }
         try Delivery.queueForLastEvents(1, db: db)
     }

@@ -361,7 +361,7 @@ extension SQLLedgerStore {
             job.boostClosesAt, job.isAuctionClosed ? 1 : 0,
             job.lastClientActivityAt, job.proposalCount, job.hiredProposalID,
         ]
-        try db.execute(
+        try db.executeLater(
             """
             INSERT INTO jobs (id, client_id, title, budget_currency, budget_minor, connect_cost, posted_at, hiring_deadline,
               expires_at, status, boost_slots, boost_closes_at, auction_closed, last_client_activity_at, proposal_count,
@@ -375,7 +375,7 @@ extension SQLLedgerStore {
     }
 
     static func insertProposal(_ proposal: Proposal, db: any SQLSession) throws {
-        try db.execute(
+        try db.executeLater(
             """
             INSERT INTO proposals (id, job_id, freelancer_id, agency_id, payer_id, status, fee, fee_entry_id, invited,
               boost_bid, boost_state, boost_hold_id, boost_capture_entry_id, submitted_at, viewed_at, returned_amount,
@@ -395,7 +395,7 @@ extension SQLLedgerStore {
 
     /// Writes what a decision may change on a stored proposal (a plain update: one index seek).
     static func updateProposal(_ proposal: Proposal, db: any SQLSession) throws {
-        try db.execute(
+        try db.executeLater(
             """
             UPDATE proposals SET status = ?, fee_entry_id = ?, boost_state = ?, boost_hold_id = ?,
               boost_capture_entry_id = ?, viewed_at = ?, returned_amount = ?, returned_rule = ?, returned_at = ?,

@@ -41,7 +41,7 @@ extension SQLLedgerStore {
             }
             guard let idempotency else { return .done(result, response: nil) }
             let response = idempotency.render(result)
-            try db.execute(
+            try db.executeLater(
                 """
                 INSERT INTO idempotency_records (caller, key, fingerprint, status, content_type, body, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -26,6 +26,72 @@ struct StoreContractTests {
         }
     }
 
+    @Test(
+        "writes run later are in place for the next read and the commit, keep events in order, and a failed write or savepoint keeps none of its own",
+        arguments: StoreKind.allCases)
+    func writesRunLater(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let insert = "INSERT INTO settings (key, value) VALUES (?, ?)"
+            let select = "SELECT key FROM settings WHERE key LIKE 'later-%' ORDER BY key"
+            @Sendable func keys(_ db: any SQLSession) throws -> [String] {
+                try db.fetchAll(select, []).map { $0["key"] as String }
+            }
+            let seen = try await store.write { db in
+                try db.executeLater(insert, ["later-a", "1"], isSequenced: false)
+                try db.executeLater(insert, ["later-b", "2"], isSequenced: false)
+                return try keys(db)
+            }
+            #expect(seen == ["later-a", "later-b"])
+            // A write that fails among them (a NULL value), and a refusal with such a write pending.
+            await #expect(throws: (any Error).self) {
+                try await store.write { db in
+                    try db.executeLater(insert, ["later-c", "3"], isSequenced: false)
+                    try db.executeLater(insert, ["later-d", nil], isSequenced: false)
+                }
+            }
+            await #expect(throws: ConnectsError.self) {
+                try await store.write { db in
+                    try? db.executeLater(insert, ["later-e", nil], isSequenced: false)
+                    throw ConnectsError(.invalidState, "refused")
+                }
+            }
+            // Savepoints that fail take their own writes back, not those before them: one whose write
+            // fails as it ends, one refused with a failing write pending.
+            try await store.write { db in
+                try db.executeLater(insert, ["later-f", "6"], isSequenced: false)
+                _ = try? db.inSavepoint {
+                    try db.executeLater(insert, ["later-g", "7"], isSequenced: false)
+                    try db.executeLater(insert, ["later-h", nil], isSequenced: false)
+                }
+                _ = try? db.inSavepoint {
+                    try db.executeLater(insert, ["later-i", "9"], isSequenced: false)
+                    try? db.executeLater(insert, ["later-j", nil], isSequenced: false)
+                    throw ConnectsError(.invalidState, "refused")
+                }
+            }
+            #expect(try await store.read(keys) == ["later-a", "later-b", "later-f"])
+            // Sequenced writes (events, numbered as inserted) keep the order they were called in.
+            let account = try await store.makeAccount()
+            let events = (0..<6).map { "evt_later_\($0)" }
+            try await store.write { db in
+                for (index, id) in events.enumerated() {
+                    try db.executeLater(
+                        "INSERT INTO events (id, type, account_id, data, created_at) VALUES (?, 'job.closed', ?, '{}', 0)",
+                        [id, account], isSequenced: true)
+                    // Other writes between them run with them.
+                    try db.executeLater(insert, ["later-seq-\(index)", "x"], isSequenced: false)
+                }
+            }
+            let order = try await store.read { db in
+                try db.fetchAll("SELECT id FROM events WHERE id LIKE 'evt_later_%' ORDER BY seq", []).map {
+                    $0["id"] as String
+                }
+            }
+            #expect(order == events)
+        }
+    }
+
     @Test("an event is queued once for each webhook that wants it, naming that event", arguments: StoreKind.allCases)
     func webhookFanOut(_ kind: StoreKind) async throws {
         try await withTestDatabase(kind) { database in

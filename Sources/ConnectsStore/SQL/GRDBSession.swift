@@ -31,6 +31,11 @@ struct GRDBSession: SQLSession {
         try run(sql, arguments) { _ in }
     }
 
+    /// SQLite runs a statement in the process, with no round trip to save: now.
+    func executeLater(_ sql: String, _ arguments: SQLArguments, isSequenced: Bool) throws {
+        try execute(sql, arguments)
+    }
+
     func countingChanges(_ sql: String, _ arguments: SQLArguments) throws -> Int {
         try execute(sql, arguments)
         return db.changesCount

@@ -11,13 +11,25 @@ import Synchronization
 /// per connection (figure 3 of the bench: +35%).
 ///
 /// Sending statements whose answers are not needed without waiting for them (fewer thread hand-offs)
-/// was tried and measured no faster: the bound is CPU, not the hand-offs.
+/// was tried and measured no faster: the bound is CPU, not the hand-offs. Running them together as one
+/// statement (``executeLater(_:_:isSequenced:)``) saves the statements themselves, on both sides.
 final class PostgresSession: SQLSession {
     let connection: PostgresConnection
     let logger: Logger
     let locksRows: Bool
     let statements: PreparedStatements
     private var savepointDepth = 0
+    /// Writes waiting to run together (``executeLater(_:_:isSequenced:)``), how many values they bind,
+    /// and whether one of them is sequenced.
+    private var later: [(sql: String, arguments: SQLArguments)] = []
+    private var laterValues = 0
+    private var isLaterSequenced = false
+
+    /// The most writes, and values, that run together: a proposal's writes fit; a billing day's batch
+    /// of hundreds of rows a statement gains nothing from sharing one, and would make statement texts
+    /// too many to prepare.
+    static let laterCountMax = 12
+    static let laterValuesMax = 600
 
     init(connection: PostgresConnection, logger: Logger, locksRows: Bool, statements: PreparedStatements) {
         self.connection = connection
@@ -32,11 +44,50 @@ final class PostgresSession: SQLSession {
         _ = try fetchAll(sql, arguments)
     }
 
+    func executeLater(_ sql: String, _ arguments: SQLArguments, isSequenced: Bool) throws {
+        // Run together, the writes' placeholders are numbered in one sequence: only bare `?`s add up.
+        assert(!sql.contains(/\?[0-9]/), "a write run later has numbered placeholders: \(sql)")
+        if later.count == Self.laterCountMax || laterValues + arguments.values.count > Self.laterValuesMax
+            || (isSequenced && isLaterSequenced)
+        {
+            try runLater()
+        }
+        later.append((sql, arguments))
+        laterValues += arguments.values.count
+        isLaterSequenced = isLaterSequenced || isSequenced
+    }
+
     func countingChanges(_ sql: String, _ arguments: SQLArguments) throws -> Int {
-        try connection.query(query(sql, arguments), logger: logger).wait().metadata.rows ?? 0
+        try runLater()
+        return try connection.query(query(sql, arguments), logger: logger).wait().metadata.rows ?? 0
     }
 
     func fetchAll(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        try runLater()
+        return try run(sql, arguments)
+    }
+
+    /// Runs the writes waiting to run: one alone, several as one statement, all but the last in a
+    /// `WITH` (PostgreSQL runs each of those to completion, whether or not anything reads it).
+    func runLater() throws {
+        guard !later.isEmpty else { return }
+        let writes = later
+        discardLater()
+        guard writes.count > 1 else { return _ = try run(writes[0].sql, writes[0].arguments) }
+        let parts = writes.dropLast().enumerated().map { "w\($0.offset) AS (\($0.element.sql))" }
+        try _ = run(
+            "WITH " + parts.joined(separator: ", ") + " " + writes[writes.count - 1].sql,
+            SQLArguments(writes.flatMap(\.arguments.values)))
+    }
+
+    /// Forgets the writes waiting to run: what they would have written is being rolled back.
+    func discardLater() {
+        later = []
+        laterValues = 0
+        isLaterSequenced = false
+    }
+
+    private func run(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
         if !arguments.values.isEmpty,
             let prepared = try statements.known(sql, on: connection) ?? statements.prepare(sql, on: connection)
         {
@@ -73,9 +124,11 @@ final class PostgresSession: SQLSession {
         try execute("SAVEPOINT \(name)")
         do {
             let value = try body()
+            try runLater()
             try execute("RELEASE SAVEPOINT \(name)")
             return value
         } catch {
+            discardLater()
             try execute("ROLLBACK TO SAVEPOINT \(name)")
             try execute("RELEASE SAVEPOINT \(name)")
             throw error
@@ -85,6 +138,7 @@ final class PostgresSession: SQLSession {
     /// Each write is a transaction of its own, so starting a new one discards the write's changes.
     func discardChanges() throws {
         precondition(savepointDepth == 0, "changes are discarded only outside savepoints")
+        discardLater()
         try execute("ROLLBACK")
         try execute("BEGIN")
     }

@@ -22,6 +22,17 @@ public protocol SQLSession {
     /// Runs a statement.
     func execute(_ sql: String, _ arguments: SQLArguments) throws
 
+    /// Runs a write whose result nobody reads, possibly later: always before the session's next other
+    /// statement, and before its transaction commits.
+    ///
+    /// On PostgreSQL, writes queued one after another run together as one statement (all but the last
+    /// in a `WITH`), so a proposal's eight writes cost one round trip instead of eight. They must then
+    /// not depend on each other: each writes rows none of the others writes (a `WITH`'s statements all
+    /// see the same snapshot, and run in no set order). A write whose rows are numbered as they are
+    /// inserted (events) is `isSequenced`: no two such writes run together, so the numbers keep the
+    /// order of the calls.
+    func executeLater(_ sql: String, _ arguments: SQLArguments, isSequenced: Bool) throws
+
     /// Runs a statement and returns how many rows it changed.
     func countingChanges(_ sql: String, _ arguments: SQLArguments) throws -> Int
 
@@ -101,6 +112,31 @@ extension SQLSession {
         _ sql: String, rows values: [SQLValue], width: Int, row: String? = nil,
         afterEach: (Int) throws -> Void = { _ in }
     ) throws {
+        try forEachStatement(sql, rows: values, width: width, row: row) { text, arguments, length in
+            try execute(text, arguments)
+            try afterEach(length)
+        }
+    }
+
+    /// ``executeLater(_:_:isSequenced:)`` for a write of rows that are not numbered as inserted.
+    func executeLater(_ sql: String, _ arguments: SQLArguments) throws {
+        try executeLater(sql, arguments, isSequenced: false)
+    }
+
+    /// ``execute(_:rows:width:row:afterEach:)`` as writes nobody reads the result of
+    /// (``executeLater(_:_:isSequenced:)``).
+    func executeLater(
+        _ sql: String, rows values: [SQLValue], width: Int, row: String? = nil, isSequenced: Bool = false
+    ) throws {
+        try forEachStatement(sql, rows: values, width: width, row: row) { text, arguments, _ in
+            try executeLater(text, arguments, isSequenced: isSequenced)
+        }
+    }
+
+    private func forEachStatement(
+        _ sql: String, rows values: [SQLValue], width: Int, row: String?,
+        _ body: (String, SQLArguments, Int) throws -> Void
+    ) throws {
         precondition(values.count % width == 0, "\(values.count) values do not make rows of \(width)")
         guard !values.isEmpty else { return }
         let row = row ?? "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
@@ -109,9 +145,9 @@ extension SQLSession {
             var length = 64
             while length * width > values.count - start { length /= 2 }
             let end = start + length * width
-            try execute(
-                ListStatements.text(of: sql, length: length, row: row), SQLArguments(Array(values[start..<end])))
-            try afterEach(length)
+            try body(
+                ListStatements.text(of: sql, length: length, row: row), SQLArguments(Array(values[start..<end])),
+                length)
             start = end
         }
     }
