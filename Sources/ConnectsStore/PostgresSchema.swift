@@ -6,6 +6,7 @@ enum PostgresSchema {
     /// Applied migrations, in order; each one's statements run in one transaction.
     static let migrations: [(name: String, statements: [String])] = [
         ("v1", v1), ("v2-event-fan-out", v2), ("v3-cycle-due-by-id", v3), ("v4-auctions-open", v4),
+        ("v5-expiry-noticed", v5),
     ]
 
     /// An arbitrary constant: the advisory lock that lets one node migrate while the others wait.
@@ -312,5 +313,19 @@ enum PostgresSchema {
     /// read the whole jobs table, closed jobs and all. SQLite's migration v8 runs the same statement.
     static let v4: [String] = [
         "CREATE INDEX jobs_auction_open ON jobs(boost_closes_at) WHERE auction_closed = 0"
+    ]
+
+    /// Whether a lot's expiry notice went out, on the lot: the scheduler finds the lots still to notify
+    /// in an index of those alone. It looked for them by the events they lacked, which read every lot
+    /// already notified at every tick, and on PostgreSQL (a generic plan: a parallel scan of lots and
+    /// a hash of every event's key) took 60 ms a pass at 200,000 accounts, more as events accumulate.
+    /// SQLite's migration v9 runs the same statements.
+    static let v5: [String] = [
+        "ALTER TABLE lots ADD COLUMN expiry_noticed INTEGER NOT NULL DEFAULT 0",
+        """
+        UPDATE lots SET expiry_noticed = 1
+        WHERE EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = 'expiring:' || lots.id)
+        """,
+        "CREATE INDEX lots_expiry_unnoticed ON lots(expires_at) WHERE remaining > held AND expiry_noticed = 0",
     ]
 }

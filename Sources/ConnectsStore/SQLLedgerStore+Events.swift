@@ -125,15 +125,17 @@ extension SQLLedgerStore {
         try Delivery.queueForLastEvents(1, db: db)
     }
 
-    /// Notices for lots whose unheld connects expire within `noticeDays`, once per lot.
+    /// Notices for lots whose unheld connects expire within `noticeDays`, once per lot: the lot is
+    /// marked noticed (and leaves the index the lots to notify are found in), and the event's dedupe key
+    /// is the database's own guarantee.
     static func emitExpiryNotices(db: any SQLSession, now: Instant, noticeDays: Int64, limit: Int) throws -> Int {
         let rows = try db.fetchAll(
             """
-            SELECT l.id, l.account_id, l.remaining - l.held AS amount, l.expires_at FROM lots l
-            WHERE l.remaining > l.held AND l.expires_at > ?1 AND l.expires_at <= ?2
-              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = 'expiring:' || l.id)
+            SELECT id, account_id, remaining - held AS amount, expires_at FROM lots
+            WHERE remaining > held AND expiry_noticed = 0 AND expires_at > ?1 AND expires_at <= ?2
             LIMIT ?3
             """, [now, now.adding(days: noticeDays), limit])
+        _ = try db.fetchAll("UPDATE lots SET expiry_noticed = 1 WHERE id IN ({list})", in: rows.map { $0["id"] })
         for row in rows {
             let lotID: String = row["id"]
             try emit(

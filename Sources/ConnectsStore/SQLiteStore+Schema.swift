@@ -272,6 +272,9 @@ extension SQLiteStore {
         migrator.registerMigration("v8-auctions-open") { db in
             for statement in PostgresSchema.v4 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v9-expiry-noticed") { db in
+            for statement in PostgresSchema.v5 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

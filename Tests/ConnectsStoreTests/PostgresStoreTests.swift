@@ -30,7 +30,10 @@ struct PostgresStoreTests {
             let applied = try await stores[0].read { db in
                 try db.fetchAll("SELECT name FROM schema_migrations", []).map { $0["name"] as String }
             }
-            #expect(applied.sorted() == ["v1", "v2-event-fan-out", "v3-cycle-due-by-id", "v4-auctions-open"])
+            #expect(
+                applied.sorted() == [
+                    "v1", "v2-event-fan-out", "v3-cycle-due-by-id", "v4-auctions-open", "v5-expiry-noticed",
+                ])
             for store in stores {
                 #expect(await store.isReady())
                 await store.shutdown()

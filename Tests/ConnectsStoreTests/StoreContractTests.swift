@@ -263,6 +263,32 @@ struct StoreContractTests {
         }
     }
 
+    @Test(
+        "an expiry notice goes out once for every lot about to expire, however many passes it takes",
+        arguments: StoreKind.allCases)
+    func expiryNotices(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            for index in 0..<20 { try await store.grant(5, to: try await store.makeAccount("expiring-\(index)")) }
+            // The lots of the accounts' first year expire within the week (and a year of cycles is due).
+            let now = t0.adding(days: 360)
+            _ = try await store.runAllDueWork(now: now, policy: policy, limit: 7)
+            #expect(try await store.runAllDueWork(now: now, policy: policy, limit: 7) == 0)
+            let (expiring, notices, noticedLots) = try await store.read { db in
+                let row = try db.fetchAll(
+                    """
+                    SELECT (SELECT COUNT(*) FROM lots WHERE remaining > held AND expires_at > ?1 AND expires_at <= ?2) AS lots,
+                      COUNT(*) AS n, COUNT(DISTINCT dedupe_key) AS noticed
+                    FROM events WHERE type = 'connects.expiring'
+                    """, [now, now.adding(days: 7)])[0]
+                return (row["lots"] as Int64, row["n"] as Int64, row["noticed"] as Int64)
+            }
+            #expect(expiring == 20)
+            #expect(notices == expiring)
+            #expect(noticedLots == expiring)
+        }
+    }
+
     @Test("many concurrent writers share transactions and every one gets its own answer", arguments: StoreKind.allCases)
     func groupCommit(_ kind: StoreKind) async throws {
         try await withTestDatabase(kind) { database in
