@@ -26,7 +26,7 @@ public protocol SQLSession {
     /// statement, and before its transaction commits.
     ///
     /// On PostgreSQL, writes queued one after another run together as one statement (all but the last
-    /// in a `WITH`), so a proposal's eight writes cost one round trip instead of eight. They must then
+    /// in a `WITH`), so a proposal's seven writes cost one round trip instead of seven. They must then
     /// not depend on each other: each writes rows none of the others writes (a `WITH`'s statements all
     /// see the same snapshot, and run in no set order). A write whose rows are numbered as they are
     /// inserted (events) is `isSequenced`: no two such writes run together, so the numbers keep the
