@@ -104,6 +104,7 @@ public enum Bench {
                     options, store: try SQLiteStore(path: "\(options.workDirectory)/cycles.sqlite"), label: "SQLite",
                     goal: ">= 50,000/s (1,000,000 accounts)", report: &report)
             }
+            show(report)
             if let cluster = options.postgresURL, wanted(4) {
                 let database = try PostgresDatabase.create(in: cluster)
                 let store = try await PostgresStore.connect(url: database.url)
@@ -288,7 +289,7 @@ public enum Bench {
                             .init(kind: .spend, amount: 1, cause: Cause(type: "bench", id: "\(index)")))
                         _ = try await store.perform(
                             .ledger(accountID: accounts[index % accounts.count], command: command),
-                            now: Instant.benchNow,
+                            now: Instant.benchNow.adding(ContinuousClock.now - started),
                             policy: policy, idempotency: nil
                         )
                         _ = done.next()
@@ -316,13 +317,18 @@ public enum Bench {
     ) async throws {
         options.progress("figure 4: \(options.dueAccounts) accounts falling due at once (\(label))")
         let policy = Policy.standard.ledgerPolicy(version: 1)
+        // Opened a millisecond apart, as a marketplace's accounts open over time (opened at one instant,
+        // their identifiers would fall at random places in the indexes, which outgrow the page cache).
         _ = try await concurrently(options.dueAccounts, width: 256) { index in
-            try await store.createFreelancer("c\(index)", policy: policy)
+            try await store.createFreelancer(
+                "c\(index)", policy: policy, at: Instant.benchNow.adding(milliseconds: Int64(index)))
         }
         let due = Instant.benchNow.adding(days: 32)
         let started = ContinuousClock.now
-        // As the server's scheduler runs it: passes of `dueItemsPerPass` until none is full.
-        let granted = try await store.runAllDueWork(now: due, policy: policy)
+        // As the server's scheduler runs it: passes of `dueItemsPerPass` until none is full, each at the
+        // time of a clock that starts when all have fallen due.
+        let granted = try await store.runAllDueWork(
+            now: { due.adding(ContinuousClock.now - started) }, policy: policy)
         let perSecond = Double(granted) / (ContinuousClock.now - started).seconds
         report.figures.append(
             BenchFigure(
@@ -352,19 +358,25 @@ public enum Bench {
             now: Instant.benchNow, policy: policy.economy
         )
         _ = try await store.perform(.postJob(job), now: Instant.benchNow, policy: policy, idempotency: nil)
+        // The proposals arrive a millisecond apart, each from an account opened just before, as over a
+        // popular job's first minutes (at one instant, their identifiers would fall at random places
+        // in the indexes, as no server's clock puts them).
         _ = try await concurrently(options.closeProposals, width: 256) { index in
-            let id = try await store.createFreelancer("j\(index)", policy: policy)
+            let now = Instant.benchNow.adding(milliseconds: Int64(index))
+            let id = try await store.createFreelancer("j\(index)", policy: policy, at: now)
             _ = try await store.perform(
                 .submitProposal(
                     jobID: job.id, freelancerID: id, agencyID: nil, boost: index % 5 == 0 ? Int64(index % 9 + 1) : nil,
-                    proposalID: "prop_\(index)"),
-                now: Instant.benchNow, policy: policy, idempotency: nil
+                    proposalID: Identifier.make("prop_", at: now)),
+                now: now, policy: policy, idempotency: nil
             )
             return id
         }
         let started = ContinuousClock.now
         let closed = try await store.perform(
-            .jobAction(jobID: job.id, .close(.closed)), now: Instant.benchNow, policy: policy, idempotency: nil
+            .jobAction(jobID: job.id, .close(.closed)),
+            now: Instant.benchNow.adding(milliseconds: Int64(options.closeProposals)), policy: policy,
+            idempotency: nil
         )
         let seconds = (ContinuousClock.now - started).seconds
         guard case .done(.success, _) = closed else { throw BenchError.setup("close: \(closed)") }
@@ -523,6 +535,10 @@ enum BenchError: Error {
 extension Instant {
     /// The bench's fixed "now", so that runs are comparable.
     static let benchNow = Instant(millisecondsSinceEpoch: 1_767_225_600_000)
+
+    /// The instant `duration` after this one, to the millisecond: with the time since a figure started,
+    /// a clock that moves on as the server's does.
+    func adding(_ duration: Duration) -> Instant { adding(milliseconds: Int64(duration.seconds * 1_000)) }
 }
 
 extension Duration {
@@ -533,9 +549,13 @@ extension Duration {
 }
 
 extension SQLLedgerStore {
-    func createFreelancer(_ externalID: String, policy: LedgerPolicy) async throws -> String {
+    func createFreelancer(
+        _ externalID: String, policy: LedgerPolicy, at now: Instant = .benchNow
+    ) async throws
+        -> String
+    {
         let result = try await perform(
-            .createAccount(.init(externalID: externalID, kind: .freelancer)), now: Instant.benchNow, policy: policy,
+            .createAccount(.init(externalID: externalID, kind: .freelancer)), now: now, policy: policy,
             idempotency: nil
         )
         guard case .done(.success(let value), _) = result, let id = value.snapshot?.account.id else {

@@ -191,10 +191,10 @@ extension ConnectsApp {
             previous = due
             try await moveTestClock(to: due)
             // This node runs the work due there, unless another node's scheduler got to it first.
-            _ = try await store.runAllDueWork(now: due, policy: policy)
+            _ = try await store.runAllDueWork(now: { due }, policy: policy)
         }
         try await moveTestClock(to: target)
-        _ = try await store.runAllDueWork(now: target, policy: policy)
+        _ = try await store.runAllDueWork(now: { target }, policy: policy)
         _ = try await webhookDelivery(interval: .seconds(1), logger: Logger(label: "connects.test-clock")).deliverDue()
     }
 

@@ -18,7 +18,7 @@ struct SchedulerService: Service {
         for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
             do {
                 try await app.syncSharedState()
-                let ran = try await app.store.runAllDueWork(now: app.now(), policy: app.policy)
+                let ran = try await app.store.runAllDueWork(now: app.now, policy: app.policy)
                 if ran > 0 { logger.debug("ran scheduled work", metadata: ["scheduler.items": "\(ran)"]) }
             } catch {
                 logger.error("scheduled work failed", metadata: ["error": "\(String(reflecting: error))"])

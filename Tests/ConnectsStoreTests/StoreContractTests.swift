@@ -248,7 +248,7 @@ struct StoreContractTests {
     }
 
     @Test(
-        "more accounts due at once than one pass takes all get their allotment in one run, not one pass per tick",
+        "more accounts due at once than one pass takes all get their allotment in one run, each pass at its own time",
         arguments: StoreKind.allCases)
     func billingDay(_ kind: StoreKind) async throws {
         try await withTestDatabase(kind) { database in
@@ -257,9 +257,33 @@ struct StoreContractTests {
             for index in 0..<250 { _ = try await store.makeAccount("due-\(index)") }
             let due = t0.adding(days: 32)
             #expect(try await store.runDueWork(now: due, policy: standard, limit: 100) == 100)
-            #expect(try await store.runAllDueWork(now: due, policy: standard, limit: 100) == 150)
+            // Each pass runs at the time its clock reads when it starts: here one millisecond later each.
+            var passes: Int64 = 0
+            let clock = {
+                passes += 1
+                return due.adding(milliseconds: passes)
+            }
+            #expect(try await store.runAllDueWork(now: clock, policy: standard, limit: 100) == 150)
+            #expect(passes == 2)
             #expect(try await store.nextDueTime(policy: standard).map { $0 > due } == true)
-            #expect(try await store.runAllDueWork(now: due, policy: standard, limit: 100) == 0)
+            #expect(try await store.runAllDueWork(now: clock, policy: standard, limit: 100) == 0)
+            // So the grants of a later pass are dated later, and their identifiers sort after the earlier's.
+            let passGrants = try await store.read { db in
+                try db.fetchAll(
+                    """
+                    SELECT created_at, COUNT(*) AS grants, MIN(id) AS first, MAX(id) AS last FROM entries
+                    WHERE kind = 'grant' AND created_at > ? GROUP BY created_at ORDER BY created_at
+                    """, [due]
+                ).map {
+                    (
+                        at: $0["created_at"] as Instant, grants: $0["grants"] as Int64, first: $0["first"] as String,
+                        last: $0["last"] as String
+                    )
+                }
+            }
+            #expect(passGrants.map(\.at) == [due.adding(milliseconds: 1), due.adding(milliseconds: 2)])
+            #expect(passGrants.map(\.grants) == [100, 50])
+            #expect(passGrants.count == 2 && passGrants[0].last < passGrants[1].first)
         }
     }
 
@@ -272,8 +296,8 @@ struct StoreContractTests {
             for index in 0..<20 { try await store.grant(5, to: try await store.makeAccount("expiring-\(index)")) }
             // The lots of the accounts' first year expire within the week (and a year of cycles is due).
             let now = t0.adding(days: 360)
-            _ = try await store.runAllDueWork(now: now, policy: policy, limit: 7)
-            #expect(try await store.runAllDueWork(now: now, policy: policy, limit: 7) == 0)
+            _ = try await store.runAllDueWork(now: { now }, policy: policy, limit: 7)
+            #expect(try await store.runAllDueWork(now: { now }, policy: policy, limit: 7) == 0)
             let (expiring, notices, noticedLots) = try await store.read { db in
                 let row = try db.fetchAll(
                     """
