@@ -46,6 +46,11 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connects"),
         services: services,
+        onServerRunning: { channel in
+            // The port actually bound: with `--port 0` the system picks one, and whoever started the
+            // server (a test, a supervisor) learns it from this line.
+            logger.info("serving", metadata: ["port": "\(channel.localAddress?.port ?? configuration.port)"])
+        },
         logger: logger
     )
 }

@@ -15,7 +15,7 @@ extension Connects {
         @Option(help: "The address to listen on.")
         var host: String = "127.0.0.1"
 
-        @Option(help: "The port to listen on.")
+        @Option(help: "The port to listen on; 0 lets the system pick one, named in the `serving` log line.")
         var port: Int = 8080
 
         @Option(name: .customLong("admin-key"), help: "Register this key as an admin key (or set CONNECTS_ADMIN_KEY).")
@@ -59,6 +59,7 @@ extension Connects {
             var logger = Logger(label: "connects")
             logger.logLevel = .info
             let store = try await databaseOptions.open(logger: logger)
+            logger.info("database opened", metadata: ["database": "\(databaseOptions.displayName)"])
             let policyDocument = try policy.map(PolicyFile.load)
             let app = try await buildApplication(
                 store: store,
@@ -85,7 +86,6 @@ extension Connects {
                     FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
                 }
             }
-            logger.info("serving", metadata: ["database": "\(databaseOptions.displayName)", "port": "\(port)"])
             try await app.runService()
             await (store as? PostgresStore)?.shutdown()
         }

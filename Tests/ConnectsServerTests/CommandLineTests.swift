@@ -134,27 +134,17 @@ struct CommandLineTests {
             (path, postgresDatabase) = (url, name)
         }
         defer { if let postgresDatabase { Task { try? await TestDatabase.dropPostgresDatabase(postgresDatabase) } } }
-        let port = 20_000 + Int.random(in: 0..<20_000)
-        let process = Process()
-        process.executableURL = try Self.binary
-        process.arguments = [
-            "serve", "--database", path, "--port", String(port), "--admin-key", "cli-admin-key-0123456789",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        var healthy = false
-        for _ in 0..<100 where !healthy {
-            try await Task.sleep(for: .milliseconds(50))
-            healthy = (try? await Self.get("http://127.0.0.1:\(port)/healthz")) == 200
-        }
-        #expect(healthy)
-        #expect(try await Self.get("http://127.0.0.1:\(port)/readyz") == 200)
-        kill(process.processIdentifier, SIGTERM)
-        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!process.isRunning)
-        #expect(process.terminationStatus == 0)
+        let log = URL(fileURLWithPath: try Self.temporaryPath()).deletingLastPathComponent()
+            .appendingPathComponent("serve.log")
+        let server = try await ServeProcess.start(
+            ["--database", path, "--admin-key", "cli-admin-key-0123456789"], log: log)
+        defer { if server.process.isRunning { server.process.terminate() } }
+        #expect(try await Self.get("http://127.0.0.1:\(server.port)/healthz") == 200)
+        #expect(try await Self.get("http://127.0.0.1:\(server.port)/readyz") == 200)
+        kill(server.process.processIdentifier, SIGTERM)
+        for _ in 0..<100 where server.process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!server.process.isRunning)
+        #expect(server.process.terminationStatus == 0)
     }
 
     static func get(_ url: String) async throws -> Int {

@@ -11,7 +11,7 @@ import Testing
 
 /// Several `connects serve` processes on one PostgreSQL database, driven over HTTP by concurrent clients
 /// that spread their requests over every node.
-@Suite("Several server nodes on one PostgreSQL database", .serialized)
+@Suite("Several server nodes on one PostgreSQL database", .serialized, .timeLimit(.minutes(10)))
 struct MultiNodeTests {
     static let adminKey = "multi-node-admin-key-0123456789"
     static let allotment: Int64 = 100
@@ -192,72 +192,65 @@ struct MultiNodeMarket: Sendable {
 /// `connects serve` processes on one fresh PostgreSQL database.
 final class Cluster: Sendable {
     let url: String
-    let ports: [Int]
-    let processes: [Process]
+    let servers: [ServeProcess]
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     private let dead = Mutex<Set<Int>>([])
 
-    private init(url: String, ports: [Int], processes: [Process]) {
+    private init(url: String, servers: [ServeProcess]) {
         self.url = url
-        self.ports = ports
-        self.processes = processes
+        self.servers = servers
     }
 
     /// Starts `nodes` servers with the test clock on a new database, runs `body`, then stops them and
-    /// drops the database.
+    /// drops the database; on a failure it prints each node's last log lines.
     static func run(nodes: Int, _ body: (Cluster) async throws -> Void) async throws {
         let (name, url) = try await TestDatabase.createPostgresDatabase()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "connects-nodes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let policyFile = folder.appendingPathComponent("policy.yaml")
-        let encoder = JSONEncoder()
-        try encoder.encode(MultiNodeTests.policy).write(to: policyFile)  // JSON is YAML.
-        let base = 21_000 + Int.random(in: 0..<9_000) * 3
-        var processes: [Process] = []
-        for node in 0..<nodes {
-            let process = Process()
-            process.executableURL = try CommandLineTests.binary
-            process.arguments = [
-                "serve", "--database", url, "--port", String(base + node), "--admin-key", MultiNodeTests.adminKey,
-                "--test-clock", "--scheduler-interval", "1", "--policy", policyFile.path,
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(
-                forWritingTo: {
-                    let log = folder.appendingPathComponent("node\(node).log")
-                    FileManager.default.createFile(atPath: log.path, contents: nil)
-                    return log
-                }())
-            try process.run()
-            processes.append(process)
-        }
-        let cluster = Cluster(url: url, ports: (0..<nodes).map { base + $0 }, processes: processes)
+        try JSONEncoder().encode(MultiNodeTests.policy).write(to: policyFile)  // JSON is YAML.
+        let logs = (0..<nodes).map { folder.appendingPathComponent("node\($0).log") }
+        var servers: [ServeProcess] = []
+        var failure: (any Error)?
         do {
-            try await cluster.waitUntilHealthy()
-            try await body(cluster)
-        } catch {
-            await cluster.stop()
-            for node in 0..<nodes {
-                let log =
-                    (try? String(contentsOf: folder.appendingPathComponent("node\(node).log"), encoding: .utf8)) ?? ""
-                print(
-                    "node \(node) log (last lines):\n" + log.split(separator: "\n").suffix(20).joined(separator: "\n"))
+            for log in logs {
+                servers.append(
+                    try await ServeProcess.start(
+                        [
+                            "--database", url, "--admin-key", MultiNodeTests.adminKey, "--test-clock",
+                            "--scheduler-interval", "1", "--policy", policyFile.path,
+                        ], log: log))
             }
-            try? FileManager.default.removeItem(at: folder)
-            try? await TestDatabase.dropPostgresDatabase(name)
-            throw error
+        } catch {
+            failure = error
+        }
+        let cluster = Cluster(url: url, servers: servers)
+        if failure == nil {
+            do {
+                try await cluster.waitUntilHealthy()
+                try await body(cluster)
+            } catch {
+                failure = error
+            }
         }
         await cluster.stop()
+        if failure != nil {
+            for (node, log) in logs.enumerated() {
+                print("node \(node) log (last lines):\n" + ServeProcess.lastLines(of: log))
+            }
+        }
         try? FileManager.default.removeItem(at: folder)
-        try await TestDatabase.dropPostgresDatabase(name)
+        try? await TestDatabase.dropPostgresDatabase(name)
+        if let failure { throw failure }
     }
 
+    /// Waits until every node reaches the database (`/readyz`), failing at once if one has exited.
     func waitUntilHealthy() async throws {
-        for node in ports.indices {
+        for (node, server) in servers.enumerated() {
             var ready = false
-            for _ in 0..<200 where !ready {
-                ready = (try? await send(.GET, "/readyz", to: node, key: nil))?.status == 200
+            for _ in 0..<200 where !ready && server.process.isRunning {
+                ready = (try? await send(.GET, "/readyz", to: node, key: nil, timeout: .seconds(2)))?.status == 200
                 if !ready { try await Task.sleep(for: .milliseconds(50)) }
             }
             guard ready else { throw ClusterError.notReady(node) }
@@ -266,14 +259,11 @@ final class Cluster: Sendable {
 
     func kill(node: Int) {
         dead.withLock { _ = $0.insert(node) }
-        Foundation.kill(processes[node].processIdentifier, SIGKILL)
+        Foundation.kill(servers[node].process.processIdentifier, SIGKILL)
     }
 
     func stop() async {
-        for process in processes where process.isRunning { process.terminate() }
-        for process in processes {
-            for _ in 0..<200 where process.isRunning { try? await Task.sleep(for: .milliseconds(25)) }
-        }
+        for server in servers { await server.stop() }
         try? await client.shutdown()
     }
 
@@ -282,10 +272,10 @@ final class Cluster: Sendable {
     @discardableResult
     func send(
         _ method: HTTPMethod, _ path: String, to node: Int, body: String? = nil, idempotencyKey: String? = nil,
-        key: String? = MultiNodeTests.adminKey
+        key: String? = MultiNodeTests.adminKey, timeout: TimeAmount = .seconds(120)
     ) async throws -> Reply {
-        let living = ports.indices.filter { !dead.withLock { $0 }.contains($0) }
-        let port = ports[living[node % living.count]]
+        let living = servers.indices.filter { !dead.withLock { $0 }.contains($0) }
+        let port = servers[living[node % living.count]].port
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
@@ -295,7 +285,7 @@ final class Cluster: Sendable {
             request.body = .bytes(ByteBuffer(string: body))
         }
         do {
-            let response = try await client.execute(request, timeout: .seconds(120))
+            let response = try await client.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: 16 << 20)
             var fields = HTTPFields()
             for header in response.headers {
