@@ -1,8 +1,16 @@
+import Synchronization
+
 /// Opaque, time-ordered identifiers with a type prefix (`acct_`, `ent_`, `lot_`, ...).
 ///
 /// The body is 48 bits of milliseconds followed by 80 random bits in Crockford base32 (a ULID), so that
 /// identifiers made later sort later. That keeps the spend order's last tie-break ("then lot id") close to
 /// creation order and keeps index inserts local.
+///
+/// Within one millisecond the identifiers this process makes keep increasing (a monotonic ULID, see
+/// `Identifier.Run`). A billing-day pass or a job's close writes thousands of rows at one instant; with
+/// random bits each would land anywhere among the others in the indexes and dirty a page of its own,
+/// with increasing ones they are appended. Identifiers are names, never secrets (access is by API key),
+/// so a successor one could guess within a 2^32 step costs nothing.
 public enum Identifier {
     public static let account = "acct_"
     public static let entry = "ent_"
@@ -12,23 +20,27 @@ public enum Identifier {
 
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
-    /// A new identifier with `prefix`, ordered by `time`.
+    /// The run `make(_:at:)` continues: one for the process.
+    private static let run = Mutex(Run())
+
+    /// A new identifier with `prefix`, ordered by `time`, and after every identifier this process made
+    /// before at the same millisecond (unless another millisecond's came between).
     public static func make(_ prefix: String, at time: Instant) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return make(prefix, at: time, using: &generator)
+        run.withLock { run in
+            var generator = SystemRandomNumberGenerator()
+            return run.make(prefix, at: time, using: &generator)
+        }
     }
 
-    /// A new identifier with `prefix`, ordered by `time`, drawing randomness from `generator`.
-    public static func make(
-        _ prefix: String, at time: Instant, using generator: inout some RandomNumberGenerator
-    )
-        -> String
-    {
-        let milliseconds = UInt64(clamping: max(0, time.millisecondsSinceEpoch)) & 0xFFFF_FFFF_FFFF
-        let high = generator.next() & 0xFFFF  // 16 bits
-        let low = generator.next()  // 64 bits
+    /// The 48 bits of milliseconds an identifier holds: times before 1970 are 0.
+    static func bodyMilliseconds(_ time: Instant) -> UInt64 {
+        UInt64(clamping: max(0, time.millisecondsSinceEpoch)) & 0xFFFF_FFFF_FFFF
+    }
+
+    /// `prefix`, then 10 characters of time (50 bits, the top 2 always zero) and 16 of the random part
+    /// (`high`'s 16 bits, then `low`'s 64).
+    static func format(_ prefix: String, milliseconds: UInt64, high: UInt64, low: UInt64) -> String {
         var characters = [UInt8](repeating: 0, count: 26)
-        // 10 characters of time (50 bits, the top 2 always zero), 16 of randomness (80 bits).
         for index in 0..<10 {
             characters[9 - index] = alphabet[Int((milliseconds >> (5 * UInt64(index))) & 31)]
         }

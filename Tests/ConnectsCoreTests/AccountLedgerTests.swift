@@ -248,13 +248,33 @@ struct AccountLedgerTests {
         #expect(earlier < later)
     }
 
-    @Test("identifiers made in the same millisecond never repeat, and their random characters take every value")
+    @Test("identifiers made in the same millisecond never repeat")
     func identifiersAreUnique() {
         let made = (0..<20_000).map { _ in Identifier.make(Identifier.entry, at: t0) }
         #expect(Set(made).count == made.count)
-        // Every one of the 16 random characters takes every value: the bits are not stuck.
+    }
+
+    @Test("a run of identifiers at one millisecond sorts in the order made, and starts afresh at another")
+    func identifierRuns() {
+        var run = Identifier.Run()
+        var generator = SystemRandomNumberGenerator()
+        let made = (0..<20_000).map { _ in run.make(Identifier.entry, at: t0, using: &generator) }
+        #expect(Set(made).count == made.count)
+        #expect(made == made.sorted())
+        let later = run.make(Identifier.entry, at: t0.adding(milliseconds: 1), using: &generator)
+        #expect(later > made.last!)
+        // Back at t0 after another millisecond's: fresh random bits, so not in order, but never a repeat.
+        let again = (0..<1_000).map { _ in run.make(Identifier.entry, at: t0, using: &generator) }
+        #expect(Set(made + again).count == made.count + again.count)
+    }
+
+    @Test("the random characters of identifiers made at different milliseconds take every value")
+    func identifiersAreRandom() {
+        let made = (0..<20_000).map { Identifier.make(Identifier.entry, at: t0.adding(milliseconds: Int64($0))) }
         for position in made[0].indices.suffix(16) {
-            #expect(Set(made.map { $0[position] }).count == 32)
+            #expect(
+                Set(made.map { $0[position] }).count == 32,
+                "character \(made[0].distance(from: made[0].startIndex, to: position)) is stuck")
         }
     }
 }
