@@ -3,8 +3,9 @@ extension Identifier {
     /// random step of 1 to 2^32, so they increase; at another millisecond the random part is drawn afresh.
     ///
     /// Being increasing, the rows written at one instant (a billing-day pass, a job's close) are appended
-    /// to the identifier indexes rather than scattered over them. Steps of up to 2^32 leave 2^48 and more
-    /// identifiers to a millisecond before the 80 bits could wrap.
+    /// to the identifier indexes rather than scattered over them. The 80 bits wrap (and the order breaks,
+    /// never uniqueness) only if a run started within n steps of their top: a chance of n / 2^48 for n
+    /// identifiers in one millisecond.
     public struct Run: Sendable {
         private var milliseconds: UInt64 = 0
         private var high: UInt64 = 0
