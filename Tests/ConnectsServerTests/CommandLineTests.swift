@@ -141,8 +141,7 @@ struct CommandLineTests {
         defer { if server.process.isRunning { server.process.terminate() } }
         #expect(try await Self.get("http://127.0.0.1:\(server.port)/healthz") == 200)
         #expect(try await Self.get("http://127.0.0.1:\(server.port)/readyz") == 200)
-        kill(server.process.processIdentifier, SIGTERM)
-        for _ in 0..<100 where server.process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        await server.stop()
         #expect(!server.process.isRunning)
         #expect(server.process.terminationStatus == 0)
     }

@@ -8,12 +8,10 @@ import Foundation
 final class ServeProcess: Sendable {
     let process: Process
     let port: Int
-    let log: URL
 
-    private init(process: Process, port: Int, log: URL) {
+    private init(process: Process, port: Int) {
         self.process = process
         self.port = port
-        self.log = log
     }
 
     /// Runs `connects serve --port 0` with `arguments`, its standard error into `log`, and waits until it
@@ -31,7 +29,7 @@ final class ServeProcess: Sendable {
         try process.run()
         for _ in 0..<600 {
             if let port = boundPort(inLog: readLog(log)) {
-                return ServeProcess(process: process, port: port, log: log)
+                return ServeProcess(process: process, port: port)
             }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(100))
