@@ -13,10 +13,12 @@ import Logging
 /// about 3,050 -> 3,450 proposals/s). A reader may see a commit a few milliseconds before it is on
 /// disk; power lost in that moment loses it, as it loses any write not yet answered. Anything that
 /// acts on what it read through a write (a webhook delivery claims its rows first) waits for that
-/// write's own sync, which covers every commit before it.
+/// write's own sync, which covers every commit before it. The ``WriteAheadLogCheckpointer`` copies the
+/// log into the database beside the writer.
 public final class SQLiteStore: SQLLedgerStore {
     let pool: DatabasePool
     let committer: GroupCommitter
+    let checkpointer: WriteAheadLogCheckpointer
     public let logger: Logger
 
     /// Opens (creating if needed) the database at `path` and migrates it.
@@ -30,6 +32,7 @@ public final class SQLiteStore: SQLLedgerStore {
         configuration.maximumReaderCount = 8
         configuration.label = "connects"
         let pool = try DatabasePool(path: path, configuration: configuration)
+        let checkpointer = try WriteAheadLogCheckpointer(path: path, logger: logger)
         // NORMAL is GRDB's own choice in WAL mode; it is stated here because the WriteAheadLogSyncer
         // relies on it: SQLite still syncs the log before each checkpoint, and the database after.
         try pool.writeWithoutTransaction { db in
@@ -37,6 +40,7 @@ public final class SQLiteStore: SQLLedgerStore {
             // Room for a whole group-committed batch in memory, so it is written once, at commit, rather
             // than spilled page by page mid-transaction (64 MiB).
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            checkpointer.install(on: db)
         }
         if migrate {
             try Self.migrator.migrate(pool)
@@ -48,7 +52,12 @@ public final class SQLiteStore: SQLLedgerStore {
         }
         self.pool = pool
         self.committer = GroupCommitter(writer: pool, syncer: WriteAheadLogSyncer(logPath: path + "-wal"))
+        self.checkpointer = checkpointer
         self.logger = logger
+    }
+
+    deinit {
+        pool.writeWithoutTransaction { db in checkpointer.uninstall(from: db) }
     }
 
     /// Whether SQLite took our process-wide settings (it does when this is the first use of SQLite in
