@@ -10,9 +10,9 @@ extension AccountLedger {
             throw ConnectsError(.invalidState, "\(account.kind.rawValue) accounts hold no connects")
         }
         try checkRoom(for: credit.amount)
-        let entryID = Identifier.make(Identifier.entry, at: now)
+        let entryID = Identifier.make(Identifier.entry, at: now, order: identifierOrder)
         let lot = Lot(
-            id: Identifier.make(Identifier.lot, at: now),
+            id: Identifier.make(Identifier.lot, at: now, order: identifierOrder),
             source: credit.source,
             amount: credit.amount,
             remaining: credit.amount,
@@ -58,7 +58,7 @@ extension AccountLedger {
     ) throws(ConnectsError) -> Entry {
         let amount = -original.amount
         try checkRoom(for: amount)
-        let entryID = Identifier.make(Identifier.entry, at: now)
+        let entryID = Identifier.make(Identifier.entry, at: now, order: identifierOrder)
         var credited: [Allocation] = []
         var expiredPart: Int64 = 0
         for allocation in original.allocations where allocation.amount > 0 {
@@ -74,7 +74,7 @@ extension AccountLedger {
         }
         if expiredPart > 0 {
             let lot = Lot(
-                id: Identifier.make(Identifier.lot, at: now),
+                id: Identifier.make(Identifier.lot, at: now, order: identifierOrder),
                 source: .return,
                 amount: expiredPart,
                 remaining: expiredPart,

@@ -13,7 +13,7 @@ extension AccountLedger {
             store(lot)
         }
         let hold = Hold(
-            id: Identifier.make(Identifier.hold, at: now),
+            id: Identifier.make(Identifier.hold, at: now, order: identifierOrder),
             accountID: account.id,
             amount: request.amount,
             allocations: allocations,

@@ -24,6 +24,8 @@ public struct AccountLedger: Sendable {
     /// The head of the account's hash chain as the store loaded it; the core carries it, never reads it,
     /// so that the store need not read it again before appending.
     public var chainHead: String = ""
+    /// How the identifiers of the entries, lots and holds it writes are ordered: the store's choice.
+    public var identifierOrder = Identifier.Order.random
 
     /// What commands changed: the entries to append, and the lots, holds and account to write.
     public struct Changes: Sendable {
@@ -107,7 +109,7 @@ public struct AccountLedger: Sendable {
         balance.held += held
         lastSequence += 1
         var entry = Entry(
-            id: Identifier.make(Identifier.entry, at: now),
+            id: Identifier.make(Identifier.entry, at: now, order: identifierOrder),
             accountID: account.id,
             sequence: lastSequence,
             kind: kind,

@@ -6,11 +6,9 @@ import Synchronization
 /// identifiers made later sort later. That keeps the spend order's last tie-break ("then lot id") close to
 /// creation order and keeps index inserts local.
 ///
-/// Within one millisecond the identifiers this process makes keep increasing (a monotonic ULID, see
-/// `Identifier.Run`). A billing-day pass or a job's close writes thousands of rows at one instant; with
-/// random bits each would land anywhere among the others in the indexes and dirty a page of its own,
-/// with increasing ones they are appended. Identifiers are names, never secrets (access is by API key),
-/// so a successor one could guess within a 2^32 step costs nothing.
+/// Made in ``Order/increasing`` order, the identifiers this process makes within one millisecond keep
+/// increasing (a monotonic ULID, see `Identifier.Run`). Identifiers are names, never secrets (access is
+/// by API key), so a successor one could guess within a 2^32 step costs nothing.
 public enum Identifier {
     public static let account = "acct_"
     public static let entry = "ent_"
@@ -20,15 +18,32 @@ public enum Identifier {
 
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
-    /// The run `make(_:at:)` continues: one for the process.
+    /// How the identifiers made at one millisecond are ordered among themselves.
+    ///
+    /// A billing-day pass or a job's close writes thousands of rows at one instant. With random
+    /// identifiers each lands anywhere among the others in the indexes and dirties a page of its own;
+    /// with increasing ones they are appended. That pays where one writer makes them all (SQLite), and
+    /// costs where writers run side by side (PostgreSQL), whose rows would all go to each index's last
+    /// page, each writer waiting for the others.
+    public enum Order: Sendable {
+        case random
+        /// After every identifier this process made before in this order at the same millisecond
+        /// (unless another millisecond's came between).
+        case increasing
+    }
+
+    /// The run `make(_:at:order:)` continues for increasing identifiers: one for the process.
     private static let run = Mutex(Run())
 
-    /// A new identifier with `prefix`, ordered by `time`, and after every identifier this process made
-    /// before at the same millisecond (unless another millisecond's came between).
-    public static func make(_ prefix: String, at time: Instant) -> String {
-        run.withLock { run in
-            var generator = SystemRandomNumberGenerator()
-            return run.make(prefix, at: time, using: &generator)
+    /// A new identifier with `prefix`, ordered by `time`, and within its millisecond by `order`.
+    public static func make(_ prefix: String, at time: Instant, order: Order = .random) -> String {
+        var generator = SystemRandomNumberGenerator()
+        switch order {
+        case .random:
+            return format(
+                prefix, milliseconds: bodyMilliseconds(time), high: generator.next() & 0xFFFF, low: generator.next())
+        case .increasing:
+            return run.withLock { run in run.make(prefix, at: time, using: &generator) }
         }
     }
 

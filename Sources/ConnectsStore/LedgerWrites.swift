@@ -8,11 +8,21 @@ import ConnectsCore
 /// and accounts are kept by id, last value winning, so one that several commands touch is written once;
 /// entries and events keep their order.
 struct LedgerWrites {
+    /// How the identifiers of the events it queues are ordered: the database's choice.
+    private let identifierOrder: Identifier.Order
     private var entries: [SQLValue] = []
     private var lots: [String: (lot: Lot, accountID: String, isNew: Bool)] = [:]
     private var holds: [String: (hold: Hold, accountID: String)] = [:]
     private var accounts: [String: AccountRow] = [:]
     private var events: [SQLValue] = []
+
+    init(for db: any SQLSession) {
+        self.init(identifierOrder: db.dialect.identifierOrder)
+    }
+
+    private init(identifierOrder: Identifier.Order) {
+        self.identifierOrder = identifierOrder
+    }
 
     /// An account's columns as its last command left them.
     private struct AccountRow {
@@ -65,14 +75,14 @@ struct LedgerWrites {
     mutating func emit(_ type: String, accountID: String, data: [String: JSONValue], now: Instant) {
         precondition(Event.types.contains(type), "unknown event type \(type)")
         events += [
-            .text(Identifier.make("evt_", at: now)), .text(type), .text(accountID),
+            .text(Identifier.make("evt_", at: now, order: identifierOrder)), .text(type), .text(accountID),
             .text(JSONValue.object(data).serializedText), now.sqlValue,
         ]
     }
 
     /// Writes everything recorded, and forgets it.
     mutating func flush(_ db: any SQLSession) throws {
-        defer { self = LedgerWrites() }
+        defer { self = LedgerWrites(identifierOrder: identifierOrder) }
         let lots = lots.sorted { $0.key < $1.key }
         try db.executeLater(
             """

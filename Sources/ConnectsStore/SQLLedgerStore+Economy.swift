@@ -144,7 +144,7 @@ extension SQLLedgerStore {
             }
             let items = batch.filter { claimed[$0.claim]!.contains($0.id) }
             var ledgers = try Self.loadLedgers(db, accountIDs: items.compactMap(\.ledgerCommand?.accountID))
-            var writes = LedgerWrites()
+            var writes = LedgerWrites(for: db)
             for item in items {
                 if let (accountID, command) = item.ledgerCommand, var ledger = ledgers.removeValue(forKey: accountID) {
                     try Self.execute(command, on: &ledger, writes: &writes, now: now, policy: policy)

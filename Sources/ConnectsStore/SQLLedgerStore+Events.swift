@@ -118,7 +118,7 @@ extension SQLLedgerStore {
             ON CONFLICT (dedupe_key) DO NOTHING
             """
         let arguments: SQLArguments = [
-            Identifier.make("evt_", at: now), type, accountID, json, now, dedupeKey,
+            Identifier.make("evt_", at: now, order: db.dialect.identifierOrder), type, accountID, json, now, dedupeKey,
         ]
         guard db.dialect == .sqlite else { return try db.executeLater(insert, arguments, isSequenced: true) }
         guard try db.countingChanges(insert, arguments) == 1 else { return }

@@ -254,7 +254,7 @@ extension SQLLedgerStore {
         var ledgers = try loadLedgers(
             db, accountIDs: effects.map(\.payerID),
             extraLotIDs: originals.values.flatMap { $0.allocations.map(\.lotID) })
-        var writes = LedgerWrites()
+        var writes = LedgerWrites(for: db)
         func run(_ command: LedgerCommand, payerID: String) throws -> Entry? {
             guard var ledger = ledgers.removeValue(forKey: payerID) else {
                 throw ConnectsError(.notFound, "no account \(payerID)")

@@ -87,7 +87,7 @@ extension SQLLedgerStore {
             )
         }
         let account = Account(
-            id: Identifier.make(Identifier.account, at: now),
+            id: Identifier.make(Identifier.account, at: now, order: db.dialect.identifierOrder),
             externalID: request.externalID,
             kind: request.kind,
             name: request.name,
@@ -127,7 +127,7 @@ extension SQLLedgerStore {
         {
             return .ledger(ledger.snapshot(at: now), try Entry(row: earlier), written: [])
         }
-        var writes = LedgerWrites()
+        var writes = LedgerWrites(for: db)
         let (entry, written) = try execute(command, on: &ledger, writes: &writes, now: now, policy: policy)
         try writes.flush(db)
         return .ledger(ledger.snapshot(at: now), entry, written: written.map(\.kind))
@@ -218,6 +218,7 @@ extension SQLLedgerStore {
                 lastSequence: row["last_sequence"]
             )
             ledger.chainHead = row["last_hash"]
+            ledger.identifierOrder = db.dialect.identifierOrder
             ledgers[account.id] = ledger
         }
         return ledgers

@@ -248,10 +248,28 @@ struct AccountLedgerTests {
         #expect(earlier < later)
     }
 
-    @Test("identifiers made in the same millisecond never repeat")
-    func identifiersAreUnique() {
-        let made = (0..<20_000).map { _ in Identifier.make(Identifier.entry, at: t0) }
+    @Test("identifiers made in the same millisecond never repeat", arguments: [Identifier.Order.random, .increasing])
+    func identifiersAreUnique(order: Identifier.Order) {
+        let made = (0..<20_000).map { _ in Identifier.make(Identifier.entry, at: t0, order: order) }
         #expect(Set(made).count == made.count)
+    }
+
+    @Test("a ledger makes its entries' and lots' identifiers in the order its store asks for")
+    func ledgerIdentifierOrder() throws {
+        /// The identifiers of 200 grants' entries and of their lots, made at one instant.
+        func grants(_ order: Identifier.Order) throws -> (entries: [String], lots: [String]) {
+            var ledger = Fixture.ledger()
+            ledger.identifierOrder = order
+            for _ in 0..<200 { try ledger.execute(Fixture.credit(1), now: t0, policy: policy) }
+            let entries = ledger.changes.entries
+            return (entries.map(\.id), entries.flatMap { $0.allocations.map(\.lotID) })
+        }
+        let increasing = try grants(.increasing)
+        #expect(increasing.lots.count == 200)
+        #expect(increasing.entries == increasing.entries.sorted())
+        #expect(increasing.lots == increasing.lots.sorted())
+        let random = try grants(.random)
+        #expect(random.entries != random.entries.sorted())
     }
 
     @Test("a run of identifiers at one millisecond sorts in the order made, and starts afresh at another")
