@@ -9,8 +9,8 @@ import Synchronization
 ///
 /// SQLite's own automatic checkpoint runs in the commit that takes the log past 1,000 pages: the writer
 /// syncs the log, copies its pages into the database and syncs that, while every write waits (a sixth
-/// of the writer's time in figure 2 of the bench, and the slowest batches of figure 1). Here the writer
-/// only asks for a checkpoint, which a connection of its own runs in passive mode, beside the writes.
+/// of the writer's time in figure 2 of the bench). Here the writer only asks for a checkpoint, which a
+/// connection of its own runs in passive mode, beside the writes.
 ///
 /// A passive checkpoint never copies pages a reader or the writer still needs, and under a steady load
 /// the writer commits again before it ends, so it seldom copies the whole log, and the log restarts from
