@@ -284,6 +284,19 @@ struct StoreContractTests {
             #expect(passGrants.map(\.at) == [due.adding(milliseconds: 1), due.adding(milliseconds: 2)])
             #expect(passGrants.map(\.grants) == [100, 50])
             #expect(passGrants.count == 2 && passGrants[0].last < passGrants[1].first)
+            // One grant each, each reported by its event, and every chain and balance verifies.
+            let (accounts, reported) = try await store.read { db in
+                let row = try db.fetchAll(
+                    """
+                    SELECT COUNT(DISTINCT account_id) AS accounts,
+                      SUM(CASE WHEN EXISTS (SELECT 1 FROM events v WHERE v.account_id = e.account_id
+                        AND v.data LIKE '%' || e.id || '%') THEN 1 ELSE 0 END) AS reported
+                    FROM entries e WHERE kind = 'grant' AND created_at >= ?
+                    """, [due])[0]
+                return (row["accounts"] as Int64, row["reported"] as Int64)
+            }
+            #expect(accounts == 250 && reported == 250)
+            #expect(try await database.verify().isClean)
         }
     }
 
