@@ -2,6 +2,7 @@ import ConnectsCore
 import ConnectsStore
 import ConnectsTestSupport
 import Foundation
+import GRDB
 import Testing
 
 @Suite("connects verify")
@@ -77,6 +78,34 @@ struct LedgerVerifierTests {
             let report = try await database.verify()
             #expect(report.violations.contains { $0.invariant == "lots" })
             #expect(report.violations.contains { $0.invariant == "balance" })
+        }
+    }
+
+    @Test("a lot that belongs to no account is found", arguments: StoreKind.allCases)
+    func orphanLot(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let account = try await populated(database)
+            let orphan = """
+                INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
+                SELECT 'lot_orphan', 'acct_gone', source, amount, remaining, held, granted_at, expires_at, entry_id
+                FROM lots WHERE account_id = '\(account)' AND remaining > 0 LIMIT 1
+                """
+            // The foreign key refuses the row: on PostgreSQL until it is dropped; on SQLite, on any
+            // connection that enforces foreign keys, which the `sqlite3` shell, for one, does not.
+            switch kind {
+            case .sqlite:
+                var configuration = Configuration()
+                configuration.foreignKeysEnabled = false
+                try await DatabaseQueue(path: database.location, configuration: configuration).write { db in
+                    try db.execute(sql: orphan)
+                }
+            case .postgres:
+                try await database.tamper("ALTER TABLE lots DROP CONSTRAINT lots_account_id_fkey")
+                try await database.tamper(orphan)
+            }
+            let report = try await database.verify()
+            #expect(report.violations.map(\.accountID) == ["acct_gone"])
+            #expect(report.violations.first?.invariant == "balance")
         }
     }
 
