@@ -53,22 +53,25 @@ public enum Identifier {
     }
 
     /// `prefix`, then 10 characters of time (50 bits, the top 2 always zero) and 16 of the random part
-    /// (`high`'s 16 bits, then `low`'s 64).
+    /// (`high`'s 16 bits, then `low`'s 64), written straight into the string's storage.
     static func format(_ prefix: String, milliseconds: UInt64, high: UInt64, low: UInt64) -> String {
-        var characters = [UInt8](repeating: 0, count: 26)
-        for index in 0..<10 {
-            characters[9 - index] = alphabet[Int((milliseconds >> (5 * UInt64(index))) & 31)]
-        }
-        for index in 0..<16 {
-            let shift = 5 * index
-            let bits: UInt64
-            if shift < 64 {
-                bits = (low >> UInt64(shift)) | (shift > 59 ? (high << UInt64(64 - shift)) : 0)
-            } else {
-                bits = high >> UInt64(shift - 64)
+        let prefix = prefix.utf8
+        return String(unsafeUninitializedCapacity: prefix.count + 26) { characters in
+            let body = characters.initialize(fromContentsOf: prefix)
+            for index in 0..<10 {
+                characters[body + 9 - index] = alphabet[Int((milliseconds >> (5 * UInt64(index))) & 31)]
             }
-            characters[25 - index] = alphabet[Int(bits & 31)]
+            for index in 0..<16 {
+                let shift = 5 * index
+                let bits: UInt64
+                if shift < 64 {
+                    bits = (low >> UInt64(shift)) | (shift > 59 ? (high << UInt64(64 - shift)) : 0)
+                } else {
+                    bits = high >> UInt64(shift - 64)
+                }
+                characters[body + 25 - index] = alphabet[Int(bits & 31)]
+            }
+            return body + 26
         }
-        return prefix + String(decoding: characters, as: UTF8.self)
     }
 }

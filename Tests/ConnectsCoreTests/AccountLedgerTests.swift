@@ -246,6 +246,10 @@ struct AccountLedgerTests {
         let later = Identifier.make(Identifier.lot, at: t0.adding(milliseconds: 1))
         #expect(earlier.hasPrefix("lot_") && earlier.count == 30)
         #expect(earlier < later)
+        // The ULID specification's example: this instant is "01ARYZ6S41", in Crockford's base 32.
+        let ulid = Identifier.make("x_", at: Instant(millisecondsSinceEpoch: 1_469_918_176_385))
+        #expect(ulid.hasPrefix("x_01ARYZ6S41") && ulid.count == 28)
+        #expect(ulid.dropFirst(12).allSatisfy { "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains($0) })
     }
 
     @Test("identifiers made in the same millisecond never repeat", arguments: [Identifier.Order.random, .increasing])

@@ -96,14 +96,39 @@ final class PostgresSession: SQLSession {
         return try rows(of: try connection.query(query(sql, arguments), logger: logger).wait().rows)
     }
 
+    /// The arguments as a prepared statement's values, each a slice of one buffer they are all written
+    /// to. `PostgresData`'s own initializers allocate a buffer per value (about 40 an account in a
+    /// billing day's batch), and freeing them kept `malloc` consolidating its free lists: in figure 4 of
+    /// the bench on PostgreSQL, `malloc`'s bookkeeping fell from 20% to 6% of the process's CPU, and its
+    /// CPU per grant from about 85 to 57 µs.
     private static func binds(_ arguments: SQLArguments) -> [PostgresData] {
-        arguments.values.map { value -> PostgresData in
+        let values = arguments.values
+        var buffer = ByteBufferAllocator().buffer(capacity: values.reduce(0) { $0 + $1.bindLength })
+        var written: [(type: PostgresDataType, start: Int, length: Int)?] = []
+        written.reserveCapacity(values.count)
+        for value in values {
+            let start = buffer.writerIndex
+            let type: PostgresDataType
             switch value {
-            case .null: return .null
-            case .integer(let value): return PostgresData(int: Int(value))
-            case .text(let value): return PostgresData(string: value)
-            case .blob(let value): return PostgresData(bytes: value)
+            case .null:
+                written.append(nil)
+                continue
+            case .integer(let value):
+                buffer.writeInteger(value)
+                type = .int8
+            case .text(let value):
+                buffer.writeString(value)
+                type = .text
+            case .blob(let value):
+                buffer.writeBytes(value)
+                type = .bytea
             }
+            written.append((type, start, buffer.writerIndex - start))
+        }
+        // Sliced once everything is written: a slice shares the buffer, which a later write would copy.
+        return written.map { value in
+            guard let value else { return .null }
+            return PostgresData(type: value.type, value: buffer.getSlice(at: value.start, length: value.length))
         }
     }
 
@@ -244,5 +269,17 @@ final class PreparedStatements: Sendable {
             cache[id, default: [:]][sql] = statement
         }
         return statement
+    }
+}
+
+extension SQLValue {
+    /// The bytes a value takes as a prepared statement's argument (``PostgresSession/binds(_:)``).
+    fileprivate var bindLength: Int {
+        switch self {
+        case .null: 0
+        case .integer: 8
+        case .text(let text): text.utf8.count
+        case .blob(let bytes): bytes.count
+        }
     }
 }
