@@ -84,12 +84,15 @@ public struct LedgerVerifier: Sendable {
         }
     }
 
-    /// Every entry, lot and hold belongs to an account. One that names no account holds connects that no
-    /// balance shows, and the walk over accounts below never meets it. The schemas' foreign keys refuse
-    /// such a row only where they are in force: SQLite enforces them per connection (the `sqlite3` shell
-    /// does not), and a PostgreSQL constraint can be dropped.
+    /// Every entry, lot, hold and event belongs to an account. An entry, lot or hold that names no
+    /// account holds connects that no balance shows, and the walk over accounts below never meets it; an
+    /// event that names none would be delivered to webhooks under an account that does not exist. The
+    /// schemas' foreign keys refuse such a row only where they are in force: SQLite enforces them per
+    /// connection (the `sqlite3` shell does not), and PostgreSQL has none (migration v6).
     private func checkOwners(_ db: any SQLSession, add: (Violation) -> Void) throws {
-        for table in ["entries", "lots", "holds"] {
+        for (table, invariant) in [
+            ("entries", "balance"), ("lots", "balance"), ("holds", "balance"), ("events", "history"),
+        ] {
             let orphans = try db.fetchAll(
                 """
                 SELECT t.id, t.account_id FROM \(table) t
@@ -98,7 +101,7 @@ public struct LedgerVerifier: Sendable {
             for row in orphans {
                 add(
                     Violation(
-                        invariant: "balance", accountID: row["account_id"],
+                        invariant: invariant, accountID: row["account_id"],
                         entryID: table == "entries" ? row["id"] : nil,
                         detail: "\(table) row \(row["id"] as String) belongs to no account"))
             }

@@ -81,30 +81,53 @@ struct LedgerVerifierTests {
         }
     }
 
-    @Test("a lot that belongs to no account is found", arguments: StoreKind.allCases)
-    func orphanLot(_ kind: StoreKind) async throws {
-        try await withTestDatabase(kind) { database in
-            let account = try await populated(database)
-            let orphan = """
+    /// Rows copied from the account's own under an account that does not exist, and the invariant
+    /// `verify` names for each.
+    static let orphans: [(table: String, invariant: String, insert: @Sendable (String) -> String)] = [
+        (
+            "lots", "balance",
+            { account in
+                """
                 INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
                 SELECT 'lot_orphan', 'acct_gone', source, amount, remaining, held, granted_at, expires_at, entry_id
                 FROM lots WHERE account_id = '\(account)' AND remaining > 0 LIMIT 1
                 """
-            // PostgreSQL has no foreign key from lots to accounts (migration v6); SQLite's refuses the
-            // row on any connection that enforces foreign keys, which the `sqlite3` shell, for one, does not.
+            }
+        ),
+        (
+            "events", "history",
+            { account in
+                """
+                INSERT INTO events (id, type, account_id, data, created_at)
+                SELECT 'evt_orphan', type, 'acct_gone', data, created_at FROM events WHERE account_id = '\(account)' LIMIT 1
+                """
+            }
+        ),
+    ]
+
+    @Test(
+        "a lot or an event that belongs to no account is found",
+        arguments: StoreKind.allCases, LedgerVerifierTests.orphans.indices)
+    func orphan(_ kind: StoreKind, _ index: Int) async throws {
+        let orphan = Self.orphans[index]
+        try await withTestDatabase(kind) { database in
+            let account = try await populated(database)
+            // PostgreSQL has no foreign key from lots or events to accounts (migration v6); SQLite's refuses
+            // the row on any connection that enforces foreign keys, which the `sqlite3` shell, for one, does not.
             switch kind {
             case .sqlite:
                 var configuration = Configuration()
                 configuration.foreignKeysEnabled = false
                 try await DatabaseQueue(path: database.location, configuration: configuration).write { db in
-                    try db.execute(sql: orphan)
+                    try db.execute(sql: orphan.insert(account))
                 }
             case .postgres:
-                try await database.tamper(orphan)
+                try await database.tamper(orphan.insert(account))
             }
             let report = try await database.verify()
-            #expect(report.violations.map(\.accountID) == ["acct_gone"])
-            #expect(report.violations.first?.invariant == "balance")
+            #expect(report.violations.map(\.accountID) == ["acct_gone"], "\(orphan.table)")
+            #expect(report.violations.first?.invariant == orphan.invariant)
+            #expect(report.violations.first?.detail.hasPrefix("\(orphan.table) row") == true)
         }
     }
 
