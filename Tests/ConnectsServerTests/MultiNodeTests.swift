@@ -276,22 +276,12 @@ final class Cluster: Sendable {
     ) async throws -> Reply {
         let living = servers.indices.filter { !dead.withLock { $0 }.contains($0) }
         let port = servers[living[node % living.count]].port
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = method
-        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
+        var headers = HTTPHeaders()
+        if let key { headers.add(name: "Authorization", value: "Bearer \(key)") }
+        if let idempotencyKey { headers.add(name: "Idempotency-Key", value: idempotencyKey) }
         do {
-            let response = try await client.execute(request, timeout: timeout)
-            let bytes = try await response.body.collect(upTo: 16 << 20)
-            var fields = HTTPFields()
-            for header in response.headers {
-                if let name = HTTPField.Name(header.name) { fields[name] = header.value }
-            }
-            return Reply(status: Int(response.status.code), headers: fields, body: Array(bytes.readableBytesView))
+            return try await client.reply(
+                method, url: "http://127.0.0.1:\(port)\(path)", headers: headers, body: body, timeout: timeout)
         } catch  where dead.withLock({ !$0.isEmpty }) {
             return Reply(status: 0, headers: [:], body: [])
         }

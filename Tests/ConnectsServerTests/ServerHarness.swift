@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ConnectsCore
 import ConnectsServer
 import ConnectsStore
@@ -7,6 +8,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// A real server on a real SQLite file, driven over real HTTP (AsyncHTTPClient on loopback).
@@ -39,8 +41,23 @@ struct ServerHarness {
                     schedulerInterval: clock.isTestClock ? nil : .seconds(1)
                 )
             )
-            try await app.test(.ahc(.http)) { client in
-                try await test(API(client: client), database)
+            // HummingbirdTesting runs the server on a free port; the requests go through a client of
+            // our own (see `HTTPClient.reply`), with a connection for each of the most requests a test
+            // sends at once.
+            try await app.test(.ahc(.http)) { testClient in
+                let client = HTTPClient(
+                    eventLoopGroupProvider: .singleton,
+                    configuration: .init(
+                        connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+                    )
+                )
+                do {
+                    try await test(API(client: client, port: testClient.port!), database)
+                } catch {
+                    try await client.shutdown()
+                    throw error
+                }
+                try await client.shutdown()
             }
         }
     }
@@ -61,7 +78,8 @@ struct Reply: Sendable {
 
 /// A small client for the Connects API.
 struct API: Sendable {
-    let client: any TestClientProtocol
+    let client: HTTPClient
+    let port: Int
 
     func send(
         _ method: HTTPRequest.Method,
@@ -71,18 +89,11 @@ struct API: Sendable {
         idempotencyKey: String? = nil,
         headers extra: HTTPFields = [:]
     ) async throws -> Reply {
-        var headers = extra
-        if let key { headers[.authorization] = "Bearer \(key)" }
-        if let idempotencyKey { headers[HTTPField.Name("Idempotency-Key")!] = idempotencyKey }
-        if body != nil { headers[.contentType] = "application/json" }
-        let response = try await client.executeRequest(
-            uri: path,
-            method: method,
-            headers: headers,
-            body: body.map { ByteBuffer(string: $0) }
-        )
-        return Reply(
-            status: response.status.code, headers: response.headers, body: Array(response.body.readableBytesView))
+        var headers = HTTPHeaders(extra.map { ($0.name.rawName, $0.value) })
+        if let key { headers.add(name: "Authorization", value: "Bearer \(key)") }
+        if let idempotencyKey { headers.add(name: "Idempotency-Key", value: idempotencyKey) }
+        return try await client.reply(
+            HTTPMethod(rawValue: method.rawValue), url: "http://localhost:\(port)\(path)", headers: headers, body: body)
     }
 
     /// Creates a freelancer and returns its id.
