@@ -9,8 +9,8 @@ extension HTTPClient {
     /// `timeout` counts from the request's start, so it covers the wait for one of the client's
     /// connections too. The tests send up to 64 requests at once to check that concurrent writes stay
     /// exact; on PostgreSQL those that touch one account commit one after another, each waiting for its
-    /// own fsync, and with the whole suite sharing the cluster that took longer than HummingbirdTesting's
-    /// fixed 15 seconds in CI. The deadline bounds a hung server, not a slow disk.
+    /// own fsync, and on a busy disk that took longer than the 15 seconds HummingbirdTesting's client
+    /// gives (once in CI). The deadline bounds a hung server, not a slow disk.
     func reply(
         _ method: HTTPMethod, url: String, headers: HTTPHeaders = [:], body: String? = nil,
         timeout: TimeAmount = .seconds(120)
