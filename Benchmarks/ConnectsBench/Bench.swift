@@ -22,6 +22,8 @@ public enum Bench {
         public var jobs: Int
         public var closeProposals: Int
         public var exportEntries: Int
+        /// The size of the database figure 7 starts the server on (figure 6's, its feed filled up).
+        public var startDatabaseMiB: Int
         public var dueAccounts: Int
         /// A PostgreSQL cluster (`postgres://user@host:port/db`) in which to create fresh databases for
         /// the PostgreSQL figures (3, and 4 again); those are skipped without it.
@@ -45,6 +47,7 @@ public enum Bench {
             jobs = isSmoke ? 4 : 100
             closeProposals = isSmoke ? 50 : 10_000
             exportEntries = isSmoke ? 4_500 : 1_000_000
+            startDatabaseMiB = isSmoke ? 4 : 1_024
             dueAccounts = isSmoke ? 200 : 200_000
         }
     }
@@ -415,13 +418,6 @@ public enum Bench {
         }
         let server = try await ServerProcess.start(options, database: path)
         defer { server.stop() }
-        report.figures.append(
-            BenchFigure(
-                number: 7, name: "start on an existing database (\(server.databaseMiB) MiB)",
-                value: server.startSeconds, unit: "s",
-                goal: "<= 1 s (1 GiB database)"
-            )
-        )
         options.progress("figure 6: CSV export over HTTP")
         let before = server.residentMiB()
         let peak = Shared(before)
@@ -460,6 +456,44 @@ public enum Bench {
                 number: 6, name: "  server memory growth during export", value: peak.current - before, unit: "MiB",
                 goal: "<= 64 MiB")
         )
+        // Filled after the export, so that writing the fill out does not share the disk with it.
+        server.stop()
+        options.progress("figure 7: filling the database to \(options.startDatabaseMiB) MiB")
+        try await fill(try SQLiteStore(path: path), accountID: accountID, toMiB: options.startDatabaseMiB)
+        let restarted = try await ServerProcess.start(options, database: path)
+        defer { restarted.stop() }
+        report.figures.append(
+            BenchFigure(
+                number: 7, name: "start on an existing database (\(restarted.databaseMiB) MiB)",
+                value: restarted.startSeconds, unit: "s",
+                goal: "<= 1 s (1 GiB database)"
+            )
+        )
+    }
+
+    /// Adds to the account's notification feed until the database holds `mebibytes`: figure 7's goal
+    /// is a start on a 1 GiB database, and figure 6's 1,000,000 entries make about 420 MiB. The events
+    /// are those its spends would have sent had they been proposals, about a tenth of the size to a
+    /// statement (at most 250,000 events, at least 1,000).
+    static func fill(_ store: SQLiteStore, accountID: String, toMiB mebibytes: Int) async throws {
+        let perStatement = min(250_000, max(1_000, (mebibytes << 20) / 2_560))
+        for batch in 0..<100 {
+            let size = try await store.read { db in
+                try db.fetchAll(
+                    "SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()", [])
+            }
+            guard (size[0]["bytes"] as Int) < mebibytes << 20 else { return }
+            try await store.write { db in
+                try db.execute(
+                    """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?4)
+                    INSERT INTO events (id, type, account_id, data, created_at)
+                    SELECT printf('evt_fill%02d%06d', ?1, i), 'proposal.submitted', ?2,
+                      printf('{"jobId":"job_fill","proposalId":"prop_fill%02d%06d"}', ?1, i), ?3
+                    FROM n
+                    """, [batch, accountID, Instant.benchNow, perStatement])
+            }
+        }
     }
 
     // MARK: Helpers
