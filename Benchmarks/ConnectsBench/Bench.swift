@@ -316,7 +316,7 @@ public enum Bench {
     // MARK: Figure 4: cycle grants
 
     static func cycleGrants(
-        _ options: Options, store: some SQLLedgerStore, label: String, goal: String, report: inout BenchReport
+        _ options: Options, store: some LedgerStore, label: String, goal: String, report: inout BenchReport
     ) async throws {
         options.progress("figure 4: \(options.dueAccounts) accounts falling due at once (\(label))")
         let policy = Policy.standard.ledgerPolicy(version: 1)
@@ -582,7 +582,7 @@ extension Duration {
     }
 }
 
-extension SQLLedgerStore {
+extension LedgerStore {
     func createFreelancer(
         _ externalID: String, policy: LedgerPolicy, at now: Instant = .benchNow
     ) async throws

@@ -59,3 +59,26 @@ public struct Account: Hashable, Sendable, Codable {
         self.nextCycleAt = nextCycleAt
     }
 }
+
+extension Account {
+    /// The plan a freelancer or agency starts on when none is named (RULES.md: Freelancer Basic).
+    public static let defaultPlan = "basic"
+
+    /// A new active account at `now`: a freelancer or agency on `plan` (``defaultPlan`` when `nil`),
+    /// which `policy` must have; a client on none.
+    ///
+    /// - Throws: `validation_failed` naming `plan` when a client names one or the policy lacks it.
+    public static func open(
+        id: String, externalID: String, kind: Kind, name: String?, plan: String?, now: Instant, policy: Policy
+    ) throws(ConnectsError) -> Account {
+        guard kind.holdsConnects else {
+            if plan != nil { throw ConnectsError.invalidField("plan", "clients have no plan") }
+            return Account(id: id, externalID: externalID, kind: kind, name: name, plan: nil, createdAt: now)
+        }
+        let plan = plan ?? defaultPlan
+        guard policy.plan(plan) != nil else {
+            throw ConnectsError.invalidField("plan", "the policy has no plan '\(plan)'")
+        }
+        return Account(id: id, externalID: externalID, kind: kind, name: name, plan: plan, createdAt: now)
+    }
+}

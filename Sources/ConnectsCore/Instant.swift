@@ -12,6 +12,7 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
     }
 
     public static let millisecondsPerDay: Int64 = 86_400_000
+    public static let millisecondsPerHour: Int64 = 3_600_000
 
     /// The instant `days` whole days after this one.
     public func adding(days: Int64) -> Instant {
@@ -19,6 +20,10 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
     }
 
     /// The instant `milliseconds` after this one.
+    public func adding(hours: Int64) -> Instant {
+        adding(milliseconds: hours * Self.millisecondsPerHour)
+    }
+
     public func adding(milliseconds: Int64) -> Instant {
         Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + milliseconds)
     }

@@ -131,6 +131,25 @@ public enum LedgerCommand: Sendable {
             self.reason = reason
             self.actor = actor
         }
+
+        /// A reversal that `actor`, who may move at most `limit` connects in one action, asks for.
+        ///
+        /// - Throws: `invalid_state` when the entry was already reversed (an entry is undone at most
+        ///   once), `limit_exceeded` when it moved more than the actor may reverse.
+        public init(
+            original: Entry, reason: String, actor: String, isAlreadyReversed: Bool, limit: Int64
+        ) throws(ConnectsError) {
+            if isAlreadyReversed {
+                throw ConnectsError(.invalidState, "entry \(original.id) is already reversed")
+            }
+            guard abs(original.amount) <= limit else {
+                throw ConnectsError(
+                    .limitExceeded,
+                    "entry \(original.id) moved \(abs(original.amount)) connects; this caller may reverse at most \(limit)"
+                )
+            }
+            self.init(original: original, reason: reason, actor: actor)
+        }
     }
 
     /// The lots a command refers to by id, which the store must load even if nothing remains in them.

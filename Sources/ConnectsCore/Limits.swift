@@ -9,6 +9,8 @@ public enum Limits {
     public static let requestBodyBytesMax = 64 * 1024
     /// The longest idempotency key, in UTF-8 bytes.
     public static let idempotencyKeyBytesMax = 255
+    /// How long an idempotency record is promised to be kept, in days (API.md).
+    public static let idempotencyRetentionDays: Int64 = 7
     /// The largest page of a list.
     public static let pageSizeMax = 500
     /// The default page size of a list.
@@ -22,6 +24,10 @@ public enum Limits {
     public static let reasonLengthMax = 500
     /// The longest external identifier, name or ticket, in characters.
     public static let labelLengthMax = 200
+    /// The highest boost bid any policy may allow, in connects.
+    public static let boostBidMax: Int64 = 1_000
+    /// The longest webhook URL, in characters.
+    public static let webhookURLLengthMax = 2_000
     /// The number of lots one account may have open at once; a spend never walks more than this.
     public static let openLotsPerAccountMax = 100_000
 }

@@ -45,6 +45,23 @@ public struct Policy: Codable, Hashable, Sendable {
         public var pricePerConnect: Money
         public var bundles: [Int64]
         public var custom: Bounds
+
+        /// Checks a purchase of `quantity` connects paid with `amountPaid`: a bundle or a custom amount
+        /// within bounds, paid at exactly the price per connect, in its currency.
+        ///
+        /// - Throws: `validation_failed` naming `quantity` or `amountPaid`.
+        public func checkPurchase(quantity: Int64, amountPaid: Money) throws(ConnectsError) {
+            guard bundles.contains(quantity) || custom.contains(quantity) else {
+                throw ConnectsError.invalidField(
+                    "quantity", "must be a bundle (\(bundles)) or \(custom.min) to \(custom.max)")
+            }
+            let (price, overflow) = quantity.multipliedReportingOverflow(by: pricePerConnect.minor)
+            guard !overflow, amountPaid.currency == pricePerConnect.currency, amountPaid.minor == price else {
+                throw ConnectsError.invalidField(
+                    "amountPaid",
+                    "must be \(price) \(pricePerConnect.currency) minor units for \(quantity) connects")
+            }
+        }
     }
 
     /// An inclusive range of whole numbers.
@@ -100,6 +117,28 @@ public struct Policy: Codable, Hashable, Sendable {
         public var ifUnviewedAfterHours: Int64?
         public var closeJobAfterInactiveDays: Int64?
         public var graceDays: Int64
+
+        /// Proposals submitted at or before this instant and never opened get their fees back at `now`
+        /// (`ifUnviewedAfterHours`); `nil` when the rule is off.
+        public func unviewedCutoff(now: Instant) -> Instant? {
+            ifUnviewedAfterHours.map { now.adding(hours: -$0) }
+        }
+
+        /// Open jobs whose client last acted at or before this instant close with returns at `now`
+        /// (`closeJobAfterInactiveDays`); `nil` when the rule is off.
+        public func inactivityCutoff(now: Instant) -> Instant? {
+            closeJobAfterInactiveDays.map { now.adding(days: -$0) }
+        }
+
+        /// When the unviewed-return rule falls due for a proposal submitted at `submittedAt`.
+        public func unviewedReturnDue(submittedAt: Instant) -> Instant? {
+            ifUnviewedAfterHours.map { submittedAt.adding(hours: $0) }
+        }
+
+        /// When the inactivity rule falls due for a job whose client last acted at `lastActivityAt`.
+        public func inactivityCloseDue(lastActivityAt: Instant) -> Instant? {
+            closeJobAfterInactiveDays.map { lastActivityAt.adding(days: $0) }
+        }
     }
 
     public struct Reward: Codable, Hashable, Sendable {
@@ -262,7 +301,8 @@ extension Policy {
         try check((0...100).contains(costs.withoutBudget), "costs.withoutBudget", "must be 0 to 100")
         try check((0...100).contains(boost.slots), "boost.slots", "must be 0 to 100")
         try check((1...365).contains(boost.windowDays), "boost.windowDays", "must be 1 to 365")
-        try check((1...1_000).contains(boost.maxBid), "boost.maxBid", "must be 1 to 1000")
+        try check(
+            (1...Limits.boostBidMax).contains(boost.maxBid), "boost.maxBid", "must be 1 to \(Limits.boostBidMax)")
         if let days = expiry.days { try check((1...3_650).contains(days), "expiry.days", "must be 1 to 3650 or null") }
         try check((0...365).contains(expiry.noticeDays), "expiry.noticeDays", "must be 0 to 365")
         try check((1...3_650).contains(jobs.lifetimeDays), "jobs.lifetimeDays", "must be 1 to 3650")

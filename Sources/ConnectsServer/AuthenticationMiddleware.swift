@@ -1,13 +1,11 @@
 import ConnectsCore
 import ConnectsStore
-import Crypto
 import HTTPTypes
 import Hummingbird
 
 /// Resolves `Authorization: Bearer <key>` to a ``Caller`` for every `/v1` request.
 ///
-/// Keys are stored as SHA-256 digests: they are long random secrets, so a fast digest is enough and a
-/// stolen database does not reveal them.
+/// Keys are stored as digests (``APIKey/digest(_:)``).
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = ConnectsRequestContext
 
@@ -28,7 +26,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         let secret = String(header.dropFirst(7))
         guard secret.utf8.count <= 256 else { throw ConnectsError(.unauthenticated, "unknown API key") }
-        let hash = Self.digest(secret)
+        let hash = APIKey.digest(secret)
         var context = context
         if hash == adminKeyHash {
             context.caller = Caller(keyID: "admin", role: .admin, accountID: nil)
@@ -42,14 +40,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw RateLimited(retryAfterSeconds: retryAfter)
         }
         return try await next(request, context)
-    }
-
-    /// The hex SHA-256 of `secret`.
-    static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
     }
 }
 

@@ -4,34 +4,23 @@ import HTTPTypes
 import Hummingbird
 
 extension ConnectsApp {
-    /// Accounts: create, read, find by external id, close, balance, lots.
+    /// Accounts: create, read, find by external id, close, plan, balance, lots, agency members.
     func addAccountRoutes(to table: inout RouteTable) {
-        table.on(.post, "/v1/accounts") { request, context in
-            try context.requireCaller().require(Caller.operators)
+        table.on(.post, "/v1/accounts", .createAccount) { request, context in
             let (body, bytes) = try await Self.readObject(request)
-            let kind = try body.oneOf("kind", Account.Kind.self)!
-            let new = StoreOperation.NewAccount(
+            let account = StoreOperation.NewAccount(
                 externalID: try body.string("externalId")!,
-                kind: kind,
+                kind: try body.oneOf("kind", Account.Kind.self)!,
                 name: try body.string("name", required: false),
-                plan: kind.holdsConnects ? try body.string("plan", required: false) : nil
+                plan: try body.string("plan", required: false)
             )
-            if !kind.holdsConnects, body.members["plan"] != nil, body.members["plan"] != .null {
-                throw ConnectsError.invalidField("plan", "clients have no plan")
+            let write = try Self.write(request, context, body: bytes, status: 201) {
+                Representation.account($0.snapshot!)
             }
-            return try await perform(
-                .createAccount(new),
-                request: request,
-                context: context,
-                body: bytes,
-                requiresKey: false,
-                status: 201
-            ) { Representation.account($0.snapshot!) }
+            return Self.respond(try await service.createAccount(account, write))
         }
 
-        table.on(.get, "/v1/accounts") { request, context in
-            let caller = try context.requireCaller()
-            try caller.require(Caller.staff)
+        table.on(.get, "/v1/accounts", .findAccounts) { request, context in
             let query = request.uri.queryParameters
             guard let externalID = query["externalId"].map(String.init), !externalID.isEmpty else {
                 throw ConnectsError.invalidField("externalId", "is required")
@@ -43,69 +32,82 @@ extension ConnectsApp {
                 }
                 kind = parsed
             }
-            let accounts = try await store.accounts(externalID: externalID, kind: kind, now: now())
+            let accounts = try await service.accounts(
+                externalID: externalID, kind: kind, by: try context.requireCaller())
             return Self.json(.object(["data": .array(accounts.map(Representation.account)), "nextCursor": .null]))
         }
 
-        table.on(.get, "/v1/accounts/{id}") { _, context in
-            let snapshot = try await readableAccount(context)
+        table.on(.get, "/v1/accounts/{id}", .readAccount) { _, context in
+            let snapshot = try await service.account(try context.parameters.require("id"), by: context.requireCaller())
             return Self.json(Representation.account(snapshot))
         }
 
-        table.on(.post, "/v1/accounts/{id}/close") { request, context in
-            let caller = try context.requireCaller()
-            try caller.require(Caller.operators)
+        table.on(.post, "/v1/accounts/{id}/close", .closeAccount) { request, context in
             let (_, bytes) = try await Self.readObject(request)
-            return try await perform(
-                .ledger(accountID: try context.parameters.require("id"), command: .close(actor: caller.actor)),
-                request: request,
-                context: context,
-                body: bytes,
-                requiresKey: false,
-                status: 200
-            ) { Representation.account($0.snapshot!) }
+            let write = try Self.write(request, context, body: bytes, status: 200) {
+                Representation.account($0.snapshot!)
+            }
+            return Self.respond(try await service.closeAccount(try context.parameters.require("id"), write))
         }
 
-        table.on(.get, "/v1/accounts/{id}/balance") { request, context in
-            let snapshot = try await readableAccount(context)
-            let now = now()
-            var at = now
+        table.on(.put, "/v1/accounts/{id}/plan", .changePlan) { request, context in
+            let (body, bytes) = try await Self.readObject(request)
+            let plan = try body.string("plan", maxLength: 50)!
+            let reason = try body.string("reason", required: false, maxLength: 50)
+            guard reason == nil || reason == "payment_failed" else {
+                throw ConnectsError.invalidField("reason", "must be 'payment_failed' or absent")
+            }
+            let write = try Self.write(request, context, body: bytes, status: 200) {
+                Representation.account($0.snapshot!)
+            }
+            return Self.respond(
+                try await service.changePlan(
+                    of: try context.parameters.require("id"), to: plan, isPaymentFailure: reason != nil, write))
+        }
+
+        table.on(.get, "/v1/accounts/{id}/balance", .readAccount) { request, context in
+            var at: Instant?
             if let raw = request.uri.queryParameters["at"] {
                 guard let parsed = RFC3339.parse(String(raw)) else {
                     throw ConnectsError.invalidField("at", "must be an RFC 3339 time")
                 }
                 at = parsed
             }
-            let balance: Balance
-            if at >= now {
-                balance = snapshot.balance
-            } else {
-                balance = try await store.balance(accountID: snapshot.account.id, at: at) ?? .zero
-            }
+            let (instant, balance) = try await service.balance(
+                of: try context.parameters.require("id"), at: at, by: context.requireCaller())
             return Self.json(
                 .object([
-                    "at": .time(at), "available": .int(balance.available), "held": .int(balance.held),
+                    "at": .time(instant), "available": .int(balance.available), "held": .int(balance.held),
                     "total": .int(balance.total),
                 ]))
         }
 
-        table.on(.get, "/v1/accounts/{id}/lots") { request, context in
-            let snapshot = try await readableAccount(context)
+        table.on(.get, "/v1/accounts/{id}/lots", .readAccount) { request, context in
             let (limit, cursor) = try Self.pageParameters(request)
-            let page = try await store.lots(accountID: snapshot.account.id, limit: limit, after: cursor)
+            let page = try await service.lots(
+                of: try context.parameters.require("id"), limit: limit, after: cursor, by: context.requireCaller())
             return Self.json(Representation.page(page, Representation.lot))
         }
-    }
 
-    /// The account named by the path, if the caller may read it.
-    func readableAccount(_ context: ConnectsRequestContext) async throws -> AccountSnapshot {
-        let caller = try context.requireCaller()
-        let id = try context.parameters.require("id")
-        try caller.requireRead(of: id)
-        guard let snapshot = try await store.snapshot(accountID: id, now: now()) else {
-            throw ConnectsError(.notFound, "no account \(id)")
+        table.on(.post, "/v1/accounts/{id}/members", .manageAgencyMembers) { request, context in
+            let (body, bytes) = try await Self.readObject(request)
+            let write = try Self.write(request, context, body: bytes, status: 201) {
+                Representation.account($0.snapshot!)
+            }
+            return Self.respond(
+                try await service.setMember(
+                    try body.string("freelancerId")!, of: try context.parameters.require("id"), isMember: true, write))
         }
-        return snapshot
+
+        table.on(.delete, "/v1/accounts/{id}/members/{freelancerId}", .manageAgencyMembers) { request, context in
+            let write = try Self.write(request, context, body: [], status: 200) {
+                Representation.account($0.snapshot!)
+            }
+            return Self.respond(
+                try await service.setMember(
+                    try context.parameters.require("freelancerId"), of: try context.parameters.require("id"),
+                    isMember: false, write))
+        }
     }
 
     /// `limit` (1...500, default 50) and `cursor` of a list request.

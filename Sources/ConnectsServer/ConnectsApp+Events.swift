@@ -7,8 +7,7 @@ import Logging
 extension ConnectsApp {
     /// Notifications and webhooks.
     func addEventRoutes(to table: inout RouteTable) {
-        table.on(.get, "/v1/accounts/{id}/notifications") { request, context in
-            let snapshot = try await readableAccount(context)
+        table.on(.get, "/v1/accounts/{id}/notifications", .readAccount) { request, context in
             let (limit, cursor) = try Self.pageParameters(request)
             var before: Int64?
             if let cursor {
@@ -17,7 +16,8 @@ extension ConnectsApp {
                 }
                 before = sequence
             }
-            let page = try await store.events(accountID: snapshot.account.id, limit: limit, before: before)
+            let page = try await service.notifications(
+                of: try context.parameters.require("id"), limit: limit, before: before, by: context.requireCaller())
             return Self.json(
                 Representation.page(page) { event in
                     .object([
@@ -27,44 +27,30 @@ extension ConnectsApp {
                 })
         }
 
-        table.on(.post, "/v1/webhooks") { request, context in
-            try context.requireCaller().require(Caller.operators)
+        table.on(.post, "/v1/webhooks", .manageWebhooks) { request, context in
             let (body, _) = try await Self.readObject(request)
-            let url = try body.string("url", maxLength: 2_000)!
-            guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count >= 10 else {
-                throw ConnectsError.invalidField("url", "must be an http or https URL")
-            }
-            guard case .array(let values)? = body.members["events"], !values.isEmpty, values.count <= 50 else {
+            let url = try body.string("url", maxLength: Limits.webhookURLLengthMax)!
+            guard case .array(let values)? = body.members["events"] else {
                 throw ConnectsError.invalidField("events", "must list 1 to 50 event types")
             }
-            var events: [String] = []
-            for value in values {
-                guard case .string(let type) = value, Event.types.contains(type) || type == "*" else {
+            let events = try values.map { value throws(ConnectsError) -> String in
+                guard case .string(let type) = value else {
                     throw ConnectsError.invalidField("events", "names an unknown event type")
                 }
-                events.append(type)
+                return type
             }
-            let webhook = Webhook(
-                id: Identifier.make("whk_", at: now()), url: url, events: events, secret: WebhookSigner.makeSecret(),
-                createdAt: now()
-            )
-            try await store.createWebhook(webhook)
+            let webhook = try await service.createWebhook(url: url, events: events, by: context.requireCaller())
             return Self.json(Self.render(webhook, showingSecret: true), status: 201)
         }
 
-        table.on(.get, "/v1/webhooks") { _, context in
-            try context.requireCaller().require(Caller.operators)
-            let webhooks = try await store.webhooks()
+        table.on(.get, "/v1/webhooks", .manageWebhooks) { _, context in
+            let webhooks = try await service.webhooks(by: context.requireCaller())
             return Self.json(
                 .object(["data": .array(webhooks.map { Self.render($0, showingSecret: false) }), "nextCursor": .null]))
         }
 
-        table.on(.delete, "/v1/webhooks/{id}") { _, context in
-            try context.requireCaller().require(Caller.operators)
-            let id = try context.parameters.require("id")
-            guard try await store.deleteWebhook(id: id, now: now()) else {
-                throw ConnectsError(.notFound, "no webhook \(id)")
-            }
+        table.on(.delete, "/v1/webhooks/{id}", .manageWebhooks) { _, context in
+            try await service.deleteWebhook(try context.parameters.require("id"), by: context.requireCaller())
             return Response(status: .noContent)
         }
     }
@@ -77,10 +63,5 @@ extension ConnectsApp {
         ]
         if showingSecret { object["secret"] = .string(webhook.secret) }
         return .object(object)
-    }
-
-    /// The service that delivers the outbox to webhooks.
-    func webhookDelivery(interval: Duration, logger: Logger) -> WebhookDeliveryService {
-        WebhookDeliveryService(store: store, now: configuration.clock.now, interval: interval, logger: logger)
     }
 }

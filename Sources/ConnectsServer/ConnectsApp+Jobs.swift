@@ -6,11 +6,9 @@ import Hummingbird
 extension ConnectsApp {
     /// Jobs, invitations, proposals, boosts, hires, closes and agencies.
     func addJobRoutes(to table: inout RouteTable) {
-        table.on(.post, "/v1/jobs") { request, context in
-            let caller = try context.requireCaller()
+        table.on(.post, "/v1/jobs", .postJob) { request, context in
             let (body, bytes) = try await Self.readObject(request)
             let clientID = try body.string("clientId")!
-            try Self.requireActing(caller, for: clientID)
             var budget: Policy.Money?
             if body.members["budget"] != nil, body.members["budget"] != .null {
                 budget = try Self.money(body, "budget")
@@ -22,26 +20,16 @@ extension ConnectsApp {
                 }
                 deadline = parsed
             }
-            let now = now()
-            let job = try JobBook.post(
-                id: Identifier.make("job_", at: now),
-                clientID: clientID,
-                title: try body.string("title")!,
-                budget: budget,
-                connectCost: try body.int("connectCost", required: false),
-                hiringDeadline: deadline,
-                now: now,
-                policy: policy.economy
-            )
-            return try await perform(
-                .postJob(job), request: request, context: context, body: bytes, requiresKey: false, status: 201
-            ) {
-                Self.render($0)
-            }
+            let title = try body.string("title")!
+            let connectCost = try body.int("connectCost", required: false)
+            let write = try Self.write(request, context, body: bytes, status: 201) { Self.render($0) }
+            return Self.respond(
+                try await service.postJob(
+                    for: clientID, title: title, budget: budget, connectCost: connectCost, hiringDeadline: deadline,
+                    write))
         }
 
-        table.on(.get, "/v1/jobs") { request, context in
-            _ = try context.requireCaller()
+        table.on(.get, "/v1/jobs", .readJobs) { request, context in
             let (limit, cursor) = try Self.pageParameters(request)
             var status: Job.Status?
             if let raw = request.uri.queryParameters["status"] {
@@ -50,77 +38,56 @@ extension ConnectsApp {
                 }
                 status = parsed
             }
-            let page = try await store.jobs(status: status, limit: limit, after: cursor)
+            let page = try await service.jobs(status: status, limit: limit, after: cursor, by: context.requireCaller())
             return Self.json(Representation.page(page, Representation.job))
         }
 
-        table.on(.get, "/v1/jobs/{id}") { _, context in
-            _ = try context.requireCaller()
-            return Self.json(Representation.job(try await existingJob(context)))
-        }
-
-        table.on(.patch, "/v1/jobs/{id}") { request, context in
-            let job = try await existingJob(context)
-            try Self.requireActing(try context.requireCaller(), for: job.clientID)
-            let (body, bytes) = try await Self.readObject(request)
-            let operation = StoreOperation.updateJob(
-                jobID: job.id,
-                title: try body.string("title", required: false),
-                connectCost: try body.int("connectCost", required: false)
+        table.on(.get, "/v1/jobs/{id}", .readJobs) { _, context in
+            Self.json(
+                Representation.job(try await service.job(context.parameters.require("id"), by: context.requireCaller()))
             )
-            return try await perform(
-                operation, request: request, context: context, body: bytes, requiresKey: false, status: 200
-            ) {
-                Self.render($0)
-            }
         }
 
-        table.on(.post, "/v1/jobs/{id}/invitations") { request, context in
-            let job = try await existingJob(context)
-            try Self.requireActing(try context.requireCaller(), for: job.clientID)
+        table.on(.patch, "/v1/jobs/{id}", .updateJob) { request, context in
             let (body, bytes) = try await Self.readObject(request)
-            let operation = StoreOperation.invite(jobID: job.id, freelancerID: try body.string("freelancerId")!)
-            return try await perform(
-                operation, request: request, context: context, body: bytes, requiresKey: false, status: 201
-            ) {
-                Self.render($0)
-            }
+            let title = try body.string("title", required: false)
+            let connectCost = try body.int("connectCost", required: false)
+            let write = try Self.write(request, context, body: bytes, status: 200) { Self.render($0) }
+            return Self.respond(
+                try await service.updateJob(
+                    try context.parameters.require("id"), title: title, connectCost: connectCost, write))
         }
 
-        table.on(.post, "/v1/jobs/{id}/proposals") { request, context in
-            let caller = try context.requireCaller()
-            let jobID = try context.parameters.require("id")
+        table.on(.post, "/v1/jobs/{id}/invitations", .inviteFreelancer) { request, context in
+            let (body, bytes) = try await Self.readObject(request)
+            let write = try Self.write(request, context, body: bytes, status: 201) { Self.render($0) }
+            return Self.respond(
+                try await service.invite(
+                    try body.string("freelancerId")!, to: try context.parameters.require("id"), write))
+        }
+
+        table.on(.post, "/v1/jobs/{id}/proposals", .submitProposal) { request, context in
             let (body, bytes) = try await Self.readObject(request)
             let freelancerID = try body.string("freelancerId")!
-            try Self.requireActing(caller, for: freelancerID)
-            let operation = StoreOperation.submitProposal(
-                jobID: jobID,
-                freelancerID: freelancerID,
-                agencyID: try body.string("agencyId", required: false),
-                boost: try body.int("boost", required: false),
-                proposalID: Identifier.make("prop_", at: now())
+            let agencyID = try body.string("agencyId", required: false)
+            let boost = try body.int("boost", required: false)
+            let write = try Self.write(request, context, body: bytes, status: 201) { Self.render($0) }
+            return Self.respond(
+                try await service.submitProposal(
+                    to: try context.parameters.require("id"), by: freelancerID, agencyID: agencyID, boost: boost, write)
             )
-            return try await perform(
-                operation, request: request, context: context, body: bytes, requiresKey: true, status: 201
-            ) {
-                Self.render($0)
-            }
         }
 
-        table.on(.get, "/v1/jobs/{id}/proposals") { request, context in
-            let job = try await existingJob(context)
-            let caller = try context.requireCaller()
-            if caller.role.isAccountBound { try caller.requireRead(of: job.clientID) }
+        table.on(.get, "/v1/jobs/{id}/proposals", .readProposals) { request, context in
             let (limit, offset) = try Self.offsetPage(request)
-            let proposals = try await store.proposals(jobID: job.id, limit: limit, offset: offset)
+            let proposals = try await service.proposals(
+                on: try context.parameters.require("id"), limit: limit, offset: offset, by: context.requireCaller())
             return Self.json(Self.offsetPage(proposals.map(Representation.proposal), limit: limit, offset: offset))
         }
 
-        table.on(.get, "/v1/jobs/{id}/bids") { _, context in
-            _ = try context.requireCaller()
-            let job = try await existingJob(context)
-            let bidders = try await store.proposals(jobID: job.id, limit: Int(job.boostSlots) + 1, offset: 0)
-                .filter { $0.boostState == .held || $0.boostState == .captured }
+        table.on(.get, "/v1/jobs/{id}/bids", .readJobs) { _, context in
+            let (job, bidders) = try await service.bids(
+                on: try context.parameters.require("id"), by: context.requireCaller())
             return Self.json(
                 .object([
                     "slots": .int(job.boostSlots),
@@ -136,146 +103,57 @@ extension ConnectsApp {
                 ]))
         }
 
-        for action in ["view", "decline", "withdraw"] {
-            table.on(.post, "/v1/proposals/{id}/\(action)") { request, context in
-                let caller = try context.requireCaller()
-                let proposal = try await existingProposal(context)
-                guard let job = try await store.job(id: proposal.jobID) else {
-                    throw ConnectsError(.notFound, "no job")
-                }
-                let jobAction: JobAction
-                switch action {
-                case "withdraw":
-                    try Self.requireActing(caller, for: proposal.freelancerID)
-                    jobAction = .withdraw(proposalID: proposal.id)
-                case "decline":
-                    try Self.requireActing(caller, for: job.clientID)
-                    jobAction = .decline(proposalID: proposal.id)
-                default:
-                    try Self.requireActing(caller, for: job.clientID)
-                    jobAction = .view(proposalID: proposal.id)
-                }
+        let decisions: [(String, ProposalDecision, Action)] = [
+            ("view", .view, .decideOnProposals), ("decline", .decline, .decideOnProposals),
+            ("withdraw", .withdraw, .withdrawProposal),
+        ]
+        for (name, decision, action) in decisions {
+            table.on(.post, "/v1/proposals/{id}/\(name)", action) { request, context in
                 let (_, bytes) = try await Self.readObject(request)
-                return try await perform(
-                    .jobAction(jobID: job.id, jobAction), request: request, context: context, body: bytes,
-                    requiresKey: false, status: 200
-                ) { Self.render($0) }
+                let write = try Self.write(request, context, body: bytes, status: 200) { Self.render($0) }
+                return Self.respond(try await service.decide(decision, on: try context.parameters.require("id"), write))
             }
         }
 
-        table.on(.post, "/v1/jobs/{id}/hire") { request, context in
-            let job = try await existingJob(context)
-            try Self.requireActing(try context.requireCaller(), for: job.clientID)
+        table.on(.post, "/v1/jobs/{id}/hire", .decideOnProposals) { request, context in
             let (body, bytes) = try await Self.readObject(request)
             let proposalID = try body.string("proposalId")!
-            return try await perform(
-                .jobAction(jobID: job.id, .hire(proposalID: proposalID)), request: request, context: context,
-                body: bytes,
-                requiresKey: false, status: 200
-            ) { result in
+            let write = try Self.write(request, context, body: bytes, status: 200) { result in
                 guard case .proposal(_, let job) = result else { return .null }
                 return Representation.job(job)
             }
+            return Self.respond(try await service.hire(proposalID, on: try context.parameters.require("id"), write))
         }
 
-        table.on(.post, "/v1/jobs/{id}/close") { request, context in
-            let job = try await existingJob(context)
-            try Self.requireActing(try context.requireCaller(), for: job.clientID)
+        table.on(.post, "/v1/jobs/{id}/close", .decideOnProposals) { request, context in
             let (body, bytes) = try await Self.readObject(request)
             let reason = try body.string("reason")!
             guard reason == "no_hire" || reason == "canceled" else {
                 throw ConnectsError.invalidField("reason", "must be 'no_hire' or 'canceled'")
             }
-            return try await perform(
-                .jobAction(jobID: job.id, .close(reason == "canceled" ? .canceled : .closed)), request: request,
-                context: context, body: bytes, requiresKey: false, status: 200
-            ) { Self.render($0) }
+            let write = try Self.write(request, context, body: bytes, status: 200) { Self.render($0) }
+            return Self.respond(
+                try await service.close(try context.parameters.require("id"), isCanceled: reason == "canceled", write))
         }
 
-        table.on(.post, "/v1/jobs/{id}/remove") { request, context in
-            try context.requireCaller().require(Caller.staff)
-            let job = try await existingJob(context)
+        table.on(.post, "/v1/jobs/{id}/remove", .removeJob) { request, context in
             let (body, bytes) = try await Self.readObject(request)
             _ = try body.string("reason", maxLength: Limits.reasonLengthMax)!
-            return try await perform(
-                .jobAction(jobID: job.id, .remove), request: request, context: context, body: bytes, requiresKey: false,
-                status: 200
-            ) { Self.render($0) }
+            let write = try Self.write(request, context, body: bytes, status: 200) { Self.render($0) }
+            return Self.respond(try await service.remove(try context.parameters.require("id"), write))
         }
 
-        table.on(.get, "/v1/proposals/{id}") { _, context in
-            let caller = try context.requireCaller()
-            let proposal = try await existingProposal(context)
-            if caller.role.isAccountBound, caller.accountID != proposal.freelancerID,
-                caller.accountID != proposal.payerID
-            {
-                guard let job = try await store.job(id: proposal.jobID), caller.accountID == job.clientID else {
-                    throw ConnectsError(.notFound, "no proposal \(proposal.id)")
-                }
-            }
+        table.on(.get, "/v1/proposals/{id}", .readProposals) { _, context in
+            let proposal = try await service.proposal(try context.parameters.require("id"), by: context.requireCaller())
             return Self.json(Representation.proposal(proposal))
         }
 
-        table.on(.get, "/v1/accounts/{id}/proposals") { request, context in
-            let snapshot = try await readableAccount(context)
+        table.on(.get, "/v1/accounts/{id}/proposals", .readAccount) { request, context in
             let (limit, offset) = try Self.offsetPage(request)
-            let proposals = try await store.proposals(accountID: snapshot.account.id, limit: limit, offset: offset)
+            let proposals = try await service.proposals(
+                of: try context.parameters.require("id"), limit: limit, offset: offset, by: context.requireCaller())
             return Self.json(Self.offsetPage(proposals.map(Representation.proposal), limit: limit, offset: offset))
         }
-
-        table.on(.post, "/v1/accounts/{id}/members") { request, context in
-            try context.requireCaller().require(Caller.operators)
-            let (body, bytes) = try await Self.readObject(request)
-            let operation = StoreOperation.setAgencyMember(
-                agencyID: try context.parameters.require("id"), freelancerID: try body.string("freelancerId")!,
-                isMember: true
-            )
-            return try await perform(
-                operation, request: request, context: context, body: bytes, requiresKey: false, status: 201
-            ) {
-                Representation.account($0.snapshot!)
-            }
-        }
-
-        table.on(.delete, "/v1/accounts/{id}/members/{freelancerId}") { request, context in
-            try context.requireCaller().require(Caller.operators)
-            let operation = StoreOperation.setAgencyMember(
-                agencyID: try context.parameters.require("id"),
-                freelancerID: try context.parameters.require("freelancerId"),
-                isMember: false
-            )
-            return try await perform(
-                operation, request: request, context: context, body: [], requiresKey: false, status: 200
-            ) {
-                Representation.account($0.snapshot!)
-            }
-        }
-    }
-
-    /// Refuses a caller who may not act for `accountID`: operators act for anyone, bound keys for
-    /// their own account only.
-    static func requireActing(_ caller: Caller, for accountID: String) throws(ConnectsError) {
-        if caller.role.isAccountBound {
-            guard caller.accountID == accountID else {
-                throw ConnectsError(.forbidden, "this key acts for another account")
-            }
-        } else {
-            try caller.require(Caller.operators)
-        }
-    }
-
-    func existingJob(_ context: ConnectsRequestContext) async throws -> Job {
-        let id = try context.parameters.require("id")
-        guard let job = try await store.job(id: id) else { throw ConnectsError(.notFound, "no job \(id)") }
-        return job
-    }
-
-    func existingProposal(_ context: ConnectsRequestContext) async throws -> Proposal {
-        let id = try context.parameters.require("id")
-        guard let proposal = try await store.proposal(id: id) else {
-            throw ConnectsError(.notFound, "no proposal \(id)")
-        }
-        return proposal
     }
 
     /// `limit` and an offset cursor (`o<offset>`) for lists in a fixed order.

@@ -6,91 +6,39 @@ import Hummingbird
 extension ConnectsApp {
     /// The history (JSON pages or CSV), single entries, support adjustments and reversals.
     func addLedgerRoutes(to table: inout RouteTable) {
-        table.on(.get, "/v1/accounts/{id}/entries") { request, context in
-            let snapshot = try await readableAccount(context)
+        table.on(.get, "/v1/accounts/{id}/entries", .readAccount) { request, context in
+            let accountID = try context.parameters.require("id")
             let query = try Self.entryQuery(request)
             if request.headers[.accept]?.contains("text/csv") == true {
-                return csvResponse(accountID: snapshot.account.id, query: query)
+                _ = try await service.account(accountID, by: context.requireCaller())
+                return csvResponse(accountID: accountID, query: query)
             }
-            let page = try await store.entries(accountID: snapshot.account.id, query: query)
+            let page = try await service.entries(of: accountID, matching: query, by: context.requireCaller())
             return Self.json(Representation.page(page, Representation.entry))
         }
 
-        table.on(.get, "/v1/entries/{id}") { _, context in
-            let caller = try context.requireCaller()
-            let id = try context.parameters.require("id")
-            guard let entry = try await store.entry(id: id) else { throw ConnectsError(.notFound, "no entry \(id)") }
-            do {
-                try caller.requireRead(of: entry.accountID)
-            } catch {
-                throw ConnectsError(.notFound, "no entry \(id)")
-            }
+        table.on(.get, "/v1/entries/{id}", .readEntry) { _, context in
+            let entry = try await service.entry(try context.parameters.require("id"), by: context.requireCaller())
             return Self.json(Representation.entry(entry))
         }
 
-        table.on(.post, "/v1/accounts/{id}/adjustments") { request, context in
-            let caller = try context.requireCaller()
-            try caller.require(Caller.staff)
-            let accountID = try context.parameters.require("id")
+        table.on(.post, "/v1/accounts/{id}/adjustments", .adjustBalance) { request, context in
             let (body, bytes) = try await Self.readObject(request)
             let amount = try body.int("amount")!
             let reason = try body.string("reason", maxLength: Limits.reasonLengthMax)!
             let ticket = try body.string("ticket", required: false)
-            guard amount != 0 else { throw ConnectsError.invalidField("amount", "must not be 0") }
-            let limit = supportLimit(for: caller)
-            guard abs(amount) <= limit else {
-                throw ConnectsError(.limitExceeded, "amount: this caller may adjust at most \(limit) connects at once")
-            }
-            let cause = Cause(type: "support", id: ticket ?? caller.keyID)
-            let command: LedgerCommand
-            if amount > 0 {
-                command = .credit(
-                    .init(
-                        kind: .adjustment, source: .adjustment, amount: amount, cause: cause, actor: caller.actor,
-                        reason: reason, ticket: ticket
-                    ))
-            } else {
-                command = .debit(
-                    .init(
-                        kind: .adjustment, amount: -amount, cause: cause, actor: caller.actor, reason: reason,
-                        ticket: ticket
-                    ))
-            }
-            return try await perform(
-                .ledger(accountID: accountID, command: command),
-                request: request,
-                context: context,
-                body: bytes,
-                requiresKey: true,
-                status: 201
-            ) { Representation.entry($0.entry!) }
+            let write = try Self.write(request, context, body: bytes, status: 201) { Representation.entry($0.entry!) }
+            return Self.respond(
+                try await service.adjust(
+                    try context.parameters.require("id"), by: amount, reason: reason, ticket: ticket, write))
         }
 
-        table.on(.post, "/v1/entries/{id}/reverse") { request, context in
-            let caller = try context.requireCaller()
-            try caller.require(Caller.staff)
+        table.on(.post, "/v1/entries/{id}/reverse", .reverseEntry) { request, context in
             let (body, bytes) = try await Self.readObject(request)
             let reason = try body.string("reason", maxLength: Limits.reasonLengthMax)!
-            return try await perform(
-                .reverse(
-                    entryID: try context.parameters.require("id"),
-                    reason: reason,
-                    actor: caller.actor,
-                    limit: supportLimit(for: caller)
-                ),
-                request: request,
-                context: context,
-                body: bytes,
-                requiresKey: true,
-                status: 201
-            ) { Representation.entry($0.entry!) }
+            let write = try Self.write(request, context, body: bytes, status: 201) { Representation.entry($0.entry!) }
+            return Self.respond(try await service.reverse(try context.parameters.require("id"), reason: reason, write))
         }
-    }
-
-    /// How many connects one support action of `caller` may move: the policy's per-action limit for
-    /// support agents, the movement limit for operators.
-    func supportLimit(for caller: Caller) -> Int64 {
-        caller.role == .support ? policy.supportActionMax : Limits.movementMax
     }
 
     /// The history filters of a request: `kind`, `since`, `until`, `limit`, `cursor`.

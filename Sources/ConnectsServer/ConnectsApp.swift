@@ -41,33 +41,33 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// The HTTP API: handlers that parse and authorize, hand one operation to the store, and render.
+/// The HTTP API: handlers that parse a request, call the ``ConnectsService``, and render its answer.
 struct ConnectsApp: Sendable {
-    let store: any LedgerStore
+    let service: ConnectsService
     let configuration: ServerConfiguration
-    let policyBox: PolicyBox
-    let metrics: ServerMetrics
-    let inFlight = InFlightRequests()
+
+    var store: any LedgerStore { service.store }
+    var metrics: ServerMetrics { service.metrics }
 
     /// The current time.
-    func now() -> Instant { configuration.clock.now() }
+    func now() -> Instant { service.now() }
 
     /// The policy in force now.
-    var policy: LedgerPolicy { policyBox.policy }
+    var policy: LedgerPolicy { service.policy }
 
-    /// Builds the router with every route of API.md that exists so far.
-    func makeRouter() -> (Router<ConnectsRequestContext>, [String]) {
+    /// Builds the router with every route of the API.
+    func makeRouter() -> (Router<ConnectsRequestContext>, [RouteTable.Route]) {
         let router = Router(context: ConnectsRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: QueryCharacterMiddleware())
         if configuration.clock.isTestClock {
-            router.add(middleware: SharedTestClockMiddleware(app: self))
+            router.add(middleware: SharedTestClockMiddleware(service: service))
         }
         router.add(
             middleware: AuthenticationMiddleware(
                 store: store,
-                adminKeyHash: configuration.adminKey.map(AuthenticationMiddleware.digest),
+                adminKeyHash: configuration.adminKey.map(APIKey.digest),
                 rateLimiter: configuration.rateLimitPerSecond.map { RateLimiter(ratePerSecond: $0) }
             ))
         var table = RouteTable(router: router)
@@ -98,87 +98,46 @@ struct ConnectsApp: Sendable {
         return (try JSONObject(bytes: bytes.isEmpty ? Array("{}".utf8) : bytes), bytes)
     }
 
-    /// Runs a write through the store under the request's idempotency key, and answers it.
+    /// The write a request asks for: its caller, its `Idempotency-Key`, and how a success renders.
     ///
     /// - Parameters:
-    ///   - requiresKey: whether the request moves connects, so that a missing key is refused.
+    ///   - body: the request's body, part of what makes two requests with one key the same.
     ///   - status: the status of a success.
     ///   - statusOf: the status of a success that depends on the result (a replayed business event).
     ///   - render: the JSON of a success.
-    func perform(
-        _ operation: StoreOperation,
-        request: Request,
-        context: ConnectsRequestContext,
+    static func write(
+        _ request: Request,
+        _ context: ConnectsRequestContext,
         body: [UInt8],
-        requiresKey: Bool,
         status: Int,
         statusOf: (@Sendable (OperationResult) -> Int)? = nil,
         render: @escaping @Sendable (OperationResult) -> JSONValue
-    ) async throws -> Response {
-        let caller = try context.requireCaller()
-        let renderResult: @Sendable (Result<OperationResult, ConnectsError>) -> StoredResponse = { result in
-            switch result {
-            case .success(let value):
-                return StoredResponse(
-                    status: statusOf?(value) ?? status, contentType: "application/json",
-                    body: render(value).serialized
-                )
-            case .failure(let error):
-                return ProblemResponse.render(error)
-            }
-        }
-        let now = now()
-        guard let key = request.headers[.idempotencyKey] else {
-            if requiresKey {
-                throw ConnectsError(
-                    .idempotencyKeyRequired, "this request moves connects: send an Idempotency-Key header")
-            }
-            let performed = try await store.perform(operation, now: now, policy: policy, idempotency: nil)
-            return answer(performed, fingerprint: "", render: renderResult)
-        }
-        guard (1...Limits.idempotencyKeyBytesMax).contains(key.utf8.count) else {
-            throw ConnectsError.invalidField("Idempotency-Key", "must be 1 to \(Limits.idempotencyKeyBytesMax) bytes")
-        }
-        let fingerprint = Self.fingerprint(method: request.method.rawValue, path: request.uri.description, body: body)
-        // A finished request's record is found by the write itself (the store reads it first), so a new
-        // key, the common case, costs no read transaction of its own. Only a key that is busy here is
-        // looked up first: a replay of a finished request is answered even while another replay runs.
-        let flightKey = caller.keyID + "\u{0}" + key
-        guard inFlight.begin(flightKey) else {
-            if let record = try await store.idempotencyRecord(caller: caller.keyID, key: key) {
-                return answer(.replayed(record), fingerprint: fingerprint, render: renderResult)
-            }
-            throw ConnectsError(.requestInProgress, "a request with this Idempotency-Key is still running")
-        }
-        defer { inFlight.end(flightKey) }
-        let claim = IdempotencyClaim(caller: caller.keyID, key: key, fingerprint: fingerprint, render: renderResult)
-        let performed = try await store.perform(operation, now: now, policy: policy, idempotency: claim)
-        return answer(performed, fingerprint: fingerprint, render: renderResult)
+    ) throws(ConnectsError) -> WriteRequest {
+        WriteRequest(
+            caller: try context.requireCaller(),
+            idempotencyKey: request.headers[.idempotencyKey],
+            fingerprint: fingerprint(method: request.method.rawValue, path: request.uri.description, body: body),
+            render: { result in
+                switch result {
+                case .success(let value):
+                    return StoredResponse(
+                        status: statusOf?(value) ?? status, contentType: "application/json",
+                        body: render(value).serialized)
+                case .failure(let error):
+                    return ProblemResponse.render(error)
+                }
+            })
     }
 
-    private func answer(
-        _ performed: Performed,
-        fingerprint: String,
-        render: (Result<OperationResult, ConnectsError>) -> StoredResponse
-    ) -> Response {
-        switch performed {
-        case .replayed(let record):
-            guard record.fingerprint == fingerprint else {
-                return Response(
-                    ProblemResponse.render(
-                        ConnectsError(
-                            .idempotencyKeyReused,
-                            "this Idempotency-Key was used for a different request"
-                        )))
-            }
-            var response = Response(record.response)
+    /// The response to a write: its outcome, or the stored answer of an earlier request with its key.
+    static func respond(_ outcome: WriteOutcome) -> Response {
+        switch outcome {
+        case .done(_, let response):
+            return Response(response)
+        case .replayed(let stored):
+            var response = Response(stored)
             response.headers[.idempotentReplayed] = "true"
             return response
-        case .done(let result, let stored):
-            if case .success(let value) = result {
-                for kind in value.writtenKinds { metrics.recordMovement(kind) }
-            }
-            return Response(stored ?? render(result))
         }
     }
 

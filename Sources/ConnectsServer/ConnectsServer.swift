@@ -25,23 +25,39 @@ public func buildApplication(
     } else {
         policy = Policy.standard.ledgerPolicy(version: try await store.savePolicy(.standard, now: now))
     }
-    let app = ConnectsApp(
-        store: store, configuration: configuration, policyBox: PolicyBox(policy), metrics: ServerMetrics())
+    let service = ConnectsService(
+        store: store, policyBox: PolicyBox(policy), clock: configuration.clock, metrics: ServerMetrics())
+    let app = ConnectsApp(service: service, configuration: configuration)
     if configuration.clock.isTestClock {
         // Join the time other nodes on this database already share, or start it.
-        try await app.moveTestClock(to: configuration.clock.now())
+        try await service.moveTestClock(to: configuration.clock.now())
     }
     let (router, _) = app.makeRouter()
+    // The group stops services in the reverse of this order, after the HTTP server: a store that owns
+    // connections (PostgreSQL's client) comes first, so that it closes after everything that uses it.
     var services: [any Service] = []
+    if let connections = store as? any Service { services.append(connections) }
     if let interval = configuration.schedulerInterval {
-        services.append(SchedulerService(app: app, interval: interval, logger: logger))
-        services.append(app.webhookDelivery(interval: .seconds(1), logger: logger))
-    }
-    if let sqlStore = store as? any SQLLedgerStore {
         services.append(
-            MaintenanceService(store: sqlStore, now: configuration.clock.now, interval: .seconds(3600), logger: logger)
-        )
+            PeriodicService(name: "scheduler", interval: interval, logger: logger) {
+                try await service.syncSharedState()
+                let ran = try await store.runAllDueWork(now: service.now, policy: service.policy)
+                if ran > 0 { logger.debug("ran scheduled work", metadata: ["scheduler.items": "\(ran)"]) }
+            })
+        services.append(
+            PeriodicService(name: "webhooks", interval: .seconds(1), logger: logger) {
+                _ = try await service.webhookSender(logger: logger).deliverDue()
+            })
     }
+    services.append(
+        PeriodicService(name: "housekeeping", interval: .seconds(3600), logger: logger) {
+            // Idempotency records are kept a day longer than API.md's promise of 7 days.
+            let removed = try await store.pruneIdempotencyRecords(
+                olderThan: configuration.clock.now().adding(days: -(Limits.idempotencyRetentionDays + 1)))
+            if removed > 0 {
+                logger.info("pruned idempotency records", metadata: ["idempotency.removed": "\(removed)"])
+            }
+        })
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connects"),
@@ -57,10 +73,20 @@ public func buildApplication(
 
 /// The routes the server registers, as `METHOD /path/{param}`; the OpenAPI document must match them.
 public func registeredRoutes(store: any LedgerStore) -> [String] {
-    ConnectsApp(
-        store: store,
-        configuration: ServerConfiguration(),
-        policyBox: PolicyBox(.standard),
-        metrics: ServerMetrics()
-    ).makeRouter().1
+    makeRouteTable(store: store).map(\.name)
+}
+
+/// Every route with the action it takes and who may take it (``Permission/summary``), as
+/// `METHOD /path/{param}  action  roles`: the authorization table of the API in one place.
+public func routePermissions(store: any LedgerStore) -> [String] {
+    makeRouteTable(store: store).map { route in
+        guard let action = route.action else { return "\(route.name)  public" }
+        return "\(route.name)  \(action.rawValue)  \(action.permission.summary)"
+    }
+}
+
+private func makeRouteTable(store: any LedgerStore) -> [RouteTable.Route] {
+    let service = ConnectsService(
+        store: store, policyBox: PolicyBox(.standard), clock: .system(), metrics: ServerMetrics())
+    return ConnectsApp(service: service, configuration: ServerConfiguration()).makeRouter().1
 }

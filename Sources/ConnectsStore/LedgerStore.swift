@@ -1,94 +1,30 @@
 import ConnectsCore
+import Logging
 
-/// The persistence boundary: every write is one ``StoreOperation`` in one durable transaction, with
-/// its idempotency record; reads see only committed state.
+/// The persistence boundary: a database that runs transactions, and nothing else.
 ///
-/// A write returns only after its transaction is durable. Implementations may share one transaction
-/// among many concurrent operations (group commit), as long as each operation's effects and refusal
-/// stay its own.
+/// Like GRDB's `DatabaseWriter`, the protocol asks for little: a read on committed state, a durable
+/// write, readiness, a logger. Everything Connects does with a database (carrying out operations with
+/// their idempotency records, history, jobs, webhooks, scheduled work) lives in extensions of it,
+/// written once in SQL that SQLite and PostgreSQL both understand, so both behave the same by
+/// construction, and a test double implements only these four requirements.
+///
+/// The store decides no rule of the economy: it loads the facts a decision in ConnectsCore needs,
+/// locks what the decision reads, writes what it changed, and maps a constraint violation or a race
+/// to the refusal or retry it means.
 public protocol LedgerStore: Sendable {
-    /// Carries out `operation` at `now` under `policy`, storing the outcome under `idempotency`.
-    func perform(
-        _ operation: StoreOperation, now: Instant, policy: LedgerPolicy, idempotency: IdempotencyClaim?
-    )
-        async throws -> Performed
+    var logger: Logger { get }
 
-    /// The stored record of an idempotent request, if any.
-    func idempotencyRecord(caller: String, key: String) async throws -> IdempotencyRecord?
+    /// Runs `body` on committed state.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
 
-    /// The account as it reads at `now`, or `nil`.
-    func snapshot(accountID: String, now: Instant) async throws -> AccountSnapshot?
-
-    /// Accounts with `externalID`, optionally of one kind.
-    func accounts(externalID: String, kind: Account.Kind?, now: Instant) async throws -> [AccountSnapshot]
-
-    /// The balance as it counted at `at`.
-    func balance(accountID: String, at: Instant) async throws -> Balance?
-
-    /// The account's lots, newest first, at most `limit` after `cursor`.
-    func lots(accountID: String, limit: Int, after cursor: String?) async throws -> Page<Lot>
-
-    /// The account's entries matching `query`, newest first.
-    func entries(accountID: String, query: EntryQuery) async throws -> Page<Entry>
-
-    /// One entry by id.
-    func entry(id: String) async throws -> Entry?
-
-    /// The API key whose secret hashes to `secretHash`.
-    func apiKey(secretHash: String) async throws -> APIKey?
+    /// Runs `body` in a transaction and returns once that transaction is durable. The body may run more
+    /// than once (a retried conflict), and may share its transaction with others, in a savepoint of its
+    /// own.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
 
     /// Whether the database is reachable and migrated.
     func isReady() async -> Bool
-
-    /// The newest stored policy and its version, or `nil` before the first.
-    func latestPolicy() async throws -> (version: Int64, policy: Policy)?
-
-    /// Stores `policy` as the next version unless it equals the newest; returns the version in force.
-    func savePolicy(_ policy: Policy, now: Instant) async throws -> Int64
-
-    /// The test clock shared by every server node on this database, raised to `instant` if that is
-    /// later; `nil` before any node has set it.
-    func testClock(raisedTo instant: Instant?) async throws -> Instant?
-
-    /// The earliest instant at which scheduled work falls due under `policy`.
-    func nextDueTime(policy: LedgerPolicy) async throws -> Instant?
-
-    /// Runs scheduled work due by `now`, at most `limit` items of each kind; returns how many ran.
-    func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int) async throws -> Int
-
-    /// One job, or `nil`.
-    func job(id: String) async throws -> Job?
-
-    /// Jobs, newest first, optionally of one status.
-    func jobs(status: Job.Status?, limit: Int, after cursor: String?) async throws -> Page<Job>
-
-    /// One proposal, or `nil`.
-    func proposal(id: String) async throws -> Proposal?
-
-    /// A job's proposals: boosted ones holding a slot first (bid desc, then earlier), then the rest.
-    func proposals(jobID: String, limit: Int, offset: Int) async throws -> [Proposal]
-
-    /// An account's proposals, newest first.
-    func proposals(accountID: String, limit: Int, offset: Int) async throws -> [Proposal]
-
-    /// An account's events (its notifications feed), newest first.
-    func events(accountID: String, limit: Int, before cursor: Int64?) async throws -> Page<Event>
-
-    /// Registers a webhook; events from now on are delivered to it.
-    func createWebhook(_ webhook: Webhook) async throws
-
-    /// The registered webhooks.
-    func webhooks() async throws -> [Webhook]
-
-    /// Stops deliveries to a webhook; `false` when there is none.
-    func deleteWebhook(id: String, now: Instant) async throws -> Bool
-
-    /// Claims the deliveries due by `now`, the oldest pending one per webhook and account, leased to the
-    /// caller so that other server nodes do not send them at the same time.
-    func dueDeliveries(now: Instant, limit: Int) async throws -> [Delivery]
-
-    /// Records one delivery attempt's outcome (`error` is `nil` on success).
-    func recordDelivery(_ delivery: Delivery, error: String?, now: Instant) async throws
 }
 
 /// A page of a list, and the cursor of the next one.

@@ -311,7 +311,7 @@ public struct LedgerVerifier: Sendable {
     }
 }
 
-extension SQLLedgerStore {
+extension LedgerStore {
     /// Verifies this store's database, in one read transaction.
     public func verify(
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }

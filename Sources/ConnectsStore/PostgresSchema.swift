@@ -1,3 +1,5 @@
+import ConnectsCore
+
 /// The PostgreSQL schema: the same tables, constraints and indexes as SQLite's, in PostgreSQL's types,
 /// except the ledger tables' foreign keys to accounts (see ``v6``).
 ///
@@ -46,7 +48,7 @@ enum PostgresSchema {
           pending_plan TEXT,
           status TEXT NOT NULL CHECK (status IN ('active', 'closed')),
           created_at BIGINT NOT NULL,
-          balance_total BIGINT NOT NULL DEFAULT 0 CHECK (balance_total BETWEEN 0 AND 1000000000),
+          balance_total BIGINT NOT NULL DEFAULT 0 CHECK (balance_total BETWEEN 0 AND \(Limits.balanceMax)),
           balance_held BIGINT NOT NULL DEFAULT 0 CHECK (balance_held BETWEEN 0 AND balance_total),
           last_sequence BIGINT NOT NULL DEFAULT 0 CHECK (last_sequence >= 0),
           last_hash TEXT NOT NULL DEFAULT '',
@@ -62,7 +64,7 @@ enum PostgresSchema {
           id TEXT COLLATE "C" PRIMARY KEY,
           account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts(id),
           source TEXT NOT NULL,
-          amount BIGINT NOT NULL CHECK (amount BETWEEN 1 AND 100000),
+          amount BIGINT NOT NULL CHECK (amount BETWEEN 1 AND \(Limits.movementMax)),
           remaining BIGINT NOT NULL CHECK (remaining BETWEEN 0 AND amount),
           held BIGINT NOT NULL CHECK (held BETWEEN 0 AND remaining),
           granted_at BIGINT NOT NULL,
@@ -77,7 +79,7 @@ enum PostgresSchema {
         CREATE TABLE holds (
           id TEXT COLLATE "C" PRIMARY KEY,
           account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts(id),
-          amount BIGINT NOT NULL CHECK (amount BETWEEN 1 AND 100000),
+          amount BIGINT NOT NULL CHECK (amount BETWEEN 1 AND \(Limits.movementMax)),
           allocations TEXT NOT NULL,
           state TEXT NOT NULL CHECK (state IN ('open', 'captured', 'released')),
           cause_type TEXT NOT NULL,
@@ -93,9 +95,9 @@ enum PostgresSchema {
           sequence BIGINT NOT NULL CHECK (sequence >= 1),
           kind TEXT NOT NULL CHECK (kind IN ('grant', 'reward', 'purchase', 'courtesy', 'spend', 'hold',
             'capture', 'release', 'return', 'expire', 'forfeit', 'adjustment', 'reversal')),
-          amount BIGINT NOT NULL CHECK (amount BETWEEN -100000 AND 100000),
-          held BIGINT NOT NULL CHECK (held BETWEEN -100000 AND 100000),
-          total_after BIGINT NOT NULL CHECK (total_after BETWEEN 0 AND 1000000000),
+          amount BIGINT NOT NULL CHECK (amount BETWEEN -\(Limits.movementMax) AND \(Limits.movementMax)),
+          held BIGINT NOT NULL CHECK (held BETWEEN -\(Limits.movementMax) AND \(Limits.movementMax)),
+          total_after BIGINT NOT NULL CHECK (total_after BETWEEN 0 AND \(Limits.balanceMax)),
           held_after BIGINT NOT NULL CHECK (held_after BETWEEN 0 AND total_after),
           created_at BIGINT NOT NULL,
           cause_type TEXT NOT NULL CHECK (cause_type <> ''),
@@ -138,7 +140,7 @@ enum PostgresSchema {
         """
         CREATE TABLE idempotency_records (
           caller TEXT NOT NULL,
-          key TEXT NOT NULL CHECK (octet_length(key) BETWEEN 1 AND 255),
+          key TEXT NOT NULL CHECK (octet_length(key) BETWEEN 1 AND \(Limits.idempotencyKeyBytesMax)),
           fingerprint TEXT NOT NULL,
           status BIGINT NOT NULL,
           content_type TEXT NOT NULL,
@@ -169,7 +171,7 @@ enum PostgresSchema {
         CREATE TABLE purchases (
           id TEXT COLLATE "C" PRIMARY KEY,
           account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts(id),
-          quantity BIGINT NOT NULL CHECK (quantity BETWEEN 1 AND 100000),
+          quantity BIGINT NOT NULL CHECK (quantity BETWEEN 1 AND \(Limits.movementMax)),
           currency TEXT NOT NULL,
           amount_minor BIGINT NOT NULL CHECK (amount_minor >= 0),
           payment_reference TEXT NOT NULL UNIQUE,
@@ -182,10 +184,10 @@ enum PostgresSchema {
         CREATE TABLE jobs (
           id TEXT COLLATE "C" PRIMARY KEY,
           client_id TEXT COLLATE "C" NOT NULL REFERENCES accounts(id),
-          title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+          title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND \(Limits.labelLengthMax)),
           budget_currency TEXT,
           budget_minor BIGINT CHECK (budget_minor >= 0),
-          connect_cost BIGINT NOT NULL CHECK (connect_cost BETWEEN 0 AND 100),
+          connect_cost BIGINT NOT NULL CHECK (connect_cost BETWEEN \(Job.connectCostRange.lowerBound) AND \(Job.connectCostRange.upperBound)),
           posted_at BIGINT NOT NULL,
           hiring_deadline BIGINT,
           expires_at BIGINT NOT NULL,
@@ -194,7 +196,7 @@ enum PostgresSchema {
           boost_closes_at BIGINT NOT NULL,
           auction_closed BIGINT NOT NULL CHECK (auction_closed IN (0, 1)),
           last_client_activity_at BIGINT NOT NULL,
-          proposal_count BIGINT NOT NULL CHECK (proposal_count BETWEEN 0 AND 10000),
+          proposal_count BIGINT NOT NULL CHECK (proposal_count BETWEEN 0 AND \(Job.proposalsMax)),
           hired_proposal_id TEXT COLLATE "C"
         )
         """,
@@ -208,10 +210,10 @@ enum PostgresSchema {
           agency_id TEXT COLLATE "C" REFERENCES accounts(id),
           payer_id TEXT COLLATE "C" NOT NULL REFERENCES accounts(id),
           status TEXT NOT NULL CHECK (status IN ('submitted', 'viewed', 'withdrawn', 'declined', 'hired', 'not_hired')),
-          fee BIGINT NOT NULL CHECK (fee BETWEEN 0 AND 100),
+          fee BIGINT NOT NULL CHECK (fee BETWEEN 0 AND \(Job.connectCostRange.upperBound)),
           fee_entry_id TEXT COLLATE "C" REFERENCES entries(id),
           invited BIGINT NOT NULL CHECK (invited IN (0, 1)),
-          boost_bid BIGINT CHECK (boost_bid BETWEEN 1 AND 1000),
+          boost_bid BIGINT CHECK (boost_bid BETWEEN 1 AND \(Limits.boostBidMax)),
           boost_state TEXT CHECK (boost_state IN ('held', 'captured', 'released')),
           boost_hold_id TEXT COLLATE "C",
           boost_capture_entry_id TEXT COLLATE "C" REFERENCES entries(id),
@@ -262,7 +264,7 @@ enum PostgresSchema {
         """
         CREATE TABLE webhooks (
           id TEXT COLLATE "C" PRIMARY KEY,
-          url TEXT NOT NULL CHECK (length(url) BETWEEN 8 AND 2000),
+          url TEXT NOT NULL CHECK (length(url) BETWEEN 8 AND \(Limits.webhookURLLengthMax)),
           events TEXT NOT NULL,
           secret TEXT NOT NULL,
           created_at BIGINT NOT NULL,

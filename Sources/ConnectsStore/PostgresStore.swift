@@ -3,10 +3,12 @@ import Foundation
 import Logging
 import NIOPosix
 import PostgresNIO
+import ServiceLifecycle
+import Synchronization
 
 /// The store for several server nodes: one PostgreSQL database shared by all of them.
 ///
-/// The rules are the same as SQLite's (``SQLLedgerStore``). What differs is how writers of different
+/// The rules are the same as SQLite's (``LedgerStore``). What differs is how writers of different
 /// nodes are kept apart: each operation is its own transaction, the rows it loads are locked
 /// (`SELECT ... FOR UPDATE`, accounts of one job in id order), and a transaction that loses a race —
 /// a deadlock, or a unique index that another node's commit satisfied first — is rolled back and run
@@ -14,15 +16,18 @@ import PostgresNIO
 ///
 /// Durability: PostgreSQL's `synchronous_commit` is set `on` for every connection, so a write is
 /// answered only after its commit is flushed.
-public final class PostgresStore: SQLLedgerStore {
+public final class PostgresStore: LedgerStore, Service {
     public let logger: Logger
     let client: PostgresClient
     /// Runs the client's connection pool (its `run()`, the service loop postgres-nio asks for) until
-    /// ``shutdown()``; the store owns it so that it is ready before the server is built.
+    /// ``shutdown()``. It starts with the store, not with the service group, because migrations and the
+    /// policy are read before the server is built; the group owns its end (``run()``).
     private let clientTask: Task<Void, Never>
     /// Threads on which transaction scripts run and wait for their statements.
     private let threads: NIOThreadPool
     private let statements = PreparedStatements()
+    /// Whether ``shutdown()`` has begun: the service group and a one-shot command may both call it.
+    private let isShutDown = Mutex(false)
 
     /// The most times a transaction that lost a race is run again.
     static let attemptsMax = 10
@@ -87,8 +92,22 @@ public final class PostgresStore: SQLLedgerStore {
         )
     }
 
-    /// Closes the connections and stops the threads.
+    /// Keeps the connections open while the service group runs, and closes them when it shuts down:
+    /// the group stops services in reverse order, so the server and the scheduler registered after
+    /// the store have finished by then. It also closes them when another service fails and the group
+    /// ends early.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    /// Closes the connections and stops the threads; later calls do nothing.
     public func shutdown() async {
+        let wasShutDown = isShutDown.withLock { isShutDown in
+            defer { isShutDown = true }
+            return isShutDown
+        }
+        guard !wasShutDown else { return }
         clientTask.cancel()
         await clientTask.value
         try? await threads.shutdownGracefully()

@@ -1,3 +1,4 @@
+import ConnectsCore
 import GRDB
 
 extension SQLiteStore {
@@ -16,7 +17,7 @@ extension SQLiteStore {
                       pending_plan TEXT,
                       status TEXT NOT NULL CHECK (status IN ('active', 'closed')),
                       created_at INTEGER NOT NULL,
-                      balance_total INTEGER NOT NULL DEFAULT 0 CHECK (balance_total BETWEEN 0 AND 1000000000),
+                      balance_total INTEGER NOT NULL DEFAULT 0 CHECK (balance_total BETWEEN 0 AND \(Limits.balanceMax)),
                       balance_held INTEGER NOT NULL DEFAULT 0 CHECK (balance_held BETWEEN 0 AND balance_total),
                       last_sequence INTEGER NOT NULL DEFAULT 0 CHECK (last_sequence >= 0),
                       last_hash TEXT NOT NULL DEFAULT '',
@@ -27,7 +28,7 @@ extension SQLiteStore {
                       id TEXT PRIMARY KEY NOT NULL,
                       account_id TEXT NOT NULL REFERENCES accounts(id),
                       source TEXT NOT NULL,
-                      amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 100000),
+                      amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND \(Limits.movementMax)),
                       remaining INTEGER NOT NULL CHECK (remaining BETWEEN 0 AND amount),
                       held INTEGER NOT NULL CHECK (held BETWEEN 0 AND remaining),
                       granted_at INTEGER NOT NULL,
@@ -40,7 +41,7 @@ extension SQLiteStore {
                     CREATE TABLE holds (
                       id TEXT PRIMARY KEY NOT NULL,
                       account_id TEXT NOT NULL REFERENCES accounts(id),
-                      amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 100000),
+                      amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND \(Limits.movementMax)),
                       allocations TEXT NOT NULL,
                       state TEXT NOT NULL CHECK (state IN ('open', 'captured', 'released')),
                       cause_type TEXT NOT NULL,
@@ -55,9 +56,9 @@ extension SQLiteStore {
                       sequence INTEGER NOT NULL CHECK (sequence >= 1),
                       kind TEXT NOT NULL CHECK (kind IN ('grant', 'reward', 'purchase', 'courtesy', 'spend', 'hold',
                         'capture', 'release', 'return', 'expire', 'forfeit', 'adjustment', 'reversal')),
-                      amount INTEGER NOT NULL CHECK (amount BETWEEN -100000 AND 100000),
-                      held INTEGER NOT NULL CHECK (held BETWEEN -100000 AND 100000),
-                      total_after INTEGER NOT NULL CHECK (total_after BETWEEN 0 AND 1000000000),
+                      amount INTEGER NOT NULL CHECK (amount BETWEEN -\(Limits.movementMax) AND \(Limits.movementMax)),
+                      held INTEGER NOT NULL CHECK (held BETWEEN -\(Limits.movementMax) AND \(Limits.movementMax)),
+                      total_after INTEGER NOT NULL CHECK (total_after BETWEEN 0 AND \(Limits.balanceMax)),
                       held_after INTEGER NOT NULL CHECK (held_after BETWEEN 0 AND total_after),
                       created_at INTEGER NOT NULL,
                       cause_type TEXT NOT NULL CHECK (cause_type <> ''),
@@ -88,7 +89,7 @@ extension SQLiteStore {
 
                     CREATE TABLE idempotency_records (
                       caller TEXT NOT NULL,
-                      key TEXT NOT NULL CHECK (length(CAST(key AS BLOB)) BETWEEN 1 AND 255),
+                      key TEXT NOT NULL CHECK (length(CAST(key AS BLOB)) BETWEEN 1 AND \(Limits.idempotencyKeyBytesMax)),
                       fingerprint TEXT NOT NULL,
                       status INTEGER NOT NULL,
                       content_type TEXT NOT NULL,
@@ -127,7 +128,7 @@ extension SQLiteStore {
                     CREATE TABLE purchases (
                       id TEXT PRIMARY KEY NOT NULL,
                       account_id TEXT NOT NULL REFERENCES accounts(id),
-                      quantity INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 100000),
+                      quantity INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND \(Limits.movementMax)),
                       currency TEXT NOT NULL,
                       amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
                       payment_reference TEXT NOT NULL UNIQUE,
@@ -148,10 +149,10 @@ extension SQLiteStore {
                     CREATE TABLE jobs (
                       id TEXT PRIMARY KEY NOT NULL,
                       client_id TEXT NOT NULL REFERENCES accounts(id),
-                      title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+                      title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND \(Limits.labelLengthMax)),
                       budget_currency TEXT,
                       budget_minor INTEGER CHECK (budget_minor >= 0),
-                      connect_cost INTEGER NOT NULL CHECK (connect_cost BETWEEN 0 AND 100),
+                      connect_cost INTEGER NOT NULL CHECK (connect_cost BETWEEN \(Job.connectCostRange.lowerBound) AND \(Job.connectCostRange.upperBound)),
                       posted_at INTEGER NOT NULL,
                       hiring_deadline INTEGER,
                       expires_at INTEGER NOT NULL,
@@ -160,7 +161,7 @@ extension SQLiteStore {
                       boost_closes_at INTEGER NOT NULL,
                       auction_closed INTEGER NOT NULL CHECK (auction_closed IN (0, 1)),
                       last_client_activity_at INTEGER NOT NULL,
-                      proposal_count INTEGER NOT NULL CHECK (proposal_count BETWEEN 0 AND 10000),
+                      proposal_count INTEGER NOT NULL CHECK (proposal_count BETWEEN 0 AND \(Job.proposalsMax)),
                       hired_proposal_id TEXT
                     ) STRICT;
                     CREATE INDEX jobs_open_by_time ON jobs(expires_at) WHERE status = 'open';
@@ -173,10 +174,10 @@ extension SQLiteStore {
                       agency_id TEXT REFERENCES accounts(id),
                       payer_id TEXT NOT NULL REFERENCES accounts(id),
                       status TEXT NOT NULL CHECK (status IN ('submitted', 'viewed', 'withdrawn', 'declined', 'hired', 'not_hired')),
-                      fee INTEGER NOT NULL CHECK (fee BETWEEN 0 AND 100),
+                      fee INTEGER NOT NULL CHECK (fee BETWEEN 0 AND \(Job.connectCostRange.upperBound)),
                       fee_entry_id TEXT REFERENCES entries(id),
                       invited INTEGER NOT NULL CHECK (invited IN (0, 1)),
-                      boost_bid INTEGER CHECK (boost_bid BETWEEN 1 AND 1000),
+                      boost_bid INTEGER CHECK (boost_bid BETWEEN 1 AND \(Limits.boostBidMax)),
                       boost_state TEXT CHECK (boost_state IN ('held', 'captured', 'released')),
                       boost_hold_id TEXT,
                       boost_capture_entry_id TEXT REFERENCES entries(id),
@@ -225,7 +226,7 @@ extension SQLiteStore {
 
                     CREATE TABLE webhooks (
                       id TEXT PRIMARY KEY NOT NULL,
-                      url TEXT NOT NULL CHECK (length(url) BETWEEN 8 AND 2000),
+                      url TEXT NOT NULL CHECK (length(url) BETWEEN 8 AND \(Limits.webhookURLLengthMax)),
                       events TEXT NOT NULL,
                       secret TEXT NOT NULL,
                       created_at INTEGER NOT NULL,

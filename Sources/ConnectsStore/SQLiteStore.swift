@@ -15,7 +15,7 @@ import Logging
 /// acts on what it read through a write (a webhook delivery claims its rows first) waits for that
 /// write's own sync, which covers every commit before it. The ``WriteAheadLogCheckpointer`` copies the
 /// log into the database beside the writer.
-public final class SQLiteStore: SQLLedgerStore {
+public final class SQLiteStore: LedgerStore {
     let pool: DatabasePool
     let committer: GroupCommitter
     let checkpointer: WriteAheadLogCheckpointer

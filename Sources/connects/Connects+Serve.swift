@@ -86,8 +86,8 @@ extension Connects {
                     FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
                 }
             }
+            // The service group closes the store's connections when it ends (``PostgresStore/run()``).
             try await app.runService()
-            await (store as? PostgresStore)?.shutdown()
         }
     }
 

@@ -35,7 +35,7 @@ struct DatabaseOptions: ParsableArguments {
     func open(
         migrate: Bool = true, logger: Logger = Logger(label: "connects.store")
     ) async throws
-        -> any SQLLedgerStore
+        -> any LedgerStore
     {
         if isPostgres {
             return try await PostgresStore.connect(url: location, migrate: migrate, logger: logger)

@@ -3,6 +3,7 @@ import ConnectsServer
 import ConnectsStore
 import ConnectsTestSupport
 import Foundation
+import Logging
 import Synchronization
 import Testing
 
@@ -233,65 +234,13 @@ struct GatedStore: LedgerStore {
     let base: any LedgerStore
     let gate: Gate
 
-    func perform(
-        _ operation: StoreOperation, now: Instant, policy: LedgerPolicy, idempotency: IdempotencyClaim?
-    ) async throws -> Performed {
+    var logger: Logger { base.logger }
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await base.read(body)
+    }
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await gate.pass()
-        return try await base.perform(operation, now: now, policy: policy, idempotency: idempotency)
+        return try await base.write(body)
     }
-    func idempotencyRecord(caller: String, key: String) async throws -> IdempotencyRecord? {
-        try await base.idempotencyRecord(caller: caller, key: key)
-    }
-    func snapshot(accountID: String, now: Instant) async throws -> AccountSnapshot? {
-        try await base.snapshot(accountID: accountID, now: now)
-    }
-    func accounts(externalID: String, kind: Account.Kind?, now: Instant) async throws -> [AccountSnapshot] {
-        try await base.accounts(externalID: externalID, kind: kind, now: now)
-    }
-    func balance(accountID: String, at: Instant) async throws -> Balance? {
-        try await base.balance(accountID: accountID, at: at)
-    }
-    func lots(accountID: String, limit: Int, after cursor: String?) async throws -> Page<Lot> {
-        try await base.lots(accountID: accountID, limit: limit, after: cursor)
-    }
-    func entries(accountID: String, query: EntryQuery) async throws -> Page<Entry> {
-        try await base.entries(accountID: accountID, query: query)
-    }
-    func entry(id: String) async throws -> Entry? { try await base.entry(id: id) }
-    func apiKey(secretHash: String) async throws -> APIKey? { try await base.apiKey(secretHash: secretHash) }
     func isReady() async -> Bool { await base.isReady() }
-    func latestPolicy() async throws -> (version: Int64, policy: Policy)? { try await base.latestPolicy() }
-    func savePolicy(_ policy: Policy, now: Instant) async throws -> Int64 {
-        try await base.savePolicy(policy, now: now)
-    }
-    func testClock(raisedTo instant: Instant?) async throws -> Instant? {
-        try await base.testClock(raisedTo: instant)
-    }
-    func nextDueTime(policy: LedgerPolicy) async throws -> Instant? { try await base.nextDueTime(policy: policy) }
-    func job(id: String) async throws -> Job? { try await base.job(id: id) }
-    func jobs(status: Job.Status?, limit: Int, after cursor: String?) async throws -> Page<Job> {
-        try await base.jobs(status: status, limit: limit, after: cursor)
-    }
-    func proposal(id: String) async throws -> Proposal? { try await base.proposal(id: id) }
-    func proposals(jobID: String, limit: Int, offset: Int) async throws -> [Proposal] {
-        try await base.proposals(jobID: jobID, limit: limit, offset: offset)
-    }
-    func proposals(accountID: String, limit: Int, offset: Int) async throws -> [Proposal] {
-        try await base.proposals(accountID: accountID, limit: limit, offset: offset)
-    }
-    func events(accountID: String, limit: Int, before cursor: Int64?) async throws -> Page<Event> {
-        try await base.events(accountID: accountID, limit: limit, before: cursor)
-    }
-    func createWebhook(_ webhook: Webhook) async throws { try await base.createWebhook(webhook) }
-    func webhooks() async throws -> [Webhook] { try await base.webhooks() }
-    func deleteWebhook(id: String, now: Instant) async throws -> Bool { try await base.deleteWebhook(id: id, now: now) }
-    func dueDeliveries(now: Instant, limit: Int) async throws -> [Delivery] {
-        try await base.dueDeliveries(now: now, limit: limit)
-    }
-    func recordDelivery(_ delivery: Delivery, error: String?, now: Instant) async throws {
-        try await base.recordDelivery(delivery, error: error, now: now)
-    }
-    func runDueWork(now: Instant, policy: LedgerPolicy, limit: Int) async throws -> Int {
-        try await base.runDueWork(now: now, policy: policy, limit: limit)
-    }
 }

@@ -27,7 +27,7 @@ struct ServerHarness {
     /// put the store behind a test double's gate.
     static func run(
         on kind: StoreKind = .sqlite,
-        store wrap: @Sendable (any SQLLedgerStore) -> any LedgerStore = { $0 },
+        store wrap: @Sendable (any LedgerStore) -> any LedgerStore = { $0 },
         rateLimitPerSecond: Int? = nil,
         policy: Policy = ServerHarness.ledgerOnly,
         clock: ServerClock = .system(),

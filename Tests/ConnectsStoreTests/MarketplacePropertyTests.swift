@@ -127,7 +127,7 @@ struct MarketplacePropertyTests {
     }
 
     /// Every proposal of an ended job is settled; each return gives back exactly what was paid, once.
-    static func checkSettlement(_ store: any SQLLedgerStore, proposals: [String]) async throws {
+    static func checkSettlement(_ store: any LedgerStore, proposals: [String]) async throws {
         try await store.read { db in
             let open = try db.fetchAll("SELECT COUNT(*) AS n FROM jobs WHERE status = 'open'", [])[0]["n"] as Int64
             #expect(open == 0)

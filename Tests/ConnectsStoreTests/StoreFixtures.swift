@@ -26,7 +26,7 @@ let policy: LedgerPolicy = {
     return economy.ledgerPolicy(version: 1)
 }()
 
-extension SQLLedgerStore {
+extension LedgerStore {
     /// Creates a freelancer account and returns its id.
     func makeAccount(_ externalID: String = UUID().uuidString, now: Instant = t0) async throws -> String {
         let performed = try await perform(

@@ -21,11 +21,11 @@ public final class TestDatabase: Sendable {
     public let kind: StoreKind
     /// The SQLite file's path or the PostgreSQL URL, as `--database` takes it.
     public let location: String
-    public let store: any SQLLedgerStore
+    public let store: any LedgerStore
     private let folder: URL?
     private let databaseName: String?
 
-    private init(kind: StoreKind, location: String, store: any SQLLedgerStore, folder: URL?, databaseName: String?) {
+    private init(kind: StoreKind, location: String, store: any LedgerStore, folder: URL?, databaseName: String?) {
         self.kind = kind
         self.location = location
         self.store = store

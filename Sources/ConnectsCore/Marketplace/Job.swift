@@ -67,4 +67,6 @@ public struct Job: Hashable, Sendable {
 
     /// The most proposals one job takes.
     public static let proposalsMax: Int64 = 10_000
+    /// The connect costs an operator may set on a job (RULES.md: any cost 0..100).
+    public static let connectCostRange: ClosedRange<Int64> = 0...100
 }

@@ -32,9 +32,7 @@ public struct JobBook: Sendable {
         now: Instant,
         policy: Policy
     ) throws(ConnectsError) -> Job {
-        if let connectCost, !(0...100).contains(connectCost) {
-            throw ConnectsError.invalidField("connectCost", "must be 0 to 100")
-        }
+        if let connectCost { try checkConnectCost(connectCost) }
         if let hiringDeadline, hiringDeadline <= now {
             throw ConnectsError.invalidField("hiringDeadline", "must be in the future")
         }
@@ -53,7 +51,44 @@ public struct JobBook: Sendable {
         )
     }
 
+    /// Changes an open job's title or connect cost; proposals already sent keep what they paid.
+    public mutating func update(title: String?, connectCost: Int64?) throws(ConnectsError) {
+        guard job.status == .open else { throw ConnectsError(.jobNotOpen, "job \(job.id) is \(job.status.rawValue)") }
+        if let connectCost {
+            try Self.checkConnectCost(connectCost)
+            job.connectCost = connectCost
+        }
+        if let title { job.title = title }
+    }
+
+    static func checkConnectCost(_ connectCost: Int64) throws(ConnectsError) {
+        guard Job.connectCostRange.contains(connectCost) else {
+            throw ConnectsError.invalidField(
+                "connectCost", "must be \(Job.connectCostRange.lowerBound) to \(Job.connectCostRange.upperBound)")
+        }
+    }
+
     // MARK: Freelancers
+
+    /// Submits the proposal `id` of `applicant`: a freelancer, once per job, paid by their agency when
+    /// they apply for one they belong to, free when invited; see ``submit(_:boost:now:policy:)``.
+    ///
+    /// The book must hold the applicant's earlier proposal on this job, if any, for the once-per-job
+    /// rule to see it.
+    public mutating func submit(
+        id: String, applicant: Applicant, boost: Int64?, now: Instant, policy: Policy
+    ) throws(ConnectsError) {
+        guard applicant.isFreelancer else { throw ConnectsError(.notFound, "no freelancer \(applicant.freelancerID)") }
+        if let agencyID = applicant.agencyID, !applicant.isAgencyMember {
+            throw ConnectsError.invalidField(
+                "agencyId", "freelancer \(applicant.freelancerID) is not a member of agency \(agencyID)")
+        }
+        let proposal = Proposal(
+            id: id, jobID: job.id, freelancerID: applicant.freelancerID, agencyID: applicant.agencyID,
+            payerID: applicant.agencyID ?? applicant.freelancerID, fee: 0, isInvited: applicant.isInvited,
+            submittedAt: now)
+        try submit(proposal, boost: boost, now: now, policy: policy)
+    }
 
     /// Submits a proposal: charges the fee (free for invitees), places a boost bid in the auction.
     public mutating func submit(
@@ -182,6 +217,24 @@ public struct JobBook: Sendable {
 
     // MARK: Scheduled decisions
 
+    /// Runs every scheduled decision due by `now`, in the order that makes them agree: the auction
+    /// closes first (so that captured boosts are returned with their fees), then a missed hiring
+    /// deadline or the client's inactivity closes the job with returns, then the job expires, and last
+    /// proposals the client never opened get their fees back.
+    public mutating func runDue(now: Instant, policy: Policy) throws(ConnectsError) {
+        if job.boostClosesAt <= now { closeAuction(now: now) }
+        if job.status == .open, let deadline = job.hiringDeadline, deadline <= now {
+            try close(status: .closed, rule: "returns.hiringDeadline", now: now)
+        }
+        if job.status == .open, let cutoff = policy.returns.inactivityCutoff(now: now),
+            job.lastClientActivityAt <= cutoff
+        {
+            try close(status: .closed, rule: "returns.closeJobAfterInactiveDays", now: now)
+        }
+        expire(now: now, policy: policy)
+        if let cutoff = policy.returns.unviewedCutoff(now: now) { returnUnviewed(now: now, submittedBy: cutoff) }
+    }
+
     /// Closes the boost auction: every bid still holding a slot is captured.
     public mutating func closeAuction(now: Instant) {
         guard !job.isAuctionClosed else { return }
@@ -208,9 +261,9 @@ public struct JobBook: Sendable {
         }
     }
 
-    /// Returns the fees of proposals the client never opened within `hours` (`returns.ifUnviewedAfterHours`).
-    public mutating func returnUnviewed(now: Instant, hours: Int64) {
-        let cutoff = now.adding(milliseconds: -hours * 3_600_000)
+    /// Returns the fees of proposals submitted by `cutoff` that the client never opened
+    /// (`returns.ifUnviewedAfterHours`).
+    mutating func returnUnviewed(now: Instant, submittedBy cutoff: Instant) {
         for proposal in sortedProposals()
         where proposal.status == .submitted && proposal.viewedAt == nil && !proposal.isSettled
             && proposal.submittedAt <= cutoff

@@ -104,3 +104,26 @@ public struct Proposal: Hashable, Sendable {
         return lhs.id < rhs.id
     }
 }
+
+/// What the store knows of a freelancer who applies to a job: the facts a submission is decided on.
+public struct Applicant: Sendable, Hashable {
+    public var freelancerID: String
+    /// Whether the account exists and is a freelancer's (agencies and clients do not apply).
+    public var isFreelancer: Bool
+    /// Whether the client invited them to this job: their proposal costs nothing.
+    public var isInvited: Bool
+    /// The agency whose pool pays, when they apply for one.
+    public var agencyID: String?
+    /// Whether they belong to ``agencyID``.
+    public var isAgencyMember: Bool
+
+    public init(
+        freelancerID: String, isFreelancer: Bool, isInvited: Bool, agencyID: String? = nil, isAgencyMember: Bool = false
+    ) {
+        self.freelancerID = freelancerID
+        self.isFreelancer = isFreelancer
+        self.isInvited = isInvited
+        self.agencyID = agencyID
+        self.isAgencyMember = isAgencyMember
+    }
+}

@@ -17,7 +17,7 @@ public enum SQLDialect: Sendable {
 
 /// One open transaction on either database: the only way the store's rules reach SQL.
 ///
-/// The rules (``SQLLedgerStore``) are written once against this protocol, with `?` and `?N`
+/// The rules (``LedgerStore``) are written once against this protocol, with `?` and `?N`
 /// placeholders and SQL both databases understand; each session adapts them to its driver. Calls are
 /// synchronous: a rule runs as one transaction script on a thread of its own, between `BEGIN` and `COMMIT`.
 public protocol SQLSession {

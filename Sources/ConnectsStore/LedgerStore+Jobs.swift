@@ -14,11 +14,12 @@ public enum JobAction: Sendable, Hashable {
 /// Which proposals a decision needs: all (hire, close), or only the bidders (and one proposal).
 enum BookScope: Sendable {
     case all
-    case bidders
     case biddersAnd(String)
+    /// The bidders and every proposal of one freelancer (who may not apply twice).
+    case biddersAndApplicant(String)
 }
 
-extension SQLLedgerStore {
+extension LedgerStore {
     // MARK: Operations
 
     static func postJob(_ job: Job, db: any SQLSession) throws -> OperationResult {
@@ -34,17 +35,11 @@ extension SQLLedgerStore {
     static func updateJob(
         _ jobID: String, title: String?, connectCost: Int64?, db: any SQLSession
     ) throws -> OperationResult {
-        guard var job = try loadJob(db, id: jobID) else { throw ConnectsError(.notFound, "no job \(jobID)") }
-        guard job.status == .open else { throw ConnectsError(.jobNotOpen, "job \(jobID) is \(job.status.rawValue)") }
-        if let title { job.title = title }
-        if let connectCost {
-            guard (0...100).contains(connectCost) else {
-                throw ConnectsError.invalidField("connectCost", "must be 0 to 100")
-            }
-            job.connectCost = connectCost
-        }
-        try saveJob(job, db: db)
-        return .job(job)
+        guard let job = try loadJob(db, id: jobID) else { throw ConnectsError(.notFound, "no job \(jobID)") }
+        var book = JobBook(job: job, proposals: [])
+        try book.update(title: title, connectCost: connectCost)
+        try saveJob(book.job, db: db)
+        return .job(book.job)
     }
 
     static func invite(jobID: String, freelancerID: String, db: any SQLSession, now: Instant) throws -> OperationResult
@@ -94,40 +89,25 @@ extension SQLLedgerStore {
         now: Instant,
         policy: LedgerPolicy
     ) throws -> OperationResult {
-        guard var book = try loadBook(db, jobID: jobID, scope: .bidders) else {
+        // The bidders decide the auction; the freelancer's own proposal, if any, the once-per-job rule.
+        guard var book = try loadBook(db, jobID: jobID, scope: .biddersAndApplicant(freelancerID)) else {
             throw ConnectsError(.notFound, "no job \(jobID)")
         }
-        // One statement answers all three: is the freelancer a freelancer, have they applied, were they
-        // invited?
+        // One statement reads every fact of the applicant: kind, invitation, agency membership.
         let standing = try db.fetchOne(
             """
             SELECT (SELECT kind FROM accounts WHERE id = ?2) AS kind,
-              EXISTS (SELECT 1 FROM proposals WHERE job_id = ?1 AND freelancer_id = ?2) AS applied,
-              EXISTS (SELECT 1 FROM invitations WHERE job_id = ?1 AND freelancer_id = ?2) AS invited
+              EXISTS (SELECT 1 FROM invitations WHERE job_id = ?1 AND freelancer_id = ?2) AS invited,
+              EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ?3 AND freelancer_id = ?2) AS member
             """,
-            [jobID, freelancerID])
-        guard let standing, standing["kind"] as String? == Account.Kind.freelancer.rawValue else {
-            throw ConnectsError(.notFound, "no freelancer \(freelancerID)")
-        }
-        let applied: Bool = standing["applied"]
-        let invited: Bool = standing["invited"]
-        if applied {
-            throw ConnectsError(.alreadyApplied, "freelancer \(freelancerID) already has a proposal on job \(jobID)")
-        }
-        if let agencyID {
-            let isMember = try db.value(
-                Bool.self, "SELECT EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ? AND freelancer_id = ?)",
-                [agencyID, freelancerID])
-            guard isMember == true else {
-                throw ConnectsError.invalidField(
-                    "agencyId", "freelancer \(freelancerID) is not a member of agency \(agencyID)")
-            }
-        }
-        let proposal = Proposal(
-            id: proposalID, jobID: jobID, freelancerID: freelancerID, agencyID: agencyID,
-            payerID: agencyID ?? freelancerID, fee: 0, isInvited: invited, submittedAt: now
-        )
-        try book.submit(proposal, boost: boost, now: now, policy: policy.economy)
+            [jobID, freelancerID, agencyID])
+        let applicant = Applicant(
+            freelancerID: freelancerID,
+            isFreelancer: standing?["kind"] as String? == Account.Kind.freelancer.rawValue,
+            isInvited: standing?["invited"] as Bool? ?? false,
+            agencyID: agencyID,
+            isAgencyMember: standing?["member"] as Bool? ?? false)
+        try book.submit(id: proposalID, applicant: applicant, boost: boost, now: now, policy: policy.economy)
         try settle(&book, db: db, now: now, policy: policy)
         let submitted = book.proposals[proposalID]!
         try emit(
@@ -191,18 +171,7 @@ extension SQLLedgerStore {
         guard var book = try loadBook(db, jobID: jobID, scope: .all) else {
             throw ConnectsError(.notFound, "no job \(jobID)")
         }
-        let economy = policy.economy
-        if book.job.boostClosesAt <= now { book.closeAuction(now: now) }
-        if book.job.status == .open, let deadline = book.job.hiringDeadline, deadline <= now {
-            try book.close(status: .closed, rule: "returns.hiringDeadline", now: now)
-        }
-        if book.job.status == .open, let days = economy.returns.closeJobAfterInactiveDays,
-            book.job.lastClientActivityAt.adding(days: days) <= now
-        {
-            try book.close(status: .closed, rule: "returns.closeJobAfterInactiveDays", now: now)
-        }
-        book.expire(now: now, policy: economy)
-        if let hours = economy.returns.ifUnviewedAfterHours { book.returnUnviewed(now: now, hours: hours) }
+        try book.runDue(now: now, policy: policy.economy)
         try settle(&book, db: db, now: now, policy: policy)
         return .job(book.job)
     }
@@ -337,9 +306,11 @@ extension SQLLedgerStore {
         switch scope {
         case .all:
             rows = try db.fetchAll("SELECT * FROM proposals WHERE job_id = ?", [jobID])
-        case .bidders:
+        case .biddersAndApplicant(let freelancerID):
             rows = try db.fetchAll(
-                "SELECT * FROM proposals WHERE job_id = ? AND boost_state IN ('held', 'captured')", [jobID])
+                """
+                SELECT * FROM proposals WHERE job_id = ? AND (boost_state IN ('held', 'captured') OR freelancer_id = ?)
+                """, [jobID, freelancerID])
         case .biddersAnd(let id):
             rows = try db.fetchAll(
                 "SELECT * FROM proposals WHERE job_id = ? AND (boost_state IN ('held', 'captured') OR id = ?)",
@@ -411,10 +382,12 @@ extension SQLLedgerStore {
 
     // MARK: Reads
 
+    /// One job, or `nil`.
     public func job(id: String) async throws -> Job? {
         try await read { db in try Self.loadJob(db, id: id) }
     }
 
+    /// Jobs, newest first, optionally of one status.
     public func jobs(status: Job.Status?, limit: Int, after cursor: String?) async throws -> Page<Job> {
         try await read { db in
             let rows = try db.fetchAll(
@@ -425,6 +398,7 @@ extension SQLLedgerStore {
         }
     }
 
+    /// One proposal, or `nil`.
     public func proposal(id: String) async throws -> Proposal? {
         try await read { db in
             try db.fetchOne("SELECT * FROM proposals WHERE id = ?", [id]).map(
@@ -471,18 +445,19 @@ extension SQLLedgerStore {
             UNION SELECT id FROM jobs WHERE auction_closed = 0 AND boost_closes_at <= ?1
             LIMIT ?2
             """, [now, limit])
-        if let days = policy.economy.returns.closeJobAfterInactiveDays {
+        let returns = policy.economy.returns
+        if let cutoff = returns.inactivityCutoff(now: now) {
             ids += try db.values(
                 String.self, "SELECT id FROM jobs WHERE status = 'open' AND last_client_activity_at <= ? LIMIT ?",
-                [now.adding(days: -days), limit])
+                [cutoff, limit])
         }
-        if let hours = policy.economy.returns.ifUnviewedAfterHours {
+        if let cutoff = returns.unviewedCutoff(now: now) {
             ids += try db.values(
                 String.self,
                 """
                 SELECT DISTINCT job_id FROM proposals
                 WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL AND submitted_at <= ? LIMIT ?
-                """, [now.adding(milliseconds: -hours * 3_600_000), limit])
+                """, [cutoff, limit])
         }
         var seen: Set<String> = []
         return ids.filter { seen.insert($0).inserted }
@@ -495,19 +470,25 @@ extension SQLLedgerStore {
             try db.value(Int64.self, "SELECT MIN(hiring_deadline) FROM jobs WHERE status = 'open'"),
             try db.value(Int64.self, "SELECT MIN(boost_closes_at) FROM jobs WHERE auction_closed = 0"),
         ]
-        if let days = policy.economy.returns.closeJobAfterInactiveDays {
+        let returns = policy.economy.returns
+        if returns.closeJobAfterInactiveDays != nil {
+            let earliest = try db.value(
+                Int64.self, "SELECT MIN(last_client_activity_at) FROM jobs WHERE status = 'open'")
             candidates.append(
-                try db.value(Int64.self, "SELECT MIN(last_client_activity_at) FROM jobs WHERE status = 'open'")
-                    .map { $0 + days * Instant.millisecondsPerDay }
-            )
+                earliest.flatMap {
+                    returns.inactivityCloseDue(lastActivityAt: Instant(millisecondsSinceEpoch: $0))?
+                        .millisecondsSinceEpoch
+                })
         }
-        if let hours = policy.economy.returns.ifUnviewedAfterHours {
-            candidates.append(
-                try db.value(
-                    Int64.self,
-                    "SELECT MIN(submitted_at) FROM proposals WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL"
-                ).map { $0 + hours * 3_600_000 }
+        if returns.ifUnviewedAfterHours != nil {
+            let earliest = try db.value(
+                Int64.self,
+                "SELECT MIN(submitted_at) FROM proposals WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL"
             )
+            candidates.append(
+                earliest.flatMap {
+                    returns.unviewedReturnDue(submittedAt: Instant(millisecondsSinceEpoch: $0))?.millisecondsSinceEpoch
+                })
         }
         return candidates.compactMap { $0 }.min()
     }

@@ -1,7 +1,7 @@
 import ConnectsCore
 import Foundation
 
-extension SQLLedgerStore {
+extension LedgerStore {
     // MARK: Policy versions
 
     /// The newest stored policy and its version, or `nil` before the first.
@@ -242,6 +242,8 @@ extension SQLLedgerStore {
 
     // MARK: Rewards and promo codes
 
+    /// Grants a catalog reward: the claim and its decision are the core's (``RewardClaim``); the store
+    /// finds an earlier grant, reads the facts under the account's lock, and writes the credit.
     static func reward(
         _ key: String,
         scope: String?,
@@ -250,80 +252,54 @@ extension SQLLedgerStore {
         now: Instant,
         policy: LedgerPolicy
     ) throws -> OperationResult {
-        guard let reward = policy.economy.reward(key) else { throw ConnectsError(.notFound, "no reward '\(key)'") }
-        guard let amount = reward.amount else {
-            throw ConnectsError(.invalidState, "reward '\(key)' has no amount and is not granted through the API")
-        }
-        if !reward.once, scope == nil {
-            throw ConnectsError.invalidField("scope", "reward '\(key)' is granted once per scope: name one")
-        }
-        let eventKey = reward.once ? "reward:\(accountID):\(key)" : "reward:\(accountID):\(key):\(scope!)"
-        // The checks below read before they write: hold the account first, so that concurrent requests
+        let claim = try RewardClaim(reward: key, scope: scope, accountID: accountID, policy: policy.economy)
+        // The facts below are read before the write: hold the account first, so that concurrent requests
         // (on any server node) take turns and each sees what the one before it granted.
         try lockAccounts([accountID], db: db)
-        if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey]) {
+        if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [claim.eventKey]) {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
-        if reward.establishedClientOnly == true {
-            guard
-                let row = try db.fetchOne(
-                    """
-                    SELECT j.client_id, j.id FROM proposals p JOIN jobs j ON j.id = p.job_id
-                    WHERE p.id = ?1 AND p.payer_id = ?2
-                    """, [scope, accountID])
-            else {
-                throw ConnectsError.invalidField(
-                    "scope",
-                    "must name a proposal paid by account \(accountID) (an agency's proposals reward the agency)"
-                )
-            }
-            let hiredBefore = try db.value(
-                Bool.self, "SELECT EXISTS (SELECT 1 FROM jobs WHERE client_id = ? AND status = 'filled' AND id <> ?)",
-                [row["client_id"] as String, row["id"] as String])
-            if hiredBefore != true {
-                guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
-                    throw ConnectsError(.notFound, "no account \(accountID)")
-                }
-                return .reward(snapshot, nil, granted: false, rule: "rewards.\(key).establishedClientOnly")
-            }
+        var facts = RewardClaim.Facts()
+        if let proposalID = claim.establishedClientProposalID {
+            facts.clientHasHiredBefore = try db.value(
+                Bool.self,
+                """
+                SELECT EXISTS (SELECT 1 FROM jobs WHERE client_id = j.client_id AND status = 'filled' AND id <> j.id)
+                FROM proposals p JOIN jobs j ON j.id = p.job_id WHERE p.id = ?1 AND p.payer_id = ?2
+                """, [proposalID, accountID])
         }
-        if let cap = reward.capPer7Days {
-            let recent =
+        if claim.capPer7Days != nil {
+            facts.grantedInLast7Days =
                 try db.value(
                     Int64.self,
                     """
                     SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM entries
                     WHERE account_id = ? AND kind = 'reward' AND cause_type = 'reward' AND cause_id = ? AND created_at > ?
-                    """, [accountID, key, now.adding(days: -7)]) ?? 0
-            if recent + amount > cap {
-                guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
-                    throw ConnectsError(.notFound, "no account \(accountID)")
-                }
-                return .reward(snapshot, nil, granted: false, rule: "rewards.\(key).capPer7Days")
-            }
+                    """, [accountID, key, RewardClaim.capWindowStart(now: now)]) ?? 0
         }
-        let credit = LedgerCommand.credit(
-            .init(
-                kind: .reward, source: .reward, amount: amount, cause: Cause(type: "reward", id: key),
-                eventKey: eventKey)
-        )
-        let result = try execute(credit, accountID: accountID, db: db, now: now, policy: policy)
-        return .reward(result.snapshot!, result.entry, granted: true, rule: nil)
+        switch try claim.decide(facts) {
+        case .withhold(let rule):
+            guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
+                throw ConnectsError(.notFound, "no account \(accountID)")
+            }
+            return .reward(snapshot, nil, granted: false, rule: rule)
+        case .grant(let credit):
+            let result = try execute(credit, accountID: accountID, db: db, now: now, policy: policy)
+            return .reward(result.snapshot!, result.entry, granted: true, rule: nil)
+        }
     }
 
+    /// Redeems a promo code: the claim and its cap are the core's (``PromoClaim``); the store counts the
+    /// code's redemptions while holding the code's lock, so that redemptions of one code take turns.
     static func redeem(
         _ code: String, accountID: String, db: any SQLSession, now: Instant, policy: LedgerPolicy
     ) throws
         -> OperationResult
     {
-        guard let promo = policy.economy.promoCodes.first(where: { $0.code == code }) else {
-            throw ConnectsError(.notFound, "no promo code '\(code)'")
-        }
-        let eventKey = "promo:\(code):\(accountID)"
-        // The cap counts every account's redemptions: redemptions of one code take turns.
+        let claim = try PromoClaim(code: code, accountID: accountID, policy: policy.economy)
         try db.lock("promo:\(code)")
-        if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey]) {
+        if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [claim.eventKey]) {
             let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
@@ -332,15 +308,8 @@ extension SQLLedgerStore {
                 Int64.self,
                 "SELECT COUNT(*) FROM entries WHERE cause_type = 'promo_code' AND cause_id = ? AND event_key IS NOT NULL",
                 [code]) ?? 0
-        guard redeemed < promo.maxRedemptions else {
-            throw ConnectsError(.invalidState, "promo code '\(code)' is used up")
-        }
-        let credit = LedgerCommand.credit(
-            .init(
-                kind: .reward, source: .promo, amount: promo.amount, cause: Cause(type: "promo_code", id: code),
-                eventKey: eventKey)
-        )
-        let result = try execute(credit, accountID: accountID, db: db, now: now, policy: policy)
+        let result = try execute(
+            claim.decide(redeemedBefore: redeemed), accountID: accountID, db: db, now: now, policy: policy)
         return .reward(result.snapshot!, result.entry, granted: true, rule: nil)
     }
 }

@@ -1,7 +1,7 @@
 import ConnectsCore
 import Foundation
 
-extension SQLLedgerStore {
+extension LedgerStore {
     /// Applies one operation inside the current transaction. Throws ``ConnectsError`` to refuse.
     static func apply(
         _ operation: StoreOperation, db: any SQLSession, now: Instant, policy: LedgerPolicy
@@ -19,28 +19,11 @@ extension SQLLedgerStore {
             }
             let alreadyReversed = try db.value(
                 Bool.self, "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 'reversal' AND reverses = ?)", [entryID])
-            if alreadyReversed == true {
-                throw ConnectsError(.invalidState, "entry \(entryID) is already reversed")
-            }
-            guard abs(original.amount) <= limit else {
-                throw ConnectsError(
-                    .limitExceeded,
-                    "entry \(entryID) moved \(abs(original.amount)) connects; this caller may reverse at most \(limit)"
-                )
-            }
-            let reversal = LedgerCommand.Reversal(original: original, reason: reason, actor: actor)
+            let reversal = try LedgerCommand.Reversal(
+                original: original, reason: reason, actor: actor, isAlreadyReversed: alreadyReversed == true,
+                limit: limit)
             return try execute(.reverse(reversal), accountID: original.accountID, db: db, now: now, policy: policy)
         case .createAPIKey(let key):
-            if let accountID = key.accountID {
-                guard let account = try loadAccount(db, id: accountID) else {
-                    throw ConnectsError(.notFound, "no account \(accountID)")
-                }
-                // A client key acts for a client; a freelancer key for a freelancer or an agency.
-                guard (key.role == .client) == (account.kind == .client) else {
-                    throw ConnectsError.invalidField(
-                        "accountId", "a \(key.role.rawValue) key cannot act for a \(account.kind.rawValue) account")
-                }
-            }
             try db.execute(
                 "INSERT INTO api_keys (id, secret_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?)",
                 [
@@ -77,6 +60,12 @@ extension SQLLedgerStore {
     static func createAccount(
         _ request: StoreOperation.NewAccount, db: any SQLSession, now: Instant, policy: LedgerPolicy
     ) throws -> OperationResult {
+        let account = try Account.open(
+            id: Identifier.make(Identifier.account, at: now, order: db.dialect.identifierOrder),
+            externalID: request.externalID, kind: request.kind, name: request.name, plan: request.plan, now: now,
+            policy: policy.economy)
+        // The unique index on (kind, external_id) is the guarantee; this finds the common case first, to
+        // answer it with a clear refusal rather than a failed transaction.
         let exists = try db.value(
             Bool.self, "SELECT EXISTS (SELECT 1 FROM accounts WHERE kind = ? AND external_id = ?)",
             [request.kind.rawValue, request.externalID])
@@ -86,14 +75,6 @@ extension SQLLedgerStore {
                 "a \(request.kind.rawValue) account with externalId \(request.externalID) already exists"
             )
         }
-        let account = Account(
-            id: Identifier.make(Identifier.account, at: now, order: db.dialect.identifierOrder),
-            externalID: request.externalID,
-            kind: request.kind,
-            name: request.name,
-            plan: request.kind.holdsConnects ? (request.plan ?? "basic") : nil,
-            createdAt: now
-        )
         try db.execute(
             """
             INSERT INTO accounts (id, external_id, kind, name, plan, pending_plan, status, created_at)
@@ -105,9 +86,6 @@ extension SQLLedgerStore {
             ])
         guard account.kind.holdsConnects else {
             return .ledger(AccountSnapshot(account: account, balance: .zero, expiring: []), nil, written: [])
-        }
-        if let plan = account.plan, policy.economy.plan(plan) == nil {
-            throw ConnectsError.invalidField("plan", "the policy has no plan '\(plan)'")
         }
         return try execute(.open, accountID: account.id, db: db, now: now, policy: policy)
     }

@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import AsyncHTTPClient
 import ConnectsCore
 import ConnectsStore
@@ -6,13 +5,12 @@ import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
-import ServiceLifecycle
 
 /// Delivers the outbox to webhooks: at least once, in order per account, retried with backoff.
 ///
 /// Each pass takes, for every webhook and account, only the oldest pending event, so a later event is
 /// never delivered before an earlier one of the same account.
-struct WebhookDeliveryService: Service {
+struct WebhookSender: Sendable {
     /// The most deliveries one pass attempts.
     static let deliveriesPerPassMax = 200
     /// How long one delivery may take.
@@ -20,18 +18,7 @@ struct WebhookDeliveryService: Service {
 
     let store: any LedgerStore
     let now: @Sendable () -> Instant
-    let interval: Duration
     let logger: Logger
-
-    func run() async throws {
-        for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
-            do {
-                _ = try await deliverDue()
-            } catch {
-                logger.error("webhook deliveries failed", metadata: ["error": "\(String(reflecting: error))"])
-            }
-        }
-    }
 
     /// Delivers everything due now, pass after pass (each pass moves every account one event further),
     /// until nothing is due; returns how many attempts were made.

@@ -100,7 +100,7 @@ extension Delivery {
     }
 }
 
-extension SQLLedgerStore {
+extension LedgerStore {
     /// Writes an event to the outbox and queues it for every webhook that wants it. A `dedupeKey` makes
     /// the event happen once (expiry notices).
     static func emit(
@@ -166,6 +166,7 @@ extension SQLLedgerStore {
         }
     }
 
+    /// Registers a webhook; events from now on are delivered to it.
     public func createWebhook(_ webhook: Webhook) async throws {
         try await write { db in
             try db.execute(
@@ -177,6 +178,7 @@ extension SQLLedgerStore {
         }
     }
 
+    /// The registered webhooks.
     public func webhooks() async throws -> [Webhook] {
         try await read { db in
             try db.fetchAll("SELECT * FROM webhooks WHERE deleted_at IS NULL ORDER BY id LIMIT 500").map(

@@ -2,23 +2,12 @@ import ConnectsCore
 import Foundation
 import Logging
 
-/// A ``LedgerStore`` whose rules are written once, in SQL both SQLite and PostgreSQL understand.
-///
-/// A conforming store only opens transactions: ``read(_:)`` on committed state and ``write(_:)``
-/// durably. Everything else — carrying out operations, idempotency records, scheduled work, history,
-/// webhooks — lives in extensions of this protocol, so both databases behave the same by construction.
-public protocol SQLLedgerStore: LedgerStore {
-    var logger: Logger { get }
-
-    /// Runs `body` on committed state.
-    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
-
-    /// Runs `body` in a transaction and returns once that transaction is durable. The body may run more
-    /// than once (a retried conflict), and may share its transaction with others, in a savepoint of its own.
-    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
-}
-
-extension SQLLedgerStore {
+extension LedgerStore {
+    /// Carries out `operation` at `now` under `policy` in one durable transaction, storing its outcome
+    /// under `idempotency`; a request whose key was already used is answered from its record.
+    ///
+    /// A refusal discards every write the operation made before it, so a refused command changes
+    /// nothing but its idempotency record.
     public func perform(
         _ operation: StoreOperation,
         now: Instant,

@@ -1,14 +1,17 @@
 import ConnectsCore
 
-extension SQLLedgerStore {
+extension LedgerStore {
+    /// The stored record of an idempotent request, if any.
     public func idempotencyRecord(caller: String, key: String) async throws -> IdempotencyRecord? {
         try await read { db in try Self.idempotencyRecord(db, caller: caller, key: key) }
     }
 
+    /// The account as it reads at `now`, or `nil`.
     public func snapshot(accountID: String, now: Instant) async throws -> AccountSnapshot? {
         try await read { db in try Self.loadLedger(db, accountID: accountID)?.snapshot(at: now) }
     }
 
+    /// Accounts with `externalID`, optionally of one kind.
     public func accounts(externalID: String, kind: Account.Kind?, now: Instant) async throws -> [AccountSnapshot] {
         try await read { db in
             let ids = try db.values(
@@ -62,6 +65,7 @@ extension SQLLedgerStore {
         }
     }
 
+    /// The account's lots, newest first, at most `limit` after `cursor`.
     public func lots(accountID: String, limit: Int, after cursor: String?) async throws -> Page<Lot> {
         try await read { db in
             let rows = try db.fetchAll(
@@ -74,6 +78,7 @@ extension SQLLedgerStore {
         }
     }
 
+    /// The account's entries matching `query`, newest first.
     public func entries(accountID: String, query: EntryQuery) async throws -> Page<Entry> {
         let before = try query.cursor.map(Self.decodeEntryCursor)
         // Only the filters given become conditions, so that SQLite seeks the (account_id, sequence) index
@@ -117,10 +122,12 @@ extension SQLLedgerStore {
         return sequence
     }
 
+    /// One entry by id.
     public func entry(id: String) async throws -> Entry? {
         try await read { db in try Self.entry(db, id: id) }
     }
 
+    /// The API key whose secret hashes to `secretHash`.
     public func apiKey(secretHash: String) async throws -> APIKey? {
         try await read { db in
             try db.fetchOne("SELECT * FROM api_keys WHERE secret_hash = ?", [secretHash])

@@ -1,0 +1,143 @@
+import ConnectsCore
+import ConnectsStore
+
+extension ConnectsService {
+    // MARK: Accounts
+
+    /// Opens an account (a freelancer or agency gets the sign-up reward and its first allotment).
+    func createAccount(_ account: StoreOperation.NewAccount, _ write: WriteRequest) async throws -> WriteOutcome {
+        try write.caller.authorize(.createAccount)
+        return try await perform(.createAccount(account), write, movesConnects: false)
+    }
+
+    /// The accounts with `externalID`, optionally of one kind.
+    func accounts(externalID: String, kind: Account.Kind?, by caller: Caller) async throws -> [AccountSnapshot] {
+        try caller.authorize(.findAccounts)
+        return try await store.accounts(externalID: externalID, kind: kind, now: now())
+    }
+
+    /// The account `id` as it reads now, if `caller` may read it.
+    func account(_ id: String, by caller: Caller) async throws -> AccountSnapshot {
+        try caller.authorize(.readAccount, for: [id], hidden: "no account \(id)")
+        guard let snapshot = try await store.snapshot(accountID: id, now: now()) else {
+            throw ConnectsError(.notFound, "no account \(id)")
+        }
+        return snapshot
+    }
+
+    /// Closes an account: later movements are refused.
+    func closeAccount(_ id: String, _ write: WriteRequest) async throws -> WriteOutcome {
+        try write.caller.authorize(.closeAccount)
+        return try await perform(
+            .ledger(accountID: id, command: .close(actor: write.caller.actor)), write, movesConnects: false)
+    }
+
+    /// Moves an account to `plan`: an upgrade (or a failed payment's fall back) now, a downgrade at the
+    /// next cycle start.
+    func changePlan(
+        of id: String, to plan: String, isPaymentFailure: Bool, _ write: WriteRequest
+    ) async throws -> WriteOutcome {
+        try write.caller.authorize(.changePlan)
+        let command = LedgerCommand.changePlan(plan, isImmediate: isPaymentFailure)
+        return try await perform(.ledger(accountID: id, command: command), write, movesConnects: false)
+    }
+
+    /// Adds or removes a member of an agency.
+    func setMember(
+        _ freelancerID: String, of agencyID: String, isMember: Bool, _ write: WriteRequest
+    ) async throws -> WriteOutcome {
+        try write.caller.authorize(.manageAgencyMembers)
+        return try await perform(
+            .setAgencyMember(agencyID: agencyID, freelancerID: freelancerID, isMember: isMember), write,
+            movesConnects: false)
+    }
+
+    /// The account's balance at `at` (now when `nil` or later).
+    func balance(of id: String, at: Instant?, by caller: Caller) async throws -> (at: Instant, balance: Balance) {
+        let snapshot = try await account(id, by: caller)
+        let now = now()
+        guard let at, at < now else { return (at ?? now, snapshot.balance) }
+        return (at, try await store.balance(accountID: id, at: at) ?? .zero)
+    }
+
+    /// The account's lots, newest first.
+    func lots(of id: String, limit: Int, after cursor: String?, by caller: Caller) async throws -> Page<Lot> {
+        _ = try await account(id, by: caller)
+        return try await store.lots(accountID: id, limit: limit, after: cursor)
+    }
+
+    /// The account's history matching `query`, newest first.
+    func entries(of id: String, matching query: EntryQuery, by caller: Caller) async throws -> Page<Entry> {
+        _ = try await account(id, by: caller)
+        return try await store.entries(accountID: id, query: query)
+    }
+
+    /// The account's notifications, newest first.
+    func notifications(
+        of id: String, limit: Int, before cursor: Int64?, by caller: Caller
+    ) async throws -> Page<Event> {
+        _ = try await account(id, by: caller)
+        return try await store.events(accountID: id, limit: limit, before: cursor)
+    }
+
+    // MARK: The ledger and support
+
+    /// One entry, if `caller` may read its account.
+    func entry(_ id: String, by caller: Caller) async throws -> Entry {
+        guard let entry = try await store.entry(id: id) else { throw ConnectsError(.notFound, "no entry \(id)") }
+        try caller.authorize(.readEntry, for: [entry.accountID], hidden: "no entry \(id)")
+        return entry
+    }
+
+    /// A support adjustment of `amount` connects with its reason, within the caller's per-action limit.
+    func adjust(
+        _ accountID: String, by amount: Int64, reason: String, ticket: String?, _ write: WriteRequest
+    ) async throws -> WriteOutcome {
+        let caller = write.caller
+        try caller.authorize(.adjustBalance)
+        let command = try LedgerCommand.adjustment(
+            amount, reason: reason, ticket: ticket, actor: caller.actor, keyID: caller.keyID,
+            limit: supportActionMax(for: caller))
+        return try await perform(.ledger(accountID: accountID, command: command), write, movesConnects: true)
+    }
+
+    /// Reverses an entry with a reason, within the caller's per-action limit.
+    func reverse(_ entryID: String, reason: String, _ write: WriteRequest) async throws -> WriteOutcome {
+        let caller = write.caller
+        try caller.authorize(.reverseEntry)
+        return try await perform(
+            .reverse(entryID: entryID, reason: reason, actor: caller.actor, limit: supportActionMax(for: caller)),
+            write, movesConnects: true)
+    }
+
+    // MARK: API keys
+
+    /// Issues an API key of `role`, bound to `accountID` for freelancer and client keys; returns it with
+    /// its secret, which is shown this once and stored only as a digest.
+    func issueKey(
+        role: APIKey.Role, accountID: String?, by caller: Caller
+    ) async throws -> (key: APIKey, secret: String) {
+        try caller.authorize(.issueAPIKeys)
+        if let accountID {
+            guard let account = try await store.snapshot(accountID: accountID, now: now())?.account else {
+                throw ConnectsError(.notFound, "no account \(accountID)")
+            }
+            // A client key acts for a client; a freelancer key for a freelancer or an agency.
+            guard (role == .client) == (account.kind == .client) else {
+                throw ConnectsError.invalidField(
+                    "accountId", "a \(role.rawValue) key cannot act for a \(account.kind.rawValue) account")
+            }
+        }
+        let now = now()
+        let secret = APIKey.makeSecret()
+        let key = APIKey(
+            id: Identifier.make(Identifier.apiKey, at: now), secretHash: APIKey.digest(secret), role: role,
+            accountID: accountID, createdAt: now)
+        // The secret is part of the answer, so a replay must not show it again from storage: key
+        // creation takes no Idempotency-Key.
+        let performed = try await store.perform(.createAPIKey(key), now: now, policy: policy, idempotency: nil)
+        guard case .done(let result, _) = performed else { preconditionFailure("no idempotency claim was made") }
+        _ = try result.get()
+        return (key, secret)
+    }
+}

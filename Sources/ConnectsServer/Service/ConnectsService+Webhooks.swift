@@ -1,0 +1,39 @@
+import ConnectsCore
+import ConnectsStore
+
+extension ConnectsService {
+    /// Registers a webhook for `events` (`*` for every type); returns it with its signing secret, which
+    /// is shown this once.
+    func createWebhook(url: String, events: [String], by caller: Caller) async throws -> Webhook {
+        try caller.authorize(.manageWebhooks)
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count >= 10 else {
+            throw ConnectsError.invalidField("url", "must be an http or https URL")
+        }
+        guard (1...50).contains(events.count) else {
+            throw ConnectsError.invalidField("events", "must list 1 to 50 event types")
+        }
+        guard events.allSatisfy({ Event.types.contains($0) || $0 == "*" }) else {
+            throw ConnectsError.invalidField("events", "names an unknown event type")
+        }
+        let now = now()
+        let webhook = Webhook(
+            id: Identifier.make("whk_", at: now), url: url, events: events, secret: WebhookSigner.makeSecret(),
+            createdAt: now)
+        try await store.createWebhook(webhook)
+        return webhook
+    }
+
+    /// The registered webhooks.
+    func webhooks(by caller: Caller) async throws -> [Webhook] {
+        try caller.authorize(.manageWebhooks)
+        return try await store.webhooks()
+    }
+
+    /// Stops deliveries to a webhook.
+    func deleteWebhook(_ id: String, by caller: Caller) async throws {
+        try caller.authorize(.manageWebhooks)
+        guard try await store.deleteWebhook(id: id, now: now()) else {
+            throw ConnectsError(.notFound, "no webhook \(id)")
+        }
+    }
+}

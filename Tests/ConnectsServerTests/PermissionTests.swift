@@ -1,0 +1,189 @@
+import ConnectsCore
+import ConnectsServer
+import ConnectsStore
+import ConnectsTestSupport
+import Foundation
+import HTTPTypes
+import Testing
+
+@Suite("Who may call each route")
+struct PermissionTests {
+    /// The authorization table of the API, as the service layer enforces it: every route, the action it
+    /// takes, and the roles that may take it (`(own)`: a key bound to an account, for that account only).
+    /// A change to who may do what changes this text on purpose.
+    static let expected = """
+        GET /healthz  public
+        GET /readyz  public
+        GET /metrics  public
+        GET /openapi.json  public
+        POST /v1/keys  keys.issue  admin
+        POST /v1/accounts  accounts.create  admin, service
+        GET /v1/accounts  accounts.find  admin, service, support
+        GET /v1/accounts/{id}  accounts.read  admin, service, support, freelancer (own), client (own)
+        POST /v1/accounts/{id}/close  accounts.close  admin, service
+        PUT /v1/accounts/{id}/plan  accounts.changePlan  admin, service
+        GET /v1/accounts/{id}/balance  accounts.read  admin, service, support, freelancer (own), client (own)
+        GET /v1/accounts/{id}/lots  accounts.read  admin, service, support, freelancer (own), client (own)
+        POST /v1/accounts/{id}/members  accounts.manageMembers  admin, service
+        DELETE /v1/accounts/{id}/members/{freelancerId}  accounts.manageMembers  admin, service
+        GET /v1/accounts/{id}/entries  accounts.read  admin, service, support, freelancer (own), client (own)
+        GET /v1/entries/{id}  ledger.readEntry  admin, service, support, freelancer (own), client (own)
+        POST /v1/accounts/{id}/adjustments  ledger.adjust  admin, service, support
+        POST /v1/entries/{id}/reverse  ledger.reverse  admin, service, support
+        GET /v1/policy  economy.readPolicy  admin, service, support
+        PUT /v1/policy  economy.writePolicy  admin
+        GET /v1/bundles  economy.readCatalog  admin, service, support, freelancer, client
+        POST /v1/accounts/{id}/purchases  economy.purchase  admin, service
+        GET /v1/rewards  economy.readCatalog  admin, service, support, freelancer, client
+        POST /v1/accounts/{id}/rewards  economy.reward  admin, service
+        POST /v1/accounts/{id}/promo-codes/{code}/redeem  economy.redeemPromoCode  admin, service, freelancer (own)
+        GET /v1/test-clock  operations.testClock  admin, service
+        POST /v1/test-clock  operations.testClock  admin, service
+        POST /v1/jobs  jobs.post  admin, service, client (own)
+        GET /v1/jobs  jobs.read  admin, service, support, freelancer, client
+        GET /v1/jobs/{id}  jobs.read  admin, service, support, freelancer, client
+        PATCH /v1/jobs/{id}  jobs.update  admin, service, client (own)
+        POST /v1/jobs/{id}/invitations  jobs.invite  admin, service, client (own)
+        POST /v1/jobs/{id}/proposals  proposals.submit  admin, service, freelancer (own)
+        GET /v1/jobs/{id}/proposals  jobs.readProposals  admin, service, support, freelancer (own), client (own)
+        GET /v1/jobs/{id}/bids  jobs.read  admin, service, support, freelancer, client
+        POST /v1/proposals/{id}/view  jobs.decide  admin, service, client (own)
+        POST /v1/proposals/{id}/decline  jobs.decide  admin, service, client (own)
+        POST /v1/proposals/{id}/withdraw  proposals.withdraw  admin, service, freelancer (own)
+        POST /v1/jobs/{id}/hire  jobs.decide  admin, service, client (own)
+        POST /v1/jobs/{id}/close  jobs.decide  admin, service, client (own)
+        POST /v1/jobs/{id}/remove  jobs.remove  admin, service, support
+        GET /v1/proposals/{id}  jobs.readProposals  admin, service, support, freelancer (own), client (own)
+        GET /v1/accounts/{id}/proposals  accounts.read  admin, service, support, freelancer (own), client (own)
+        GET /v1/accounts/{id}/notifications  accounts.read  admin, service, support, freelancer (own), client (own)
+        POST /v1/webhooks  events.manageWebhooks  admin, service
+        GET /v1/webhooks  events.manageWebhooks  admin, service
+        DELETE /v1/webhooks/{id}  events.manageWebhooks  admin, service
+        """
+
+    @Test("every route takes one action, and the roles of each are the table above")
+    func table() async throws {
+        try await withTestDatabase(.sqlite) { database in
+            let table = routePermissions(store: database.store)
+            #expect(table.joined(separator: "\n") == Self.expected)
+            #expect(Set(table.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }).count == table.count)
+        }
+    }
+
+    @Test(
+        "every route refuses each caller the table leaves out, changes nothing, and hides other accounts",
+        arguments: StoreKind.allCases)
+    func refusals(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, database in
+            let world = try await World.make(api)
+            let before = try await world.state(api)
+            var checked = 0
+            for line in routePermissions(store: database.store) {
+                let parts = line.components(separatedBy: "  ")
+                guard parts.count == 3 else { continue }  // the public operations routes
+                let route = parts[0].split(separator: " ", maxSplits: 1)
+                let method = HTTPRequest.Method(rawValue: String(route[0]))!
+                let path = world.fill(String(route[1]))
+                let allowed = parts[2].components(separatedBy: ", ")
+                for (role, key) in world.strangers where !allowed.contains(role) {
+                    let reply = try await api.send(
+                        method, path, body: world.body(for: parts[0]), key: key, idempotencyKey: UUID().uuidString)
+                    // A key that acts for its own account only is forbidden another's, or told it does not
+                    // exist where even that would reveal something; a role the table leaves out, forbidden.
+                    let expected: Set<Int> = allowed.contains("\(role) (own)") ? [403, 404] : [403]
+                    #expect(expected.contains(reply.status), "\(role) \(parts[0]): \(reply.status) \(reply.text)")
+                    checked += 1
+                }
+            }
+            #expect(checked > 60)
+            #expect(try await world.state(api) == before)
+        }
+    }
+}
+
+/// A small marketplace to call every route on: a freelancer with a proposal on a client's job, an entry,
+/// a webhook, and keys of callers who own none of it.
+private struct World {
+    var freelancer: String
+    var client: String
+    var job: String
+    var proposal: String
+    var entry: String
+    var webhook: String
+    /// Keys of a support agent, and of a freelancer and a client who own nothing here.
+    var strangers: [(role: String, key: String)]
+
+    static func make(_ api: API) async throws -> World {
+        let freelancer = try await api.makeFreelancer()
+        let entry = try await api.adjust(freelancer, 50).json["id"]?.stringValue ?? ""
+        let client =
+            try await api.send(
+                .post, "/v1/accounts", body: #"{"externalId":"\#(UUID().uuidString)","kind":"client"}"#
+            ).json["id"]?.stringValue ?? ""
+        let job =
+            try await api.send(.post, "/v1/jobs", body: #"{"clientId":"\#(client)","title":"Logo"}"#)
+            .json["id"]?.stringValue ?? ""
+        let proposal =
+            try await api.send(
+                .post, "/v1/jobs/\(job)/proposals", body: #"{"freelancerId":"\#(freelancer)"}"#,
+                idempotencyKey: UUID().uuidString
+            ).json["id"]?.stringValue ?? ""
+        let webhook =
+            try await api.send(
+                .post, "/v1/webhooks", body: #"{"url":"http://127.0.0.1:9/hook","events":["*"]}"#
+            ).json["id"]?.stringValue ?? ""
+        let otherFreelancer = try await api.makeFreelancer()
+        let otherClient =
+            try await api.send(
+                .post, "/v1/accounts", body: #"{"externalId":"\#(UUID().uuidString)","kind":"client"}"#
+            ).json["id"]?.stringValue ?? ""
+        let strangers = [
+            ("support", try await api.makeKey(role: "support")),
+            ("freelancer", try await api.makeKey(role: "freelancer", accountID: otherFreelancer)),
+            ("client", try await api.makeKey(role: "client", accountID: otherClient)),
+        ]
+        for id in [freelancer, entry, client, job, proposal, webhook] { #expect(!id.isEmpty) }
+        return World(
+            freelancer: freelancer, client: client, job: job, proposal: proposal, entry: entry, webhook: webhook,
+            strangers: strangers)
+    }
+
+    /// The path with its parameters naming this world's objects.
+    func fill(_ path: String) -> String {
+        let id: String
+        switch path.split(separator: "/").dropFirst().first {
+        case "jobs": id = job
+        case "proposals": id = proposal
+        case "entries": id = entry
+        case "webhooks": id = webhook
+        default: id = freelancer
+        }
+        return path.replacingOccurrences(of: "{id}", with: id)
+            .replacingOccurrences(of: "{freelancerId}", with: freelancer)
+            .replacingOccurrences(of: "{code}", with: "WELCOME")
+    }
+
+    /// A body the route would accept from its owner, so that a refusal comes from who calls, not from
+    /// what is sent.
+    func body(for route: String) -> String {
+        switch route {
+        case "POST /v1/jobs": return #"{"clientId":"\#(client)","title":"Logo"}"#
+        case "PATCH /v1/jobs/{id}": return #"{"title":"Logo, again"}"#
+        case "POST /v1/jobs/{id}/invitations", "POST /v1/jobs/{id}/proposals":
+            return #"{"freelancerId":"\#(freelancer)"}"#
+        case "POST /v1/jobs/{id}/hire": return #"{"proposalId":"\#(proposal)"}"#
+        case "POST /v1/jobs/{id}/close": return #"{"reason":"no_hire"}"#
+        default: return "{}"
+        }
+    }
+
+    /// What a refused request must not change: the freelancer's balance, the job, the proposal.
+    func state(_ api: API) async throws -> [String] {
+        [
+            try await api.send(.get, "/v1/accounts/\(freelancer)").text,
+            try await api.send(.get, "/v1/jobs/\(job)").text,
+            try await api.send(.get, "/v1/proposals/\(proposal)").text,
+            try await api.send(.get, "/v1/webhooks").text,
+        ]
+    }
+}
