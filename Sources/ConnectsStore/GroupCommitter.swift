@@ -9,8 +9,8 @@ import Synchronization
 /// applied in the order they were enqueued, so per-account ordering is the order of arrival.
 ///
 /// A write that throws is undone alone, and undoing costs: a savepoint makes SQLite copy every page the
-/// write changes, in case it is rolled back, which was most of a proposal's cost (figure 1 of the
-/// bench). Almost no write needs it: a refusal is decided before anything is written. So a batch first
+/// write changes, in case it is rolled back, which was most of a proposal's cost (bench figure
+/// 1). Almost no write needs it: a refusal is decided before anything is written. So a batch first
 /// runs with nothing to undo its writes. A write that fails having changed nothing is simply left out;
 /// if one fails after changing rows, the transaction is rolled back and the batch runs again with each
 /// write in a savepoint of its own.

@@ -85,8 +85,8 @@ extension Delivery {
     /// SQLite.
     ///
     /// On PostgreSQL a trigger does it (`events_fan_out`, PostgresSchema v2): a statement here would cost
-    /// a round trip per insert. On SQLite a trigger's sub-program costs more than a statement (9 against
-    /// 2.5 µs an event), and so does `RETURNING seq` (10 µs): the events just inserted are the last rows
+    /// a round trip per insert. On SQLite a trigger's sub-program costs more per event than a statement,
+    /// and so does `RETURNING seq`: the events just inserted are the last rows
     /// of the table, whose `seq`s end at the last inserted rowid, read once by the uncorrelated subquery
     /// before any delivery is inserted.
     static func queueForLastEvents(_ count: Int, db: any SQLSession) throws {

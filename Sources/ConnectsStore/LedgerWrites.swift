@@ -173,7 +173,7 @@ struct LedgerWrites {
     ///
     /// On PostgreSQL, many rows with one statement, `UPDATE ... FROM (VALUES ...)`, whose columns it types
     /// only from the casts: each statement saved is a round trip. SQLite runs that join slower than
-    /// plain updates (figure 2 of the bench: 6,600 against 9,400 spends/s), and a statement costs it no
+    /// plain updates (bench figure 2), and a statement costs it no
     /// round trip, so there, and for a single row, each row has a plain update of its own.
     private struct RowUpdate {
         let single: String

@@ -305,7 +305,7 @@ enum PostgresSchema {
     ]
 
     /// Accounts due at the same instant (a billing day's cohort) are taken in id order, so that each pass
-    /// of the scheduler writes neighbouring index pages: figure 4 of the bench at 200,000 accounts.
+    /// of the scheduler writes neighbouring index pages (bench figure 4 measures it).
     /// SQLite's migration v7 runs the same statements.
     static let v3: [String] = [
         "DROP INDEX accounts_cycle_due",
@@ -321,7 +321,7 @@ enum PostgresSchema {
     /// Whether a lot's expiry notice went out, on the lot: the scheduler finds the lots still to notify
     /// in an index of those alone. It looked for them by the events they lacked, which read every lot
     /// already notified at every tick, and on PostgreSQL (a generic plan: a parallel scan of lots and
-    /// a hash of every event's key) took 60 ms a pass at 200,000 accounts, more as events accumulate.
+    /// a hash of every event's key) took longer a pass as events accumulated.
     /// SQLite's migration v9 runs the same statements.
     static let v5: [String] = [
         "ALTER TABLE lots ADD COLUMN expiry_noticed INTEGER NOT NULL DEFAULT 0",
@@ -333,8 +333,8 @@ enum PostgresSchema {
     ]
 
     /// Lots, holds, entries and events no longer check their account with a foreign key. The check is a
-    /// query run inside PostgreSQL for every row, about a tenth of its CPU on a billing day (figure 4 of
-    /// the bench), and it cannot fail there: every write loads its account first and updates it in the
+    /// query run inside PostgreSQL for every row, a large share of its CPU on a billing day (bench
+    /// figure 4), and it cannot fail there: every write loads its account first and updates it in the
     /// same transaction, and accounts are never deleted. `connects verify` names any row whose account
     /// is missing (a hand-written `INSERT`, say). Other tables keep theirs, and SQLite keeps all of its
     /// own: dropping one there means rebuilding the table.

@@ -9,8 +9,8 @@ import Logging
 ///
 /// Durability: a write is answered only once its transaction is on disk. The writer commits with
 /// `synchronous = NORMAL` and the ``WriteAheadLogSyncer`` syncs the log before anyone is answered, so
-/// the disk's latency overlaps the next batch instead of stalling the writer (figure 1 of the bench:
-/// about 3,050 -> 3,450 proposals/s). A reader may see a commit a few milliseconds before it is on
+/// the disk's latency overlaps the next batch instead of stalling the writer (bench figure 1). A
+/// reader may see a commit a few milliseconds before it is on
 /// disk; power lost in that moment loses it, as it loses any write not yet answered. Anything that
 /// acts on what it read through a write (a webhook delivery claims its rows first) waits for that
 /// write's own sync, which covers every commit before it. The ``WriteAheadLogCheckpointer`` copies the

@@ -8,8 +8,8 @@ import Synchronization
 /// only writer does not stop for it.
 ///
 /// SQLite's own automatic checkpoint runs in the commit that takes the log past 1,000 pages: the writer
-/// syncs the log, copies its pages into the database and syncs that, while every write waits (a sixth
-/// of the writer's time in figure 2 of the bench). Here the writer only asks for a checkpoint, which a
+/// syncs the log, copies its pages into the database and syncs that, while every write waits (a large
+/// share of the writer's time in bench figure 2). Here the writer only asks for a checkpoint, which a
 /// connection of its own runs in passive mode, beside the writes.
 ///
 /// A passive checkpoint never copies pages a reader or the writer still needs, and under a steady load

@@ -8,7 +8,7 @@ import Synchronization
 /// The rules are synchronous transaction scripts shared with SQLite, so this session runs on a thread of
 /// the store's own pool (never an event loop) and waits for each statement's future. Placeholders `?`
 /// and `?N` become `$N`. Statements with parameters run prepared: PostgreSQL parses and plans each once
-/// per connection (figure 3 of the bench: +35%).
+/// per connection, not on every run (bench figure 3).
 ///
 /// Sending statements whose answers are not needed without waiting for them (fewer thread hand-offs)
 /// was tried and measured no faster: the bound is CPU, not the hand-offs. Running them together as one
@@ -98,9 +98,8 @@ final class PostgresSession: SQLSession {
 
     /// The arguments as a prepared statement's values, each a slice of one buffer they are all written
     /// to. `PostgresData`'s own initializers allocate a buffer per value (about 40 an account in a
-    /// billing day's batch), and freeing them kept `malloc` consolidating its free lists: in figure 4 of
-    /// the bench on PostgreSQL, `malloc`'s bookkeeping fell from 20% to 6% of the process's CPU, and its
-    /// CPU per grant from about 85 to 57 µs.
+    /// billing day's batch), and freeing them kept `malloc` consolidating its free lists, a large share of
+    /// the process's CPU on a billing day (bench figure 4 on PostgreSQL; commit 8be7d05 has the profile).
     private static func binds(_ arguments: SQLArguments) -> [PostgresData] {
         let values = arguments.values
         var buffer = ByteBufferAllocator().buffer(capacity: values.reduce(0) { $0 + $1.bindLength })

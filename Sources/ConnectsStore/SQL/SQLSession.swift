@@ -7,11 +7,11 @@ public enum SQLDialect: Sendable {
     case sqlite
     case postgres
 
-    /// SQLite has one writer, whose increasing identifiers are appended to the indexes: figure 4 of the
-    /// bench (200,000 accounts due at once) went from 11,909 and 12,389 accounts/s with random ones to
-    /// 13,813 and 12,854 with increasing ones. PostgreSQL's writers run side by side, and increasing
-    /// identifiers would send all their rows to each index's last page: at 100,000 accounts it ran 4,007
-    /// accounts/s with increasing ones against 8,552 with random ones.
+    /// SQLite has one writer, whose increasing identifiers are appended to the indexes, which a billing
+    /// day (bench figure 4) writes faster than identifiers scattered over them. PostgreSQL's writers run
+    /// side by side, and increasing identifiers would send all their rows to each index's last page,
+    /// where they wait for one another: there random ones are faster (commits 52413c4 and 395cbd6 have
+    /// the measurements).
     var identifierOrder: Identifier.Order { self == .sqlite ? .increasing : .random }
 }
 
