@@ -59,8 +59,8 @@ extension AccountLedger {
                     $0.plan = pending
                     $0.pendingPlan = nil
                 }
-                // A plan the policy no longer has lapses to `basic`, which every policy has.
-                if $0.plan.flatMap(policy.economy.plan) == nil { $0.plan = "basic" }
+                // A plan the policy no longer has lapses to the default one, which every policy has.
+                if $0.plan.flatMap(policy.economy.plan) == nil { $0.plan = Account.defaultPlan }
                 $0.cycleStart = start
                 $0.nextCycleAt = BillingCalendar.nextCycleStart(after: start, billingDay: billingDay)
             }

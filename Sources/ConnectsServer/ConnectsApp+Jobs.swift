@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 
 extension ConnectsApp {
-    /// Jobs, invitations, proposals, boosts, hires, closes and agencies.
+    /// Jobs: post, read, change, invite, hire, close, remove.
     func addJobRoutes(to table: inout RouteTable) {
         table.on(.post, "/v1/jobs", .postJob) { request, context in
             let (body, bytes) = try await Self.readObject(request)
@@ -66,6 +66,37 @@ extension ConnectsApp {
                     try body.string("freelancerId")!, to: try context.parameters.require("id"), write))
         }
 
+        table.on(.post, "/v1/jobs/{id}/hire", .decideOnProposals) { request, context in
+            let (body, bytes) = try await Self.readObject(request)
+            let proposalID = try body.string("proposalId")!
+            let write = try Self.write(request, context, body: bytes, status: 200) { result in
+                guard case .proposal(_, let job) = result else { return .null }
+                return Representation.job(job)
+            }
+            return Self.respond(try await service.hire(proposalID, on: try context.parameters.require("id"), write))
+        }
+
+        table.on(.post, "/v1/jobs/{id}/close", .decideOnProposals) { request, context in
+            let (body, bytes) = try await Self.readObject(request)
+            let reason = try body.string("reason")!
+            guard reason == "no_hire" || reason == "canceled" else {
+                throw ConnectsError.invalidField("reason", "must be 'no_hire' or 'canceled'")
+            }
+            let write = try Self.write(request, context, body: bytes, status: 200) { Self.render($0) }
+            return Self.respond(
+                try await service.close(try context.parameters.require("id"), isCanceled: reason == "canceled", write))
+        }
+
+        table.on(.post, "/v1/jobs/{id}/remove", .removeJob) { request, context in
+            let (body, bytes) = try await Self.readObject(request)
+            _ = try body.string("reason", maxLength: Limits.reasonLengthMax)!
+            let write = try Self.write(request, context, body: bytes, status: 200) { Self.render($0) }
+            return Self.respond(try await service.remove(try context.parameters.require("id"), write))
+        }
+    }
+
+    /// Proposals: submit, read, the client's view and decline, the freelancer's withdrawal, bids.
+    func addProposalRoutes(to table: inout RouteTable) {
         table.on(.post, "/v1/jobs/{id}/proposals", .submitProposal) { request, context in
             let (body, bytes) = try await Self.readObject(request)
             let freelancerID = try body.string("freelancerId")!
@@ -113,34 +144,6 @@ extension ConnectsApp {
                 let write = try Self.write(request, context, body: bytes, status: 200) { Self.render($0) }
                 return Self.respond(try await service.decide(decision, on: try context.parameters.require("id"), write))
             }
-        }
-
-        table.on(.post, "/v1/jobs/{id}/hire", .decideOnProposals) { request, context in
-            let (body, bytes) = try await Self.readObject(request)
-            let proposalID = try body.string("proposalId")!
-            let write = try Self.write(request, context, body: bytes, status: 200) { result in
-                guard case .proposal(_, let job) = result else { return .null }
-                return Representation.job(job)
-            }
-            return Self.respond(try await service.hire(proposalID, on: try context.parameters.require("id"), write))
-        }
-
-        table.on(.post, "/v1/jobs/{id}/close", .decideOnProposals) { request, context in
-            let (body, bytes) = try await Self.readObject(request)
-            let reason = try body.string("reason")!
-            guard reason == "no_hire" || reason == "canceled" else {
-                throw ConnectsError.invalidField("reason", "must be 'no_hire' or 'canceled'")
-            }
-            let write = try Self.write(request, context, body: bytes, status: 200) { Self.render($0) }
-            return Self.respond(
-                try await service.close(try context.parameters.require("id"), isCanceled: reason == "canceled", write))
-        }
-
-        table.on(.post, "/v1/jobs/{id}/remove", .removeJob) { request, context in
-            let (body, bytes) = try await Self.readObject(request)
-            _ = try body.string("reason", maxLength: Limits.reasonLengthMax)!
-            let write = try Self.write(request, context, body: bytes, status: 200) { Self.render($0) }
-            return Self.respond(try await service.remove(try context.parameters.require("id"), write))
         }
 
         table.on(.get, "/v1/proposals/{id}", .readProposals) { _, context in

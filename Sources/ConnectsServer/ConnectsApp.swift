@@ -77,6 +77,7 @@ struct ConnectsApp: Sendable {
         addLedgerRoutes(to: &table)
         addEconomyRoutes(to: &table)
         addJobRoutes(to: &table)
+        addProposalRoutes(to: &table)
         addEventRoutes(to: &table)
         return (router, table.routes)
     }

@@ -177,99 +177,28 @@ public struct LedgerVerifier: Sendable {
     /// Checks one account's chain, balances, lots and holds; returns how many entries it read.
     private func checkAccount(_ row: SQLRow, db: any SQLSession, add: (Violation) -> Void) throws -> Int {
         let accountID: String = row["id"]
-        var entriesChecked = 0
         var lots: [String: SQLRow] = [:]
         for lot in try db.fetchAll("SELECT * FROM lots WHERE account_id = ?", [accountID]) {
             lots[lot["id"]] = lot
         }
-        var lotRemaining: [String: Int64] = [:]
-        var lotHeld: [String: Int64] = [:]
-        var total: Int64 = 0
-        var held: Int64 = 0
-        var previousHash = EntryHash.genesis
-        var expectedSequence: Int64 = 1
-        var entryPage: [SQLRow] = []
-        var pageIndex = 0
-        func nextEntry() throws -> SQLRow? {
-            if pageIndex == entryPage.count {
-                guard entryPage.isEmpty || entryPage.count == Self.pageSize else { return nil }
-                entryPage = try db.fetchAll(
-                    "SELECT * FROM entries WHERE account_id = ? AND sequence >= ? ORDER BY sequence LIMIT ?",
-                    [accountID, expectedSequence, Self.pageSize])
-                pageIndex = 0
-                if entryPage.isEmpty { return nil }
+        var replay = Replay(accountID: accountID, lotIDs: Set(lots.keys))
+        var page: [SQLRow] = []
+        repeat {
+            page = try db.fetchAll(
+                "SELECT * FROM entries WHERE account_id = ? AND sequence >= ? ORDER BY sequence LIMIT ?",
+                [accountID, replay.expectedSequence, Self.pageSize])
+            for entryRow in page {
+                // A broken chain or running balance makes every later comparison meaningless.
+                guard replay.fold(entryRow, add: add) else { return replay.entriesChecked }
             }
-            defer { pageIndex += 1 }
-            return entryPage[pageIndex]
-        }
-        while let entryRow = try nextEntry() {
-            entriesChecked += 1
-            let entry: Entry
-            do {
-                entry = try Entry(row: entryRow)
-            } catch {
-                add(Violation(invariant: "readable", accountID: accountID, entryID: entryRow["id"], detail: "\(error)"))
-                return entriesChecked
-            }
-            func fail(_ invariant: String, _ detail: String) {
-                add(Violation(invariant: invariant, accountID: accountID, entryID: entry.id, detail: detail))
-            }
-            if entry.sequence != expectedSequence {
-                fail("hash-chain", "sequence \(entry.sequence) where \(expectedSequence) was expected")
-                return entriesChecked
-            }
-            expectedSequence += 1
-            if entryRow["previous_hash"] as String != previousHash
-                || EntryHash.hash(of: entry, previous: previousHash) != entryRow["hash"] as String
-            {
-                fail("hash-chain", "the entry's hash does not match its content and the previous entry's hash")
-                return entriesChecked
-            }
-            previousHash = entryRow["hash"]
-            total += entry.amount
-            held += entry.held
-            if entry.balanceAfter != Balance(total: total, held: held) {
-                fail(
-                    "balance", "balanceAfter \(entry.balanceAfter) but the entries sum to total \(total), held \(held)")
-                return entriesChecked
-            }
-            if total < 0 || held < 0 || held > total || total > Limits.balanceMax {
-                fail("balance", "total \(total), held \(held) out of bounds")
-            }
-            if abs(entry.amount) > Limits.movementMax || abs(entry.held) > Limits.movementMax {
-                fail("limits", "moves more than \(Limits.movementMax) connects")
-            }
-            if entry.cause.type.isEmpty || entry.cause.id.isEmpty || entry.actor.isEmpty {
-                fail("cause", "has no cause or actor")
-            }
-            if [.adjustment, .reversal].contains(entry.kind), (entry.reason ?? "").isEmpty {
-                fail("cause", "a support action without a written reason")
-            }
-            let allocated = entry.allocations.reduce(Int64(0)) { $0 + $1.amount }
-            let moved = entry.amount != 0 ? abs(entry.amount) : abs(entry.held)
-            if allocated != moved {
-                fail("allocations", "allocations sum to \(allocated) but the entry moves \(moved)")
-            }
-            for allocation in entry.allocations {
-                guard lots[allocation.lotID] != nil else {
-                    fail("no-transfer", "allocation names lot \(allocation.lotID), which is not this account's")
-                    continue
-                }
-                if entry.amount != 0 {
-                    lotRemaining[allocation.lotID, default: 0] +=
-                        entry.amount > 0 ? allocation.amount : -allocation.amount
-                }
-                switch entry.kind {
-                case .hold: lotHeld[allocation.lotID, default: 0] += allocation.amount
-                case .capture, .release: lotHeld[allocation.lotID, default: 0] -= allocation.amount
-                default: break
-                }
-            }
-        }
+        } while page.count == Self.pageSize
         func failAccount(_ invariant: String, _ detail: String) {
             add(Violation(invariant: invariant, accountID: accountID, detail: detail))
         }
-        if row["last_sequence"] as Int64 != expectedSequence - 1 || row["last_hash"] as String != previousHash {
+        let (total, held) = (replay.total, replay.held)
+        if row["last_sequence"] as Int64 != replay.expectedSequence - 1
+            || row["last_hash"] as String != replay.previousHash
+        {
             failAccount("hash-chain", "the account's last sequence or hash does not match its last entry")
         }
         if row["balance_total"] as Int64 != total || row["balance_held"] as Int64 != held {
@@ -278,27 +207,7 @@ public struct LedgerVerifier: Sendable {
                 "stored balance (\(row["balance_total"] as Int64), held \(row["balance_held"] as Int64)) != entries (\(total), held \(held))"
             )
         }
-        var lotsTotal: Int64 = 0
-        var lotsHeld: Int64 = 0
-        for (lotID, lot) in lots.sorted(by: { $0.key < $1.key }) {
-            let amount: Int64 = lot["amount"]
-            let remaining: Int64 = lot["remaining"]
-            let lotHeldNow: Int64 = lot["held"]
-            lotsTotal += remaining
-            lotsHeld += lotHeldNow
-            if !(0 <= lotHeldNow && lotHeldNow <= remaining && remaining <= amount) {
-                failAccount("lots", "lot \(lotID): remaining \(remaining), held \(lotHeldNow), amount \(amount)")
-            }
-            if lotRemaining[lotID, default: 0] != remaining || lotHeld[lotID, default: 0] != lotHeldNow {
-                failAccount(
-                    "lots",
-                    "lot \(lotID): remaining \(remaining), held \(lotHeldNow) but its entries give \(lotRemaining[lotID, default: 0]), held \(lotHeld[lotID, default: 0])"
-                )
-            }
-        }
-        if lotsTotal != total || lotsHeld != held {
-            failAccount("balance", "lots sum to \(lotsTotal), held \(lotsHeld); entries to \(total), held \(held)")
-        }
+        checkLots(lots, against: replay, fail: failAccount)
         let openHolds =
             try db.value(
                 Int64.self,
@@ -307,7 +216,124 @@ public struct LedgerVerifier: Sendable {
         if openHolds != held {
             failAccount("holds", "open holds reserve \(openHolds) but held is \(held)")
         }
-        return entriesChecked
+        return replay.entriesChecked
+    }
+
+    /// Every lot within its bounds and as its entries left it, and the lots adding up to the balance.
+    private func checkLots(_ lots: [String: SQLRow], against replay: Replay, fail: (String, String) -> Void) {
+        var lotsTotal: Int64 = 0
+        var lotsHeld: Int64 = 0
+        for (lotID, lot) in lots.sorted(by: { $0.key < $1.key }) {
+            let amount: Int64 = lot["amount"]
+            let remaining: Int64 = lot["remaining"]
+            let heldNow: Int64 = lot["held"]
+            lotsTotal += remaining
+            lotsHeld += heldNow
+            if !(0 <= heldNow && heldNow <= remaining && remaining <= amount) {
+                fail("lots", "lot \(lotID): remaining \(remaining), held \(heldNow), amount \(amount)")
+            }
+            let (replayedRemaining, replayedHeld) = (
+                replay.lotRemaining[lotID, default: 0], replay.lotHeld[lotID, default: 0]
+            )
+            if replayedRemaining != remaining || replayedHeld != heldNow {
+                fail(
+                    "lots",
+                    "lot \(lotID): remaining \(remaining), held \(heldNow) but its entries give \(replayedRemaining), held \(replayedHeld)"
+                )
+            }
+        }
+        if lotsTotal != replay.total || lotsHeld != replay.held {
+            fail(
+                "balance", "lots sum to \(lotsTotal), held \(lotsHeld); entries to \(replay.total), held \(replay.held)"
+            )
+        }
+    }
+}
+
+/// An account's entries replayed in sequence: the hash chain, the running balance, and what each lot
+/// should hold by its allocations.
+private struct Replay {
+    let accountID: String
+    /// The account's own lots: an allocation naming another is a transfer.
+    let lotIDs: Set<String>
+    var entriesChecked = 0
+    var expectedSequence: Int64 = 1
+    var previousHash = EntryHash.genesis
+    var total: Int64 = 0
+    var held: Int64 = 0
+    var lotRemaining: [String: Int64] = [:]
+    var lotHeld: [String: Int64] = [:]
+
+    init(accountID: String, lotIDs: Set<String>) {
+        self.accountID = accountID
+        self.lotIDs = lotIDs
+    }
+
+    /// Folds in the next entry, reporting what it breaks; `false` when the chain or the running balance
+    /// is broken and the walk must stop.
+    mutating func fold(_ row: SQLRow, add: (LedgerVerifier.Violation) -> Void) -> Bool {
+        entriesChecked += 1
+        let entry: Entry
+        do {
+            entry = try Entry(row: row)
+        } catch {
+            add(.init(invariant: "readable", accountID: accountID, entryID: row["id"], detail: "\(error)"))
+            return false
+        }
+        let accountID = self.accountID
+        func fail(_ invariant: String, _ detail: String) {
+            add(.init(invariant: invariant, accountID: accountID, entryID: entry.id, detail: detail))
+        }
+        if entry.sequence != expectedSequence {
+            fail("hash-chain", "sequence \(entry.sequence) where \(expectedSequence) was expected")
+            return false
+        }
+        expectedSequence += 1
+        if row["previous_hash"] as String != previousHash
+            || EntryHash.hash(of: entry, previous: previousHash) != row["hash"] as String
+        {
+            fail("hash-chain", "the entry's hash does not match its content and the previous entry's hash")
+            return false
+        }
+        previousHash = row["hash"]
+        total += entry.amount
+        held += entry.held
+        if entry.balanceAfter != Balance(total: total, held: held) {
+            fail("balance", "balanceAfter \(entry.balanceAfter) but the entries sum to total \(total), held \(held)")
+            return false
+        }
+        if total < 0 || held < 0 || held > total || total > Limits.balanceMax {
+            fail("balance", "total \(total), held \(held) out of bounds")
+        }
+        if abs(entry.amount) > Limits.movementMax || abs(entry.held) > Limits.movementMax {
+            fail("limits", "moves more than \(Limits.movementMax) connects")
+        }
+        if entry.cause.type.isEmpty || entry.cause.id.isEmpty || entry.actor.isEmpty {
+            fail("cause", "has no cause or actor")
+        }
+        if [.adjustment, .reversal].contains(entry.kind), (entry.reason ?? "").isEmpty {
+            fail("cause", "a support action without a written reason")
+        }
+        let allocated = entry.allocations.reduce(Int64(0)) { $0 + $1.amount }
+        let moved = entry.amount != 0 ? abs(entry.amount) : abs(entry.held)
+        if allocated != moved {
+            fail("allocations", "allocations sum to \(allocated) but the entry moves \(moved)")
+        }
+        for allocation in entry.allocations {
+            guard lotIDs.contains(allocation.lotID) else {
+                fail("no-transfer", "allocation names lot \(allocation.lotID), which is not this account's")
+                continue
+            }
+            if entry.amount != 0 {
+                lotRemaining[allocation.lotID, default: 0] += entry.amount > 0 ? allocation.amount : -allocation.amount
+            }
+            switch entry.kind {
+            case .hold: lotHeld[allocation.lotID, default: 0] += allocation.amount
+            case .capture, .release: lotHeld[allocation.lotID, default: 0] -= allocation.amount
+            default: break
+            }
+        }
+        return true
     }
 }
 

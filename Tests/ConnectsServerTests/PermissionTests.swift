@@ -44,15 +44,15 @@ struct PermissionTests {
         GET /v1/jobs/{id}  jobs.read  admin, service, support, freelancer, client
         PATCH /v1/jobs/{id}  jobs.update  admin, service, client (own)
         POST /v1/jobs/{id}/invitations  jobs.invite  admin, service, client (own)
+        POST /v1/jobs/{id}/hire  jobs.decide  admin, service, client (own)
+        POST /v1/jobs/{id}/close  jobs.decide  admin, service, client (own)
+        POST /v1/jobs/{id}/remove  jobs.remove  admin, service, support
         POST /v1/jobs/{id}/proposals  proposals.submit  admin, service, freelancer (own)
         GET /v1/jobs/{id}/proposals  jobs.readProposals  admin, service, support, freelancer (own), client (own)
         GET /v1/jobs/{id}/bids  jobs.read  admin, service, support, freelancer, client
         POST /v1/proposals/{id}/view  jobs.decide  admin, service, client (own)
         POST /v1/proposals/{id}/decline  jobs.decide  admin, service, client (own)
         POST /v1/proposals/{id}/withdraw  proposals.withdraw  admin, service, freelancer (own)
-        POST /v1/jobs/{id}/hire  jobs.decide  admin, service, client (own)
-        POST /v1/jobs/{id}/close  jobs.decide  admin, service, client (own)
-        POST /v1/jobs/{id}/remove  jobs.remove  admin, service, support
         GET /v1/proposals/{id}  jobs.readProposals  admin, service, support, freelancer (own), client (own)
         GET /v1/accounts/{id}/proposals  accounts.read  admin, service, support, freelancer (own), client (own)
         GET /v1/accounts/{id}/notifications  accounts.read  admin, service, support, freelancer (own), client (own)
