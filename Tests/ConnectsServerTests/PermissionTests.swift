@@ -101,6 +101,34 @@ struct PermissionTests {
     }
 }
 
+extension PermissionTests {
+    @Test(
+        "a client posts and renames its own jobs, but a job's connect cost is the operator's to set",
+        arguments: StoreKind.allCases)
+    func connectCostIsTheOperators(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
+            let client =
+                try await api.send(
+                    .post, "/v1/accounts", body: #"{"externalId":"c1","kind":"client"}"#
+                ).json["id"]?.stringValue ?? ""
+            let key = try await api.makeKey(role: "client", accountID: client)
+            let free = try await api.send(
+                .post, "/v1/jobs", body: #"{"clientId":"\#(client)","title":"Logo","connectCost":0}"#, key: key)
+            #expect(free.status == 403 && free.code == "forbidden")
+            let posted = try await api.send(
+                .post, "/v1/jobs", body: #"{"clientId":"\#(client)","title":"Logo"}"#, key: key)
+            #expect(posted.status == 201 && posted.json["connectCost"]?.intValue == 4)
+            let job = posted.json["id"]?.stringValue ?? ""
+            let patched = try await api.send(.patch, "/v1/jobs/\(job)", body: #"{"connectCost":0}"#, key: key)
+            #expect(patched.status == 403)
+            let renamed = try await api.send(.patch, "/v1/jobs/\(job)", body: #"{"title":"Logo, round"}"#, key: key)
+            #expect(renamed.status == 200 && renamed.json["title"]?.stringValue == "Logo, round")
+            let byOperator = try await api.send(.patch, "/v1/jobs/\(job)", body: #"{"connectCost":0}"#)
+            #expect(byOperator.status == 200 && byOperator.json["connectCost"]?.intValue == 0)
+        }
+    }
+}
+
 /// A small marketplace to call every route on: a freelancer with a proposal on a client's job, an entry,
 /// a webhook, and keys of callers who own none of it.
 private struct World {
