@@ -27,8 +27,13 @@ extension AccountLedger {
     }
 
     /// Grants the current plan's allotment for the cycle that started at `cycleStart`, once.
+    ///
+    /// The grant happens once per account and cycle (its event key). A cycle an upgrade starts is a
+    /// business event of its own, keyed by the plan too: it may start at the same instant as the cycle
+    /// before it (an upgrade right after sign-up, two writes at one instant of a test clock or an
+    /// import), and must not be taken for that cycle's grant.
     mutating func grantAllotment(
-        cycleStart: Instant, now: Instant, policy: LedgerPolicy
+        cycleStart: Instant, now: Instant, policy: LedgerPolicy, isUpgrade: Bool = false
     ) throws(ConnectsError)
         -> Entry?
     {
@@ -42,7 +47,9 @@ extension AccountLedger {
             .init(
                 kind: .grant, source: .plan, amount: plan.allotment,
                 cause: Cause(type: "plan_cycle", id: "\(key):\(cycleStart.millisecondsSinceEpoch)"),
-                eventKey: "grant:\(account.id):\(cycleStart.millisecondsSinceEpoch)"
+                eventKey: isUpgrade
+                    ? "upgrade:\(account.id):\(cycleStart.millisecondsSinceEpoch):\(key)"
+                    : "grant:\(account.id):\(cycleStart.millisecondsSinceEpoch)"
             ),
             now: now,
             policy: policy
@@ -125,13 +132,6 @@ extension AccountLedger {
             }
             return nil
         }
-        if isImmediate {
-            markAccountChanged {
-                $0.plan = key
-                $0.pendingPlan = nil
-            }
-            return nil
-        }
         guard newPlan.allotment > (current?.allotment ?? 0) else {
             markAccountChanged { $0.pendingPlan = key }
             return nil
@@ -144,6 +144,6 @@ extension AccountLedger {
             $0.cycleStart = now
             $0.nextCycleAt = BillingCalendar.nextCycleStart(after: now, billingDay: date.day)
         }
-        return try grantAllotment(cycleStart: now, now: now, policy: policy)
+        return try grantAllotment(cycleStart: now, now: now, policy: policy, isUpgrade: true)
     }
 }

@@ -28,6 +28,10 @@ public enum Limits {
     public static let boostBidMax: Int64 = 1_000
     /// The longest webhook URL, in characters.
     public static let webhookURLLengthMax = 2_000
+    /// How long a portal link signs its account in, in seconds: long enough to follow it at once.
+    public static let portalLinkSeconds: Int64 = 600
+    /// How long a signed-in browser session lasts, in seconds.
+    public static let webSessionSeconds: Int64 = 12 * 3_600
     /// The number of lots one account may have open at once; a spend never walks more than this.
     public static let openLotsPerAccountMax = 100_000
 }

@@ -2,11 +2,11 @@ import ConnectsStore
 import Crypto
 
 extension APIKey {
-    /// A new API key secret: `ck_` and 160 random bits in Crockford base32.
-    static func makeSecret() -> String {
+    /// A new secret: `prefix` (`ck_` for API keys) and 160 random bits in Crockford base32.
+    static func makeSecret(prefix: String = "ck_") -> String {
         let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
         var generator = SystemRandomNumberGenerator()
-        return "ck_" + String((0..<32).map { _ in alphabet[Int(generator.next() % 32)] })
+        return prefix + String((0..<32).map { _ in alphabet[Int(generator.next() % 32)] })
     }
 
     /// The hex SHA-256 of `secret`, the form a key is stored and looked up in.

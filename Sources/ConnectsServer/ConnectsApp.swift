@@ -21,6 +21,14 @@ public struct ServerConfiguration: Sendable {
     public var clock: ServerClock
     /// How often the scheduler looks for due work; `nil` runs no scheduler (tests that drive it).
     public var schedulerInterval: Duration?
+    /// Whether `/` is the demo's front page, where anyone may enter as a demo person (`--demo`).
+    public var isDemo: Bool
+    /// Where browsers reach this server (`https://connects.example.com`), for the links of
+    /// `POST /v1/portal-sessions`; `nil` uses the address each request came to.
+    public var publicURL: String?
+    /// Whether the pages' session cookie is sent over TLS only (`Secure`); it also is whenever a proxy
+    /// says the request came over https (`X-Forwarded-Proto`).
+    public var secureCookies: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -29,7 +37,10 @@ public struct ServerConfiguration: Sendable {
         policy: Policy? = nil,
         rateLimitPerSecond: Int? = nil,
         clock: ServerClock = .system(),
-        schedulerInterval: Duration? = .seconds(5)
+        schedulerInterval: Duration? = .seconds(5),
+        isDemo: Bool = false,
+        publicURL: String? = nil,
+        secureCookies: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -38,6 +49,9 @@ public struct ServerConfiguration: Sendable {
         self.rateLimitPerSecond = rateLimitPerSecond
         self.clock = clock
         self.schedulerInterval = schedulerInterval
+        self.isDemo = isDemo
+        self.publicURL = publicURL
+        self.secureCookies = secureCookies
     }
 }
 
@@ -45,6 +59,7 @@ public struct ServerConfiguration: Sendable {
 struct ConnectsApp: Sendable {
     let service: ConnectsService
     let configuration: ServerConfiguration
+    let pages: PageRenderer
 
     var store: any LedgerStore { service.store }
     var metrics: ServerMetrics { service.metrics }
@@ -64,6 +79,7 @@ struct ConnectsApp: Sendable {
         if configuration.clock.isTestClock {
             router.add(middleware: SharedTestClockMiddleware(service: service))
         }
+        router.add(middleware: WebSessionMiddleware(service: service, pages: pages))
         router.add(
             middleware: AuthenticationMiddleware(
                 store: store,
@@ -79,6 +95,7 @@ struct ConnectsApp: Sendable {
         addJobRoutes(to: &table)
         addProposalRoutes(to: &table)
         addEventRoutes(to: &table)
+        addPortalRoutes(to: &table)
         return (router, table.routes)
     }
 

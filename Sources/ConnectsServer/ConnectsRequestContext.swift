@@ -8,10 +8,13 @@ public struct ConnectsRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated caller; set by ``AuthenticationMiddleware`` for every `/v1` route.
     public var caller: Caller?
+    /// The signed-in browser, for the pages under `/portal`; set by ``WebSessionMiddleware``.
+    public var webSession: WebSession?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.caller = nil
+        self.webSession = nil
     }
 
     /// Request bodies are read up to the API's own limit, never the framework default.

@@ -27,7 +27,7 @@ public func buildApplication(
     }
     let service = ConnectsService(
         store: store, policyBox: PolicyBox(policy), clock: configuration.clock, metrics: ServerMetrics())
-    let app = ConnectsApp(service: service, configuration: configuration)
+    let app = ConnectsApp(service: service, configuration: configuration, pages: try PageRenderer.load())
     if configuration.clock.isTestClock {
         // Join the time other nodes on this database already share, or start it.
         try await service.moveTestClock(to: configuration.clock.now())
@@ -57,6 +57,8 @@ public func buildApplication(
             if removed > 0 {
                 logger.info("pruned idempotency records", metadata: ["idempotency.removed": "\(removed)"])
             }
+            let signIns = try await store.pruneWebSessions(expiredBefore: configuration.clock.now())
+            if signIns > 0 { logger.info("pruned web sessions", metadata: ["sessions.removed": "\(signIns)"]) }
         })
     return Application(
         router: router,
@@ -71,9 +73,10 @@ public func buildApplication(
     )
 }
 
-/// The routes the server registers, as `METHOD /path/{param}`; the OpenAPI document must match them.
+/// The routes of the API the server registers, as `METHOD /path/{param}`; the OpenAPI document must
+/// match them. The pages (`/portal`, and the demo's `/`) are not part of it.
 public func registeredRoutes(store: any LedgerStore) -> [String] {
-    makeRouteTable(store: store).map(\.name)
+    makeRouteTable(store: store).filter { !$0.isPage }.map(\.name)
 }
 
 /// Every route with the action it takes and who may take it (``Permission/summary``), as
@@ -88,5 +91,6 @@ public func routePermissions(store: any LedgerStore) -> [String] {
 private func makeRouteTable(store: any LedgerStore) -> [RouteTable.Route] {
     let service = ConnectsService(
         store: store, policyBox: PolicyBox(.standard), clock: .system(), metrics: ServerMetrics())
-    return ConnectsApp(service: service, configuration: ServerConfiguration()).makeRouter().1
+    let pages = (try? PageRenderer.load()) ?? PageRenderer(library: .init(), stylesheet: [])
+    return ConnectsApp(service: service, configuration: ServerConfiguration(isDemo: true), pages: pages).makeRouter().1
 }

@@ -5,6 +5,12 @@ import ConnectsStore
 /// plans, an agency, open jobs with proposals and a boost auction, a filled job, a job closed without a
 /// hire whose fees came back, a purchase and a reward.
 public enum DemoMarketplace {
+    /// The demo's people, by name (their external id is `demo-<name>`) and kind.
+    public static let people: [(name: String, kind: Account.Kind)] = [
+        ("ana", .freelancer), ("ben", .freelancer), ("chloe", .freelancer), ("dev", .freelancer),
+        ("studio", .agency), ("acme", .client), ("globex", .client),
+    ]
+
     /// What was loaded, for the start-up message.
     public struct Summary: Sendable {
         public var accounts: [String: String] = [:]

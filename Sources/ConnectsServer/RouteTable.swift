@@ -14,6 +14,8 @@ struct RouteTable {
         var action: Action?
 
         var name: String { "\(method.rawValue) \(path)" }
+        /// Whether the route is a web page (`/portal`, the demo's `/`) rather than part of the API.
+        var isPage: Bool { path == "/" || path.hasPrefix("/portal") || path.hasPrefix("/demo/") }
     }
 
     let router: Router<ConnectsRequestContext>

@@ -276,6 +276,9 @@ extension SQLiteStore {
         migrator.registerMigration("v9-expiry-noticed") { db in
             for statement in PostgresSchema.v5 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v10-web-sessions") { db in
+            for statement in WebSessionSchema.statements(for: .sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

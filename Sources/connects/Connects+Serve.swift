@@ -24,8 +24,22 @@ extension Connects {
         @Option(help: "A policy file (YAML; the document of GET /v1/policy) to put in force.")
         var policy: String?
 
-        @Flag(help: "Load a small demo marketplace into an empty database before serving.")
+        @Flag(
+            help: """
+                Load a small demo marketplace into an empty database before serving, and show at / a page \
+                from which anyone can enter as any demo person (demos only).
+                """)
         var demo = false
+
+        @Option(
+            name: .customLong("public-url"),
+            help: "Where browsers reach this server (https://connects.example.com), for portal links.")
+        var publicURL: String?
+
+        @Flag(
+            name: .customLong("secure-cookies"),
+            help: "Send the pages' session cookie over TLS only (also on whenever X-Forwarded-Proto is https).")
+        var secureCookies = false
 
         @Flag(
             name: .customLong("test-clock"),
@@ -51,6 +65,9 @@ extension Connects {
             if let key = resolvedAdminKey, key.count < 16 {
                 throw ValidationError("the admin key must be at least 16 characters")
             }
+            if let url = publicURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                throw ValidationError("--public-url must be an http or https URL")
+            }
         }
 
         var resolvedAdminKey: String? { adminKey ?? ProcessInfo.processInfo.environment["CONNECTS_ADMIN_KEY"] }
@@ -70,7 +87,10 @@ extension Connects {
                     policy: policyDocument,
                     rateLimitPerSecond: rateLimitPerSecond,
                     clock: testClock ? .test() : .system(),
-                    schedulerInterval: .seconds(schedulerIntervalSeconds)
+                    schedulerInterval: .seconds(schedulerIntervalSeconds),
+                    isDemo: demo,
+                    publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
+                    secureCookies: secureCookies
                 ),
                 logger: logger
             )

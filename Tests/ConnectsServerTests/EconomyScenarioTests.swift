@@ -117,6 +117,23 @@ struct EconomyScenarioTests {
     }
 
     @Test(
+        "an upgrade at the very instant of sign-up grants the new plan's allotment too, with no error",
+        arguments: StoreKind.allCases)
+    func upgradeAtSignUp(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: Self.january15)) { api, db in
+            let account = try await api.makeFreelancer()
+            let upgraded = try await api.send(.put, "/v1/accounts/\(account)/plan", body: #"{"plan":"plus"}"#)
+            #expect(upgraded.status == 200, "\(upgraded.text)")
+            #expect(upgraded.json["balance"]?["available"]?.intValue == 150)
+            #expect(try await kinds(api, account) == ["reward", "grant", "grant"])
+            // The next cycle of the new plan is granted once, a month later.
+            _ = try await api.send(.post, "/v1/test-clock", body: #"{"to":"2026-02-15T09:00:00Z"}"#)
+            #expect(try await api.available(account) == 250)
+            #expect(try await db.verify().violations.isEmpty)
+        }
+    }
+
+    @Test(
         "connects expire a year after they are granted, and the expiry is in the history", arguments: StoreKind.allCases
     )
     func expiry(_ kind: StoreKind) async throws {

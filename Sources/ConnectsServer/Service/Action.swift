@@ -43,13 +43,17 @@ public enum Action: String, CaseIterable, Sendable {
 
     case manageWebhooks = "events.manageWebhooks"
     case issueAPIKeys = "keys.issue"
+    /// A single-use link that signs a freelancer or client into their pages (made by the marketplace).
+    case createPortalSession = "portal.createSession"
+    /// Ending one's own browser session.
+    case signOut = "portal.signOut"
     case moveTestClock = "operations.testClock"
 
     /// Who may take the action.
     public var permission: Permission {
         switch self {
         case .createAccount, .closeAccount, .changePlan, .manageAgencyMembers, .recordPurchase, .grantReward,
-            .setConnectCost, .manageWebhooks, .moveTestClock:
+            .setConnectCost, .manageWebhooks, .moveTestClock, .createPortalSession:
             return .operators
         case .findAccounts, .adjustBalance, .reverseEntry, .readPolicy, .removeJob:
             return .staff
@@ -64,6 +68,8 @@ public enum Action: String, CaseIterable, Sendable {
             return Permission(roles: Caller.operators, ownAccount: [.freelancer], otherwise: .notFound)
         case .submitProposal, .withdrawProposal:
             return Permission(roles: Caller.operators, ownAccount: [.freelancer], otherwise: .forbidden)
+        case .signOut:
+            return Permission(roles: [], ownAccount: [.freelancer, .client])
         case .postJob, .updateJob, .inviteFreelancer, .decideOnProposals:
             return Permission(roles: Caller.operators, ownAccount: [.client], otherwise: .forbidden)
         }
