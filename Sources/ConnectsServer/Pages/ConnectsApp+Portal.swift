@@ -77,7 +77,11 @@ extension ConnectsApp {
             let (_, session) = try Self.signedIn(context)
             let form = try await Self.readForm(request)
             guard form["csrf"] == session.csrfToken else {
-                throw ConnectsError(.forbidden, "This form is out of date. Go back, reload the page and try again.")
+                // A form without its session's token was not sent from these pages (or is from an older
+                // session): nothing changes.
+                return pages.message(
+                    "This form is out of date", "Nothing was changed. Go back, reload the page and try again.",
+                    status: .forbidden, returnURL: session.returnURL)
             }
             try await service.signOut(session)
             var response = pages.message(

@@ -1,0 +1,202 @@
+"""The pages in a real browser: headless Chromium, driven by Selenium, against a real `connects serve`.
+
+Run by ./scripts/test (which installs Chromium, its driver, Selenium, axe-selenium-python and pytest when
+missing); alone: CONNECTS_BINARY=.build/debug/connects python3 -m pytest Tests/Browser.
+Screenshots of every page at desktop and phone widths go to $CONNECTS_SCREENSHOTS
+(default .build/screenshots).
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+ADMIN = "browser-test-admin-key-0123456789"
+SHOTS = os.environ.get("CONNECTS_SCREENSHOTS", os.path.join(os.getcwd(), ".build", "screenshots"))
+DESKTOP = (1200, 900)
+PHONE = (390, 844)
+
+
+class Server:
+    """A `connects serve` on a fresh SQLite database and a free port, with the test clock."""
+
+    def __init__(self, demo=False):
+        self.folder = tempfile.mkdtemp(prefix="connects-browser-")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        args = [os.environ["CONNECTS_BINARY"], "serve", "--database", os.path.join(self.folder, "db.sqlite"),
+                "--port", str(self.port), "--admin-key", ADMIN, "--test-clock"]
+        if demo:
+            args.append("--demo")
+        self.log = open(os.path.join(self.folder, "serve.log"), "w")
+        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("connects serve did not start; see " + self.log.name)
+
+    def api(self, method, path, body=None, key=ADMIN, idempotent=False):
+        headers = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
+        if idempotent:
+            headers["Idempotency-Key"] = str(uuid.uuid4())
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def must(self, method, path, body=None, idempotent=False):
+        status, answer = self.api(method, path, body, idempotent=idempotent)
+        assert status < 300, f"{method} {path}: {status} {answer}"
+        return answer
+
+    def portal_link(self, account_id):
+        return self.must("POST", "/v1/portal-sessions",
+                         {"accountId": account_id, "returnUrl": "https://market.example/account"})["url"]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+def make_browser(size=DESKTOP):
+    options = Options()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")),
+                              options=options)
+    driver.set_window_size(*size)
+    return driver
+
+
+def look(driver, name):
+    """Screenshots at desktop and phone widths; checks nothing is wider than a phone's screen and that
+    axe-core finds no serious or critical problem."""
+    os.makedirs(SHOTS, exist_ok=True)
+    for label, size in [("desktop", DESKTOP), ("phone", PHONE)]:
+        driver.set_window_size(*size)
+        time.sleep(0.2)
+        driver.save_screenshot(os.path.join(SHOTS, f"{name}-{label}.png"))
+        if label == "phone":
+            overflow = driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{name} is {overflow}px wider than a phone's screen"
+    driver.set_window_size(*DESKTOP)
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run()
+    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{name}: " + "; ".join(f"{v['id']}: {v['help']}" for v in serious)
+
+
+def sentences(driver):
+    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".movement .sentence")]
+
+
+@pytest.fixture
+def market():
+    server = Server()
+    policy = server.must("GET", "/v1/policy")["policy"]
+    policy["boost"]["slots"] = 1  # one slot, so that a second bid outbids the first
+    server.must("PUT", "/v1/policy", {"policy": policy})
+    yield server
+    server.stop()
+
+
+def test_a_freelancer_enters_sees_an_outbid_boost_released_and_a_returned_fee(market):
+    ana = market.must("POST", "/v1/accounts", {"externalId": "ana", "kind": "freelancer", "name": "Ana"})["id"]
+    ben = market.must("POST", "/v1/accounts", {"externalId": "ben", "kind": "freelancer", "name": "Ben"})["id"]
+    client = market.must("POST", "/v1/accounts", {"externalId": "bakery", "kind": "client"})["id"]
+    job = market.must("POST", "/v1/jobs", {"clientId": client, "title": "Logo for a bakery",
+                                           "budget": {"currency": "USD", "minor": 40000}})["id"]
+    market.must("POST", f"/v1/jobs/{job}/proposals", {"freelancerId": ana, "boost": 5}, idempotent=True)
+    market.must("POST", f"/v1/jobs/{job}/proposals", {"freelancerId": ben, "boost": 6}, idempotent=True)
+
+    driver = make_browser()
+    try:
+        link = market.portal_link(ana)
+        driver.get(link)
+        assert driver.current_url.endswith("/portal/connects")
+        assert driver.find_element(By.CSS_SELECTOR, ".number").text == "46"
+        lately = sentences(driver)
+        assert "-4 to send a proposal to “Logo for a bakery”" in lately
+        assert "5 held to boost your proposal to “Logo for a bakery”" in lately
+        assert any(s.startswith("5 boost released for your proposal to “Logo for a bakery”") for s in lately)
+        driver.find_element(By.CSS_SELECTOR, ".movement details summary").click()
+        assert "Policy version" in driver.find_element(By.CSS_SELECTOR, ".movement details").text
+        look(driver, "connects")
+
+        market.must("POST", f"/v1/jobs/{job}/close", {"reason": "no_hire"})
+        driver.refresh()
+        assert "+4 returned: the client closed the job without hiring" in sentences(driver)
+        assert driver.find_element(By.CSS_SELECTOR, ".number").text == "50"
+
+        driver.find_element(By.LINK_TEXT, "History").click()
+        rows = driver.find_elements(By.CSS_SELECTOR, ".movement")
+        shown = [re.search(r"ent_[0-9A-Z]+", r.get_attribute("innerHTML")).group(0) for r in rows]
+        csv_url = driver.find_element(By.PARTIAL_LINK_TEXT, "Download these rows").get_attribute("href")
+        csv = driver.execute_async_script(
+            "fetch(arguments[0]).then(r => r.text()).then(arguments[1])", csv_url)
+        assert [line.split(",")[0] for line in csv.strip().split("\r\n")[1:]] == shown
+        look(driver, "history")
+
+        # The link worked once: a second browser that follows it is not signed in.
+        other = make_browser()
+        try:
+            other.get(link)
+            assert "This link no longer works" in other.page_source
+            other.get(market.url + "/portal/connects")
+            assert "You are signed out" in other.page_source
+            look(other, "used-link")
+        finally:
+            other.quit()
+
+        # A sign-out form posted without its token changes nothing.
+        driver.execute_script("document.querySelector('input[name=csrf]').remove()")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
+        assert "This form is out of date" in driver.page_source
+        driver.get(market.url + "/portal/connects")
+        assert driver.find_element(By.CSS_SELECTOR, ".number").text == "50"
+        driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
+        assert "You are signed out" in driver.page_source
+        driver.get(market.url + "/portal/connects")
+        assert "You are signed out" in driver.page_source
+    finally:
+        driver.quit()
+
+
+def test_the_demo_front_page_lets_a_newcomer_enter_as_a_demo_freelancer():
+    server = Server(demo=True)
+    driver = make_browser()
+    try:
+        driver.get(server.url + "/")
+        assert "Demo only." in driver.page_source
+        look(driver, "demo")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Enter as Ana']").click()
+        assert driver.current_url.endswith("/portal/connects")
+        assert "+30 for earning the Rising Talent badge" in sentences(driver)
+    finally:
+        driver.quit()
+        server.stop()
