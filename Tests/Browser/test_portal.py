@@ -9,6 +9,7 @@ Screenshots of every page at desktop and phone widths go to $CONNECTS_SCREENSHOT
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -78,6 +79,7 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
         self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def make_browser(size=DESKTOP):
