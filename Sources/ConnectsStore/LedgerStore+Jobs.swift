@@ -402,6 +402,14 @@ extension LedgerStore {
         }
     }
 
+    /// The proposal a freelancer sent to a job, if any (there is at most one).
+    public func proposal(jobID: String, freelancerID: String) async throws -> Proposal? {
+        try await read { db in
+            try db.fetchOne("SELECT * FROM proposals WHERE job_id = ? AND freelancer_id = ?", [jobID, freelancerID])
+                .map(Proposal.init(row:))
+        }
+    }
+
     /// The titles of the jobs that the proposals and jobs named by `ids` belong to, keyed by those ids
     /// (the history's sentences name the job a fee or a return was for).
     public func jobTitles(ids: [String]) async throws -> [String: String] {

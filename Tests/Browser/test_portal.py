@@ -127,20 +127,59 @@ def market():
     server.stop()
 
 
-def test_a_freelancer_enters_sees_an_outbid_boost_released_and_a_returned_fee(market):
+def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_explained(market):
     ana = market.must("POST", "/v1/accounts", {"externalId": "ana", "kind": "freelancer", "name": "Ana"})["id"]
     ben = market.must("POST", "/v1/accounts", {"externalId": "ben", "kind": "freelancer", "name": "Ben"})["id"]
     client = market.must("POST", "/v1/accounts", {"externalId": "bakery", "kind": "client"})["id"]
-    job = market.must("POST", "/v1/jobs", {"clientId": client, "title": "Logo for a bakery",
-                                           "budget": {"currency": "USD", "minor": 40000}})["id"]
-    market.must("POST", f"/v1/jobs/{job}/proposals", {"freelancerId": ana, "boost": 5}, idempotent=True)
-    market.must("POST", f"/v1/jobs/{job}/proposals", {"freelancerId": ben, "boost": 6}, idempotent=True)
+    logo = market.must("POST", "/v1/jobs", {"clientId": client, "title": "Logo for a bakery",
+                                            "budget": {"currency": "USD", "minor": 40000}})["id"]
+    menu = market.must("POST", "/v1/jobs", {"clientId": client, "title": "Menu design",
+                                            "budget": {"currency": "USD", "minor": 40000}})["id"]
 
     driver = make_browser()
     try:
         link = market.portal_link(ana)
         driver.get(link)
         assert driver.current_url.endswith("/portal/connects")
+        assert driver.find_element(By.CSS_SELECTOR, ".number").text == "50"
+        look(driver, "connects-new")
+
+        driver.find_element(By.LINK_TEXT, "Jobs").click()
+        look(driver, "jobs")
+        driver.find_element(By.LINK_TEXT, "Logo for a bakery").click()
+        assert "Send proposal: 4 connects; you will have 46 left" in driver.find_element(By.CSS_SELECTOR, ".cost").text
+        look(driver, "job")
+
+        # A boost that is not a number: the problem at the top and beside the field, the input kept.
+        driver.find_element(By.ID, "boost").send_keys("five")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Send proposal']").click()
+        assert "There is a problem" in driver.find_element(By.CSS_SELECTOR, ".error-summary").text
+        assert "whole number" in driver.find_element(By.CSS_SELECTOR, ".field-error").text
+        assert driver.find_element(By.ID, "boost").get_attribute("value") == "five"
+        look(driver, "job-error")
+        assert market.must("GET", f"/v1/accounts/{ana}")["balance"]["available"] == 50
+
+        boost = driver.find_element(By.ID, "boost")
+        boost.clear()
+        boost.send_keys("5")
+        form = {name: driver.find_element(By.NAME, name).get_attribute("value") for name in ["csrf", "once", "boost"]}
+        action = driver.find_element(By.CSS_SELECTOR, "form[action$='/proposals']").get_attribute("action")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Send proposal']").click()
+        assert "/portal/proposals" in driver.current_url
+        assert "Your proposal was sent." in driver.page_source
+        assert "4 connects; a boost of 5 is held" in driver.page_source
+        assert market.must("GET", f"/v1/accounts/{ana}")["balance"]["available"] == 41
+        # The same form sent again (a double click, a resent request) sends nothing twice.
+        status = driver.execute_async_script(
+            "fetch(arguments[0], {method: 'POST', body: new URLSearchParams(arguments[1])})"
+            ".then(r => arguments[2](r.status))", action, form)
+        assert status == 200
+        assert market.must("GET", f"/v1/accounts/{ana}")["balance"]["available"] == 41
+        look(driver, "proposals")
+
+        # Ben bids more for the only slot: Ana is outbid before the client looked.
+        market.must("POST", f"/v1/jobs/{logo}/proposals", {"freelancerId": ben, "boost": 6}, idempotent=True)
+        driver.get(market.url + "/portal/connects")
         assert driver.find_element(By.CSS_SELECTOR, ".number").text == "46"
         lately = sentences(driver)
         assert "-4 to send a proposal to “Logo for a bakery”" in lately
@@ -150,10 +189,20 @@ def test_a_freelancer_enters_sees_an_outbid_boost_released_and_a_returned_fee(ma
         assert "Policy version" in driver.find_element(By.CSS_SELECTOR, ".movement details").text
         look(driver, "connects")
 
-        market.must("POST", f"/v1/jobs/{job}/close", {"reason": "no_hire"})
+        # The client closes the job without hiring: the fee comes back, with its reason.
+        market.must("POST", f"/v1/jobs/{logo}/close", {"reason": "no_hire"})
         driver.refresh()
         assert "+4 returned: the client closed the job without hiring" in sentences(driver)
         assert driver.find_element(By.CSS_SELECTOR, ".number").text == "50"
+
+        # On another job the client hires Ben: Ana's fee is kept, and she is told why.
+        market.must("POST", f"/v1/jobs/{menu}/proposals", {"freelancerId": ana}, idempotent=True)
+        hired = market.must("POST", f"/v1/jobs/{menu}/proposals", {"freelancerId": ben}, idempotent=True)["id"]
+        market.must("POST", f"/v1/jobs/{menu}/hire", {"proposalId": hired})
+        driver.find_element(By.LINK_TEXT, "My proposals").click()
+        outcomes = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".outcome")]
+        assert "4 not returned: the client hired someone else." in outcomes
+        assert "+4 returned: the client closed the job without hiring" in outcomes
 
         driver.find_element(By.LINK_TEXT, "History").click()
         rows = driver.find_elements(By.CSS_SELECTOR, ".movement")
@@ -180,7 +229,7 @@ def test_a_freelancer_enters_sees_an_outbid_boost_released_and_a_returned_fee(ma
         driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
         assert "This form is out of date" in driver.page_source
         driver.get(market.url + "/portal/connects")
-        assert driver.find_element(By.CSS_SELECTOR, ".number").text == "50"
+        assert driver.find_element(By.CSS_SELECTOR, ".number").text == "46"
         driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
         assert "You are signed out" in driver.page_source
         driver.get(market.url + "/portal/connects")

@@ -66,6 +66,10 @@ struct PermissionTests {
         GET /portal/history  accounts.read  admin, service, support, freelancer (own), client (own)
         GET /portal/history.csv  accounts.read  admin, service, support, freelancer (own), client (own)
         POST /portal/sign-out  portal.signOut  freelancer (own), client (own)
+        GET /portal/jobs  jobs.read  admin, service, support, freelancer, client
+        GET /portal/jobs/{id}  jobs.read  admin, service, support, freelancer, client
+        POST /portal/jobs/{id}/proposals  proposals.submit  admin, service, freelancer (own)
+        GET /portal/proposals  accounts.read  admin, service, support, freelancer (own), client (own)
         GET /portal  public
         GET /  public
         POST /demo/enter  public

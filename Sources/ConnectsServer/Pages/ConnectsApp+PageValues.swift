@@ -70,7 +70,7 @@ extension ConnectsApp {
     func layoutValues(_ session: WebSession, current: String) -> [String: Any] {
         var values: [String: Any] = [
             "signedIn": true, "csrf": session.csrfToken, "onConnects": current == "connects",
-            "onHistory": current == "history",
+            "onHistory": current == "history", "onJobs": current == "jobs", "onProposals": current == "proposals",
         ]
         values["returnURL"] = session.returnURL
         return values

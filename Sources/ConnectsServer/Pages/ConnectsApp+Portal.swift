@@ -93,6 +93,8 @@ extension ConnectsApp {
             return response
         }
 
+        addFreelancerPages(to: &table)
+
         table.on(.get, "/portal", nil) { _, _ in
             Response(status: .seeOther, headers: [.location: "/portal/connects"])
         }

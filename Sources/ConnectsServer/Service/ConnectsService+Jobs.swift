@@ -124,6 +124,12 @@ extension ConnectsService {
         return proposal
     }
 
+    /// The proposal `freelancerID` sent to a job, if any, for that freelancer and staff.
+    func proposal(on jobID: String, by freelancerID: String, caller: Caller) async throws -> Proposal? {
+        try caller.authorize(.readProposals, for: [freelancerID], hidden: "no proposal")
+        return try await store.proposal(jobID: jobID, freelancerID: freelancerID)
+    }
+
     /// The client views or declines a proposal, or its freelancer withdraws it.
     func decide(_ decision: ProposalDecision, on proposalID: String, _ write: WriteRequest) async throws -> WriteOutcome
     {
