@@ -24,6 +24,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 ADMIN = "browser-test-admin-key-0123456789"
 SHOTS = os.environ.get("CONNECTS_SCREENSHOTS", os.path.join(os.getcwd(), ".build", "screenshots"))
@@ -90,7 +91,26 @@ def make_browser(size=DESKTOP):
     driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")),
                               options=options)
     driver.set_window_size(*size)
+    driver.implicitly_wait(5)
     return driver
+
+
+def shows(driver, text, seconds=15):
+    """Waits until the page in `driver` says `text` (a click's navigation may still be under way)."""
+    try:
+        WebDriverWait(driver, seconds).until(lambda d: text in d.page_source)
+    except Exception:
+        raise AssertionError(f"the page never said {text!r}: {driver.current_url}")
+    return True
+
+
+def at(driver, path, seconds=15):
+    """Waits until the browser is at a URL ending with `path` (or containing it)."""
+    try:
+        WebDriverWait(driver, seconds).until(lambda d: path in d.current_url)
+    except Exception:
+        raise AssertionError(f"the browser never reached {path}: {driver.current_url}")
+    return True
 
 
 def look(driver, name):
@@ -140,20 +160,21 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
     try:
         link = market.portal_link(ana)
         driver.get(link)
-        assert driver.current_url.endswith("/portal/connects")
+        assert at(driver, "/portal/connects")
         assert driver.find_element(By.CSS_SELECTOR, ".number").text == "50"
         look(driver, "connects-new")
 
         driver.find_element(By.LINK_TEXT, "Jobs").click()
         look(driver, "jobs")
         driver.find_element(By.LINK_TEXT, "Logo for a bakery").click()
+        assert shows(driver, "Send a proposal")
         assert "Send proposal: 4 connects; you will have 46 left" in driver.find_element(By.CSS_SELECTOR, ".cost").text
         look(driver, "job")
 
         # A boost that is not a number: the problem at the top and beside the field, the input kept.
         driver.find_element(By.ID, "boost").send_keys("five")
         driver.find_element(By.XPATH, "//button[normalize-space()='Send proposal']").click()
-        assert "There is a problem" in driver.find_element(By.CSS_SELECTOR, ".error-summary").text
+        assert shows(driver, "There is a problem")
         assert "whole number" in driver.find_element(By.CSS_SELECTOR, ".field-error").text
         assert driver.find_element(By.ID, "boost").get_attribute("value") == "five"
         look(driver, "job-error")
@@ -165,8 +186,8 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
         form = {name: driver.find_element(By.NAME, name).get_attribute("value") for name in ["csrf", "once", "boost"]}
         action = driver.find_element(By.CSS_SELECTOR, "form[action$='/proposals']").get_attribute("action")
         driver.find_element(By.XPATH, "//button[normalize-space()='Send proposal']").click()
-        assert "/portal/proposals" in driver.current_url
-        assert "Your proposal was sent." in driver.page_source
+        assert at(driver, "/portal/proposals")
+        assert shows(driver, "Your proposal was sent.")
         assert "4 connects; a boost of 5 is held" in driver.page_source
         assert market.must("GET", f"/v1/accounts/{ana}")["balance"]["available"] == 41
         # The same form sent again (a double click, a resent request) sends nothing twice.
@@ -192,6 +213,7 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
         # The client closes the job without hiring: the fee comes back, with its reason.
         market.must("POST", f"/v1/jobs/{logo}/close", {"reason": "no_hire"})
         driver.refresh()
+        assert shows(driver, "+4 returned: the client closed the job without hiring")
         assert "+4 returned: the client closed the job without hiring" in sentences(driver)
         assert driver.find_element(By.CSS_SELECTOR, ".number").text == "50"
 
@@ -200,11 +222,13 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
         hired = market.must("POST", f"/v1/jobs/{menu}/proposals", {"freelancerId": ben}, idempotent=True)["id"]
         market.must("POST", f"/v1/jobs/{menu}/hire", {"proposalId": hired})
         driver.find_element(By.LINK_TEXT, "My proposals").click()
+        assert shows(driver, "the client hired someone else")
         outcomes = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".outcome")]
         assert "4 not returned: the client hired someone else." in outcomes
         assert "+4 returned: the client closed the job without hiring" in outcomes
 
         driver.find_element(By.LINK_TEXT, "History").click()
+        assert shows(driver, "Download these rows as CSV")
         rows = driver.find_elements(By.CSS_SELECTOR, ".movement")
         shown = [re.search(r"ent_[0-9A-Z]+", r.get_attribute("innerHTML")).group(0) for r in rows]
         csv_url = driver.find_element(By.PARTIAL_LINK_TEXT, "Download these rows").get_attribute("href")
@@ -217,9 +241,9 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
         other = make_browser()
         try:
             other.get(link)
-            assert "This link no longer works" in other.page_source
+            assert shows(other, "This link no longer works")
             other.get(market.url + "/portal/connects")
-            assert "You are signed out" in other.page_source
+            assert shows(other, "You are signed out")
             look(other, "used-link")
         finally:
             other.quit()
@@ -227,13 +251,13 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
         # A sign-out form posted without its token changes nothing.
         driver.execute_script("document.querySelector('input[name=csrf]').remove()")
         driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
-        assert "This form is out of date" in driver.page_source
+        assert shows(driver, "This form is out of date")
         driver.get(market.url + "/portal/connects")
         assert driver.find_element(By.CSS_SELECTOR, ".number").text == "46"
         driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
-        assert "You are signed out" in driver.page_source
+        assert shows(driver, "You are signed out")
         driver.get(market.url + "/portal/connects")
-        assert "You are signed out" in driver.page_source
+        assert shows(driver, "You are signed out")
     finally:
         driver.quit()
 
@@ -243,10 +267,11 @@ def test_the_demo_front_page_lets_a_newcomer_enter_as_a_demo_freelancer():
     driver = make_browser()
     try:
         driver.get(server.url + "/")
-        assert "Demo only." in driver.page_source
+        assert shows(driver, "Demo only.")
         look(driver, "demo")
         driver.find_element(By.XPATH, "//button[normalize-space()='Enter as Ana']").click()
-        assert driver.current_url.endswith("/portal/connects")
+        assert at(driver, "/portal/connects")
+        assert shows(driver, "+30 for earning the Rising Talent badge")
         assert "+30 for earning the Rising Talent badge" in sentences(driver)
     finally:
         driver.quit()
