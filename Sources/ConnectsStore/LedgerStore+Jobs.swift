@@ -402,6 +402,28 @@ extension LedgerStore {
         }
     }
 
+    /// A client's jobs, newest first, at most `limit`.
+    public func jobs(clientID: String, limit: Int) async throws -> [Job] {
+        precondition((1...Limits.pageSizeMax).contains(limit), "page size out of range")
+        return try await read { db in
+            try db.fetchAll("SELECT * FROM jobs WHERE client_id = ? ORDER BY id DESC LIMIT ?", [clientID, limit])
+                .map(Job.init(row:))
+        }
+    }
+
+    /// The names of accounts (their external id where they have none), keyed by id.
+    public func accountNames(ids: [String]) async throws -> [String: String] {
+        let ids = Array(Set(ids).prefix(Limits.pageSizeMax))
+        guard !ids.isEmpty else { return [:] }
+        return try await read { db in
+            var names: [String: String] = [:]
+            for row in try db.fetchAll("SELECT id, name, external_id FROM accounts WHERE id IN ({list})", in: ids) {
+                names[row["id"]] = (row["name"] as String?) ?? row["external_id"]
+            }
+            return names
+        }
+    }
+
     /// The proposal a freelancer sent to a job, if any (there is at most one).
     public func proposal(jobID: String, freelancerID: String) async throws -> Proposal? {
         try await read { db in

@@ -100,7 +100,8 @@ def shows(driver, text, seconds=15):
     try:
         WebDriverWait(driver, seconds).until(lambda d: text in d.page_source)
     except Exception:
-        raise AssertionError(f"the page never said {text!r}: {driver.current_url}")
+        said = driver.find_element(By.TAG_NAME, "main").text[:300] if driver.find_elements(By.TAG_NAME, "main") else ""
+        raise AssertionError(f"the page never said {text!r}: {driver.current_url} said {said!r}")
     return True
 
 
@@ -210,17 +211,40 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
         assert "Policy version" in driver.find_element(By.CSS_SELECTOR, ".movement details").text
         look(driver, "connects")
 
-        # The client closes the job without hiring: the fee comes back, with its reason.
-        market.must("POST", f"/v1/jobs/{logo}/close", {"reason": "no_hire"})
+        # The client, in their own browser, sees the proposals in slot order and closes the job
+        # without hiring, told first what that does to the freelancers' connects.
+        boss = make_browser()
+        try:
+            boss.get(market.portal_link(client))
+            assert at(boss, "/portal/my-jobs")
+            look(boss, "my-jobs")
+            boss.find_element(By.LINK_TEXT, "Logo for a bakery").click()
+            assert shows(boss, "Close job without hiring")
+            names = [e.text for e in boss.find_elements(By.CSS_SELECTOR, ".proposals h3")]
+            assert names[0].startswith("Ben") and "boosted" in names[0] and names[1] == "Ana"
+            assert shows(boss, "returns 4 connects to each of 2 freelancers")
+            look(boss, "my-job")
+            boss.find_element(By.XPATH, "//button[normalize-space()='Close job without hiring']").click()
+            assert shows(boss, "The job is closed without a hire")
+        finally:
+            boss.quit()
         driver.refresh()
         assert shows(driver, "+4 returned: the client closed the job without hiring")
         assert "+4 returned: the client closed the job without hiring" in sentences(driver)
         assert driver.find_element(By.CSS_SELECTOR, ".number").text == "50"
 
-        # On another job the client hires Ben: Ana's fee is kept, and she is told why.
+        # On another job the client hires Ben through the page: Ana's fee is kept, and she is told why.
         market.must("POST", f"/v1/jobs/{menu}/proposals", {"freelancerId": ana}, idempotent=True)
-        hired = market.must("POST", f"/v1/jobs/{menu}/proposals", {"freelancerId": ben}, idempotent=True)["id"]
-        market.must("POST", f"/v1/jobs/{menu}/hire", {"proposalId": hired})
+        market.must("POST", f"/v1/jobs/{menu}/proposals", {"freelancerId": ben}, idempotent=True)
+        boss = make_browser()
+        try:
+            boss.get(market.portal_link(client))
+            boss.get(market.url + f"/portal/my-jobs/{menu}")
+            assert shows(boss, "the other freelancer's fee is not returned")
+            boss.find_element(By.XPATH, "//button[normalize-space()='Hire Ben']").click()
+            assert shows(boss, "Hired. The job is filled.")
+        finally:
+            boss.quit()
         driver.find_element(By.LINK_TEXT, "My proposals").click()
         assert shows(driver, "the client hired someone else")
         outcomes = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".outcome")]
@@ -258,6 +282,35 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
         assert shows(driver, "You are signed out")
         driver.get(market.url + "/portal/connects")
         assert shows(driver, "You are signed out")
+    finally:
+        driver.quit()
+
+
+def test_a_client_posts_a_job_with_the_form_and_freelancers_see_it(market):
+    client = market.must("POST", "/v1/accounts", {"externalId": "cafe", "kind": "client", "name": "Cafe"})["id"]
+    driver = make_browser()
+    try:
+        driver.get(market.portal_link(client))
+        assert at(driver, "/portal/my-jobs")
+        assert shows(driver, "You have not posted a job yet")
+        driver.find_element(By.LINK_TEXT, "Post a job").click()
+        assert shows(driver, "Post the job")
+        driver.find_element(By.ID, "budget").send_keys("lots")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Post the job']").click()
+        assert shows(driver, "There is a problem")
+        problems = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".error-summary li")]
+        assert len(problems) == 2 and "title" in problems[0] and "budget" in problems[1]
+        assert driver.find_element(By.ID, "budget").get_attribute("value") == "lots"
+        look(driver, "post-job-error")
+        budget = driver.find_element(By.ID, "budget")
+        budget.clear()
+        budget.send_keys("45")
+        driver.find_element(By.ID, "title").send_keys("Menu photos")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Post the job']").click()
+        assert shows(driver, "Your job is posted.")
+        assert "2 connects" in driver.page_source  # a $45 budget is on the ladder's first step
+        status, jobs = market.api("GET", "/v1/jobs?status=open")
+        assert [job["title"] for job in jobs["data"]] == ["Menu photos"]
     finally:
         driver.quit()
 

@@ -70,6 +70,14 @@ struct PermissionTests {
         GET /portal/jobs/{id}  jobs.read  admin, service, support, freelancer, client
         POST /portal/jobs/{id}/proposals  proposals.submit  admin, service, freelancer (own)
         GET /portal/proposals  accounts.read  admin, service, support, freelancer (own), client (own)
+        GET /portal/my-jobs  accounts.read  admin, service, support, freelancer (own), client (own)
+        GET /portal/post-job  jobs.post  admin, service, client (own)
+        POST /portal/post-job  jobs.post  admin, service, client (own)
+        GET /portal/my-jobs/{id}  jobs.readProposals  admin, service, support, freelancer (own), client (own)
+        POST /portal/my-proposals/{id}/view  jobs.decide  admin, service, client (own)
+        POST /portal/my-proposals/{id}/decline  jobs.decide  admin, service, client (own)
+        POST /portal/my-jobs/{id}/hire  jobs.decide  admin, service, client (own)
+        POST /portal/my-jobs/{id}/close  jobs.decide  admin, service, client (own)
         GET /portal  public
         GET /  public
         POST /demo/enter  public

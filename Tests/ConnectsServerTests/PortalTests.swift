@@ -61,7 +61,8 @@ struct PortalTests {
             let link = try await Self.link(api, for: account)
             let browser = Browser(port: api.port)
             let entered = try await browser.send(.GET, link)
-            #expect(entered.status == 303 && entered.headers[.location] == "/portal/connects")
+            #expect(entered.status == 303 && entered.headers[.location] == "/portal")
+            #expect(try await browser.send(.GET, "/portal").headers[.location] == "/portal/connects")
             let setCookie = entered.headers[HTTPField.Name("Set-Cookie")!] ?? ""
             #expect(
                 setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax")
@@ -134,6 +135,34 @@ struct PortalTests {
             let bad = try await browser.send(.GET, "/portal/history?period=custom&since=someday")
             #expect(bad.status == 200 && bad.text.contains("Dates are written like 2026-03-14."))
             try await browser.close()
+        }
+    }
+
+    @Test("a freelancer's session cannot open a client's job page or post a job: refusals are pages")
+    func clientPagesAreTheClients() async throws {
+        try await ServerHarness.run(policy: .standard) { api, _ in
+            let freelancer = try await api.makeFreelancer()
+            let client =
+                try await api.send(
+                    .post, "/v1/accounts", body: #"{"externalId":"c","kind":"client"}"#
+                ).json["id"]?.stringValue ?? ""
+            let job =
+                try await api.send(.post, "/v1/jobs", body: #"{"clientId":"\#(client)","title":"Logo"}"#)
+                .json["id"]?.stringValue ?? ""
+            let browser = Browser(port: api.port)
+            _ = try await browser.send(.GET, try await Self.link(api, for: freelancer))
+            let page = try await browser.send(.GET, "/portal/my-jobs/\(job)")
+            #expect(page.status == 404 && page.text.contains("This page is not yours to see"))
+            #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)
+            let posting = try await browser.send(.GET, "/portal/post-job")
+            #expect(posting.status == 403 && !posting.text.contains("{\""))
+            #expect(try await browser.send(.GET, "/portal").headers[.location] == "/portal/connects")
+            let owner = Browser(port: api.port)
+            _ = try await owner.send(.GET, try await Self.link(api, for: client))
+            #expect(try await owner.send(.GET, "/portal").headers[.location] == "/portal/my-jobs")
+            #expect(try await owner.send(.GET, "/portal/my-jobs/\(job)").status == 200)
+            try await browser.close()
+            try await owner.close()
         }
     }
 

@@ -13,7 +13,7 @@ extension ConnectsApp {
             let cursor = request.uri.queryParameters["cursor"].map(String.init).flatMap { $0.count <= 100 ? $0 : nil }
             let page = try await service.jobs(status: .open, limit: 50, after: cursor, by: caller)
             let snapshot = try await service.account(session.accountID, by: caller)
-            var values = layoutValues(session, current: "jobs")
+            var values = layoutValues(session, caller, current: "jobs")
             values["available"] = snapshot.balance.available
             values["hasJobs"] = !page.items.isEmpty
             values["jobs"] = page.items.map { job -> [String: Any] in
@@ -36,11 +36,8 @@ extension ConnectsApp {
         table.on(.post, "/portal/jobs/{id}/proposals", .submitProposal) { request, context in
             let (caller, session) = try Self.signedIn(context)
             let jobID = try context.parameters.require("id")
-            let form = try await Self.readForm(request)
-            guard form["csrf"] == session.csrfToken, let once = form["once"], (16...64).contains(once.count) else {
-                return pages.message(
-                    "This form is out of date", "Nothing was sent. Go back, reload the page and try again.",
-                    status: .forbidden, returnURL: session.returnURL)
+            guard let form = try await Self.pageForm(request, caller: caller, session: session) else {
+                return formOutOfDate(session)
             }
             let typed = (form["boost"] ?? "").trimmingCharacters(in: .whitespaces)
             var boost: Int64?
@@ -54,22 +51,8 @@ extension ConnectsApp {
                 }
                 boost = number
             }
-            // The form's own key makes a second click (or a reload of the answer) send nothing twice.
-            let write = WriteRequest(
-                caller: caller, idempotencyKey: "page:" + once,
-                fingerprint: Self.fingerprint(
-                    method: "POST", path: "/portal/jobs/\(jobID)/proposals", body: Array(typed.utf8)),
-                render: { result in
-                    switch result {
-                    case .success(let value):
-                        return StoredResponse(
-                            status: 201, contentType: "application/json", body: Self.render(value).serialized)
-                    case .failure(let error):
-                        return ProblemResponse.render(error)
-                    }
-                })
             let outcome = try await service.submitProposal(
-                to: jobID, by: session.accountID, agencyID: nil, boost: boost, write)
+                to: jobID, by: session.accountID, agencyID: nil, boost: boost, form.write)
             switch outcome {
             case .done(.success(.proposal(let proposal, _)), _):
                 return Response(status: .seeOther, headers: [.location: "/portal/proposals?sent=\(proposal.id)"])
@@ -87,7 +70,7 @@ extension ConnectsApp {
             let (caller, session) = try Self.signedIn(context)
             let proposals = try await service.proposals(of: session.accountID, limit: 100, offset: 0, by: caller)
             let titles = try await store.jobTitles(ids: proposals.map(\.jobID))
-            var values = layoutValues(session, current: "proposals")
+            var values = layoutValues(session, caller, current: "proposals")
             values["hasProposals"] = !proposals.isEmpty
             values["proposals"] = proposals.map { proposal -> [String: Any] in
                 [
@@ -112,7 +95,7 @@ extension ConnectsApp {
         let snapshot = try await service.account(session.accountID, by: caller)
         let mine = try await service.proposal(on: jobID, by: session.accountID, caller: caller)
         let economy = policy.economy
-        var values = layoutValues(session, current: "jobs")
+        var values = layoutValues(session, caller, current: "jobs")
         values["id"] = job.id
         values["title"] = job.title
         values["status"] = job.status == .open ? "Open" : "Not taking proposals (\(job.status.rawValue))"
@@ -133,7 +116,7 @@ extension ConnectsApp {
         let canPropose = mine == nil && job.status == .open && snapshot.account.kind == .freelancer
         values["canPropose"] = canPropose
         values["csrf"] = session.csrfToken
-        values["once"] = APIKey.makeSecret(prefix: "")
+        values["once"] = Self.formKey()
         values["maxBid"] = economy.boost.maxBid
         values["after"] = snapshot.balance.available - job.connectCost
         values["boost"] = ""

@@ -67,10 +67,10 @@ struct HistoryFilters {
 
 extension ConnectsApp {
     /// What every page's layout shows: the navigation and the session's form token.
-    func layoutValues(_ session: WebSession, current: String) -> [String: Any] {
+    func layoutValues(_ session: WebSession, _ caller: Caller, current: String) -> [String: Any] {
         var values: [String: Any] = [
-            "signedIn": true, "csrf": session.csrfToken, "onConnects": current == "connects",
-            "onHistory": current == "history", "onJobs": current == "jobs", "onProposals": current == "proposals",
+            "signedIn": true, "csrf": session.csrfToken, "isClient": caller.role == .client,
+            "on" + current.prefix(1).uppercased() + current.dropFirst(): true,
         ]
         values["returnURL"] = session.returnURL
         return values
@@ -78,11 +78,13 @@ extension ConnectsApp {
 
     /// The Connects page: what can be spent now, what expires when, when the next connects come, and
     /// the last movements (PAGES.md's four questions).
-    func connectsPage(_ snapshot: AccountSnapshot, recent: [Entry], session: WebSession) async throws -> [String: Any] {
+    func connectsPage(
+        _ snapshot: AccountSnapshot, recent: [Entry], session: WebSession, caller: Caller
+    ) async throws -> [String: Any] {
         let now = now()
         let account = snapshot.account
         let economy = policy.economy
-        var values = layoutValues(session, current: "connects")
+        var values = layoutValues(session, caller, current: "connects")
         values["available"] = snapshot.balance.available
         values["held"] = snapshot.balance.held
         values["total"] = snapshot.balance.total
@@ -111,8 +113,10 @@ extension ConnectsApp {
     }
 
     /// The history page: the filtered movements, newest first, each a sentence with its reasons.
-    func historyPage(_ page: Page<Entry>, filters: HistoryFilters, session: WebSession) async throws -> [String: Any] {
-        var values = layoutValues(session, current: "history")
+    func historyPage(
+        _ page: Page<Entry>, filters: HistoryFilters, session: WebSession, caller: Caller
+    ) async throws -> [String: Any] {
+        var values = layoutValues(session, caller, current: "history")
         values["periods"] = HistoryFilters.periods.map { period -> [String: Any] in
             ["value": period.value, "label": period.label, "selected": period.value == filters.period]
         }

@@ -33,7 +33,7 @@ extension ConnectsApp {
                     "A sign-in link works once and for a few minutes. Open your connects again from the marketplace.",
                     status: .badRequest)
             }
-            var response = Response(status: .seeOther, headers: [.location: "/portal/connects"])
+            var response = Response(status: .seeOther, headers: [.location: "/portal"])
             response.setCookie(
                 Cookie(
                     name: WebSessionMiddleware.cookieName, value: secret, maxAge: Int(Limits.webSessionSeconds),
@@ -48,14 +48,15 @@ extension ConnectsApp {
                 of: session.accountID, matching: EntryQuery(limit: 5), by: caller)
             return pages.page(
                 "connects",
-                try await connectsPage(snapshot, recent: recent.items, session: session))
+                try await connectsPage(snapshot, recent: recent.items, session: session, caller: caller))
         }
 
         table.on(.get, "/portal/history", .readAccount) { request, context in
             let (caller, session) = try Self.signedIn(context)
             let filters = HistoryFilters(request.uri.queryParameters, now: now())
             let page = try await service.entries(of: session.accountID, matching: filters.query, by: caller)
-            return pages.page("history", try await historyPage(page, filters: filters, session: session))
+            return pages.page(
+                "history", try await historyPage(page, filters: filters, session: session, caller: caller))
         }
 
         table.on(.get, "/portal/history.csv", .readAccount) { request, context in
@@ -94,9 +95,12 @@ extension ConnectsApp {
         }
 
         addFreelancerPages(to: &table)
+        addClientPages(to: &table)
 
-        table.on(.get, "/portal", nil) { _, _ in
-            Response(status: .seeOther, headers: [.location: "/portal/connects"])
+        table.on(.get, "/portal", nil) { _, context in
+            // A client's pages are their jobs; everyone else's, their connects.
+            let home = context.caller?.role == .client ? "/portal/my-jobs" : "/portal/connects"
+            return Response(status: .seeOther, headers: [.location: home])
         }
 
         guard configuration.isDemo else { return }

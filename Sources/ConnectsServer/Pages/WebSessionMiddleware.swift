@@ -16,7 +16,8 @@ struct WebSessionMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard request.uri.path.hasPrefix("/portal/") else { return try await next(request, context) }
+        let path = request.uri.path
+        guard path == "/portal" || path.hasPrefix("/portal/") else { return try await next(request, context) }
         var context = context
         if let secret = request.cookies[Self.cookieName]?.value,
             let (caller, session) = try await service.caller(forSession: secret)

@@ -124,6 +124,20 @@ extension ConnectsService {
         return proposal
     }
 
+    /// A client's jobs, newest first, for that client and staff.
+    func jobs(of clientID: String, limit: Int, by caller: Caller) async throws -> [Job] {
+        try caller.authorize(.readAccount, for: [clientID], hidden: "no account \(clientID)")
+        return try await store.jobs(clientID: clientID, limit: limit)
+    }
+
+    /// A job's proposals in slot order with their freelancers' names, for the job's client and staff.
+    func proposalsWithNames(
+        on jobID: String, limit: Int, by caller: Caller
+    ) async throws -> (proposals: [Proposal], names: [String: String]) {
+        let proposals = try await proposals(on: jobID, limit: limit, offset: 0, by: caller)
+        return (proposals, try await store.accountNames(ids: proposals.map(\.freelancerID)))
+    }
+
     /// The proposal `freelancerID` sent to a job, if any, for that freelancer and staff.
     func proposal(on jobID: String, by freelancerID: String, caller: Caller) async throws -> Proposal? {
         try caller.authorize(.readProposals, for: [freelancerID], hidden: "no proposal")
