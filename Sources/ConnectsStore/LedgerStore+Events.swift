@@ -42,7 +42,7 @@ extension Event {
     public static let types: Set<String> = [
         "connects.granted", "connects.purchased", "connects.rewarded", "connects.returned", "connects.expiring",
         "connects.expired", "connects.forfeited", "connects.adjusted", "proposal.submitted", "proposal.boost_outbid",
-        "proposal.boost_captured", "job.closed", "account.plan_changed",
+        "proposal.boost_captured", "proposal.fee_kept", "job.closed", "account.plan_changed",
     ]
 
     /// The event a ledger entry of `kind` reports, if any.

@@ -187,6 +187,19 @@ extension LedgerStore {
                 data: ["jobId": .string(book.job.id), "status": .string(book.job.status.rawValue)], db: db, now: now
             )
         }
+        if !book.keptProposalIDs.isEmpty {
+            var writes = LedgerWrites(for: db)
+            for id in book.keptProposalIDs {
+                let proposal = book.proposals[id]!
+                writes.emit(
+                    "proposal.fee_kept", accountID: proposal.payerID,
+                    data: [
+                        "proposalId": .string(id), "jobId": .string(book.job.id), "kept": .int(proposal.paid),
+                        "rule": .string(proposal.keptBy),
+                    ], now: now)
+            }
+            try writes.flush(db)
+        }
         for id in book.changedProposalIDs.sorted() {
             if book.submittedProposalIDs.contains(id) {
                 try insertProposal(book.proposals[id]!, db: db)

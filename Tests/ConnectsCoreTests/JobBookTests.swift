@@ -120,6 +120,22 @@ struct JobBookTests {
         #expect(book.job.status == .expired)
         #expect(book.takeEffects().isEmpty)
         #expect(book.proposals["prop_1"]?.keptBy == "no_return.job_expired")
+        #expect(book.keptProposalIDs == ["prop_1"])
+    }
+
+    @Test("a hire keeps the others' fees, and those freelancers are the ones to tell; the hired one is not")
+    func hireKeeps() throws {
+        var book = try book()
+        for id in ["a", "b", "c"] {
+            try book.submit(
+                id: "prop_\(id)", applicant: applicant("acct_\(id)", invited: id == "c"), boost: nil, now: t0,
+                policy: policy)
+        }
+        try book.hire("prop_a", now: t0)
+        #expect(book.proposals["prop_b"]?.keptBy == "no_return.hired_other")
+        // The invitee paid nothing, so lost nothing: there is nothing to tell.
+        #expect(book.proposals["prop_c"]?.keptBy == "no_return.hired_other")
+        #expect(book.keptProposalIDs == ["prop_b"])
     }
 }
 

@@ -132,6 +132,15 @@ struct JobScenarioTests {
             // Bob's boost held a slot at the auction's close (the first hire): it is paid.
             #expect(lost["boost"]?["state"]?.stringValue == "captured")
             #expect(try await market.api.available(bob) == 45)
+            // Bob is told that his fee and boost were kept, and why; Alice, who was hired, is not.
+            let bobsFeed = try await market.api.send(.get, "/v1/accounts/\(bob)/notifications").json["data"]?.arrayValue
+            let kept = bobsFeed?.first { $0["type"]?.stringValue == "proposal.fee_kept" }
+            #expect(kept?["data"]?["rule"]?.stringValue == "no_return.hired_other")
+            #expect(kept?["data"]?["kept"]?.intValue == 5 && kept?["data"]?["jobId"]?.stringValue == job)
+            let alicesFeed =
+                try await market.api.send(.get, "/v1/accounts/\(alice)/notifications").json["data"]?
+                .arrayValue ?? []
+            #expect(!alicesFeed.contains { $0["type"]?.stringValue == "proposal.fee_kept" })
             let late = try await market.api.send(
                 .post, "/v1/jobs/\(job)/proposals", body: #"{"freelancerId":"\#(try await market.freelancer())"}"#,
                 idempotencyKey: "late"

@@ -14,6 +14,10 @@ public struct JobBook: Sendable {
     public private(set) var changedProposalIDs: Set<String> = []
     /// The proposals submitted to this value (not yet stored), a subset of ``changedProposalIDs``.
     public private(set) var submittedProposalIDs: Set<String> = []
+    /// Proposals whose payment this value's decisions kept by a rule their freelancer did not choose
+    /// (someone else hired, a decline, the job's expiry), in decision order: each freelancer is told how
+    /// much was kept and by which rule, as the client is told that the job closed.
+    public private(set) var keptProposalIDs: [String] = []
 
     public init(job: Job, proposals: [Proposal]) {
         self.job = job
@@ -377,6 +381,8 @@ public struct JobBook: Sendable {
         guard var proposal = proposals[proposalID], !proposal.isSettled else { return }
         proposal.keptBy = rule
         store(proposal)
+        // Being hired is not news to tell, and a proposal that paid nothing lost nothing.
+        if rule != "no_return.hired", proposal.paid > 0 { keptProposalIDs.append(proposalID) }
     }
 
     /// Gives back what the proposal paid (fee and captured boost) under `rule`. `force` also returns a
@@ -386,7 +392,7 @@ public struct JobBook: Sendable {
             return
         }
         let boost = proposal.boostState == .captured ? (proposal.boostBid ?? 0) : 0
-        let amount = proposal.fee + boost
+        let amount = proposal.paid
         guard amount > 0 else {
             proposal.keptBy = "no_return.nothing_paid"
             store(proposal)

@@ -93,6 +93,9 @@ public struct Proposal: Hashable, Sendable {
     /// Whether the proposal's connects are settled: returned, or kept by a rule.
     public var isSettled: Bool { returned != nil || keptBy != nil }
 
+    /// What the proposal spent and keeps spent unless returned: its fee and a captured boost.
+    public var paid: Int64 { fee + (boostState == .captured ? boostBid ?? 0 : 0) }
+
     /// Whether the client can still act on it.
     public var isActive: Bool { status == .submitted || status == .viewed }
 

@@ -173,7 +173,7 @@ extension ConnectsApp {
         values["hasProposals"] = !proposals.isEmpty
         values["isOpen"] = job.status == .open
         let returning = proposals.filter { $0.status != .withdrawn && $0.returned == nil }
-        let paid = returning.map { $0.fee + ($0.boostState == .captured ? $0.boostBid ?? 0 : 0) }
+        let paid = returning.map(\.paid)
         if returning.isEmpty {
             values["closeEffect"] = "No freelancer has paid to apply, so no connects move."
         } else if Set(paid).count == 1 {

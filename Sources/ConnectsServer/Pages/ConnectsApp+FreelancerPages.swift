@@ -171,7 +171,7 @@ extension ConnectsApp {
         if let returned = proposal.returned {
             return "+\(returned.amount) returned: " + MovementSentence.returnReason(returned.rule)
         }
-        let paid = proposal.fee + (proposal.boostState == .captured ? proposal.boostBid ?? 0 : 0)
+        let paid = proposal.paid
         switch proposal.keptBy {
         case "no_return.hired": return "You were hired: the fee is not returned."
         case "no_return.hired_other": return "\(paid) not returned: the client hired someone else."
