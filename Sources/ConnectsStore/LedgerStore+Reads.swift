@@ -6,6 +6,12 @@ extension LedgerStore {
         try await read { db in try Self.idempotencyRecord(db, caller: caller, key: key) }
     }
 
+    /// The account's record alone (kind, plan, status), or `nil`: one row, where a snapshot also loads
+    /// every live lot and hold to count the balance.
+    public func account(id: String) async throws -> Account? {
+        try await read { db in try Self.loadAccount(db, id: id) }
+    }
+
     /// The account as it reads at `now`, or `nil`.
     public func snapshot(accountID: String, now: Instant) async throws -> AccountSnapshot? {
         try await read { db in try Self.loadLedger(db, accountID: accountID)?.snapshot(at: now) }

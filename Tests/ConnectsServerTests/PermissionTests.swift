@@ -131,10 +131,7 @@ extension PermissionTests {
         arguments: StoreKind.allCases)
     func connectCostIsTheOperators(_ kind: StoreKind) async throws {
         try await ServerHarness.run(on: kind) { api, _ in
-            let client =
-                try await api.send(
-                    .post, "/v1/accounts", body: #"{"externalId":"c1","kind":"client"}"#
-                ).json["id"]?.stringValue ?? ""
+            let client = try await api.makeClient()
             let key = try await api.makeKey(role: "client", accountID: client)
             let free = try await api.send(
                 .post, "/v1/jobs", body: #"{"clientId":"\#(client)","title":"Logo","connectCost":0}"#, key: key)
@@ -168,10 +165,7 @@ private struct World {
     static func make(_ api: API) async throws -> World {
         let freelancer = try await api.makeFreelancer()
         let entry = try await api.adjust(freelancer, 50).json["id"]?.stringValue ?? ""
-        let client =
-            try await api.send(
-                .post, "/v1/accounts", body: #"{"externalId":"\#(UUID().uuidString)","kind":"client"}"#
-            ).json["id"]?.stringValue ?? ""
+        let client = try await api.makeClient()
         let job =
             try await api.send(.post, "/v1/jobs", body: #"{"clientId":"\#(client)","title":"Logo"}"#)
             .json["id"]?.stringValue ?? ""
@@ -185,10 +179,7 @@ private struct World {
                 .post, "/v1/webhooks", body: #"{"url":"http://127.0.0.1:9/hook","events":["*"]}"#
             ).json["id"]?.stringValue ?? ""
         let otherFreelancer = try await api.makeFreelancer()
-        let otherClient =
-            try await api.send(
-                .post, "/v1/accounts", body: #"{"externalId":"\#(UUID().uuidString)","kind":"client"}"#
-            ).json["id"]?.stringValue ?? ""
+        let otherClient = try await api.makeClient()
         let strangers = [
             ("support", try await api.makeKey(role: "support")),
             ("freelancer", try await api.makeKey(role: "freelancer", accountID: otherFreelancer)),

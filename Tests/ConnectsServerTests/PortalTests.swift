@@ -142,10 +142,7 @@ struct PortalTests {
     func clientPagesAreTheClients() async throws {
         try await ServerHarness.run(policy: .standard) { api, _ in
             let freelancer = try await api.makeFreelancer()
-            let client =
-                try await api.send(
-                    .post, "/v1/accounts", body: #"{"externalId":"c","kind":"client"}"#
-                ).json["id"]?.stringValue ?? ""
+            let client = try await api.makeClient()
             let job =
                 try await api.send(.post, "/v1/jobs", body: #"{"clientId":"\#(client)","title":"Logo"}"#)
                 .json["id"]?.stringValue ?? ""
@@ -170,10 +167,7 @@ struct PortalTests {
     func ownAccountOnly() async throws {
         try await ServerHarness.run(policy: .standard) { api, _ in
             let freelancer = try await api.makeFreelancer()
-            let client =
-                try await api.send(
-                    .post, "/v1/accounts", body: #"{"externalId":"c","kind":"client"}"#
-                ).json["id"]?.stringValue ?? ""
+            let client = try await api.makeClient()
             let browser = Browser(port: api.port)
             _ = try await browser.send(.GET, try await Self.link(api, for: client))
             let page = try await browser.send(.GET, "/portal/connects")

@@ -103,6 +103,13 @@ struct API: Sendable {
         return reply.json["id"]?.stringValue ?? ""
     }
 
+    /// Creates a client and returns its id.
+    func makeClient(_ externalID: String = UUID().uuidString) async throws -> String {
+        let reply = try await send(.post, "/v1/accounts", body: #"{"externalId":"\#(externalID)","kind":"client"}"#)
+        #expect(reply.status == 201, "\(reply.text)")
+        return reply.json["id"]?.stringValue ?? ""
+    }
+
     /// Adjusts an account's balance by `amount` (admin).
     @discardableResult
     func adjust(

@@ -19,7 +19,9 @@ struct WebSessionMiddleware: RouterMiddleware {
         let path = request.uri.path
         guard path == "/portal" || path.hasPrefix("/portal/") else { return try await next(request, context) }
         var context = context
-        if let secret = request.cookies[Self.cookieName]?.value,
+        // The stylesheet and the way in need no session: no lookup for them.
+        let needsSession = path != "/portal/style.css" && path != "/portal/enter"
+        if needsSession, let secret = request.cookies[Self.cookieName]?.value,
             let (caller, session) = try await service.caller(forSession: secret)
         {
             context.caller = caller

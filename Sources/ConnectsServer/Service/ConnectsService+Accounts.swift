@@ -119,7 +119,7 @@ extension ConnectsService {
     ) async throws -> (key: APIKey, secret: String) {
         try caller.authorize(.issueAPIKeys)
         if let accountID {
-            guard let account = try await store.snapshot(accountID: accountID, now: now())?.account else {
+            guard let account = try await store.account(id: accountID) else {
                 throw ConnectsError(.notFound, "no account \(accountID)")
             }
             // A client key acts for a client; a freelancer key for a freelancer or an agency.

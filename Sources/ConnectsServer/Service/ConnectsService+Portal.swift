@@ -14,7 +14,7 @@ extension ConnectsService {
                 (8...Limits.webhookURLLengthMax).contains(returnURL.count)
             else { throw ConnectsError.invalidField("returnUrl", "must be an http or https URL") }
         }
-        guard try await store.snapshot(accountID: accountID, now: now()) != nil else {
+        guard try await store.account(id: accountID) != nil else {
             throw ConnectsError(.notFound, "no account \(accountID)")
         }
         let now = now()
@@ -49,7 +49,7 @@ extension ConnectsService {
     func caller(forSession secret: String) async throws -> (caller: Caller, session: WebSession)? {
         guard secret.utf8.count <= 64,
             let session = try await store.webSession(idHash: APIKey.digest(secret), now: now()),
-            let account = try await store.snapshot(accountID: session.accountID, now: now())?.account
+            let account = try await store.account(id: session.accountID)
         else { return nil }
         let caller = Caller(
             keyID: "web:" + session.idHash.prefix(12), role: account.kind == .client ? .client : .freelancer,
