@@ -85,6 +85,7 @@ extension AccountLedger {
             return try giveBack(original, as: .reversal, cause: cause, actor: reversal.actor, now: now, policy: policy)
             {
                 $0.reason = reversal.reason
+                $0.ticket = reversal.ticket
                 $0.unreversed = 0
             }
         }
@@ -108,6 +109,7 @@ extension AccountLedger {
             policy: policy
         ) {
             $0.reason = reversal.reason
+            $0.ticket = reversal.ticket
             $0.reverses = original.id
             $0.unreversed = original.amount - reversed
         }

@@ -125,11 +125,14 @@ public enum LedgerCommand: Sendable {
         public var original: Entry
         public var reason: String
         public var actor: String
+        /// The support ticket the reversal answers, written on its entry.
+        public var ticket: String?
 
-        public init(original: Entry, reason: String, actor: String) {
+        public init(original: Entry, reason: String, actor: String, ticket: String? = nil) {
             self.original = original
             self.reason = reason
             self.actor = actor
+            self.ticket = ticket
         }
 
         /// A reversal that `actor`, who may move at most `limit` connects in one action, asks for.
@@ -137,7 +140,8 @@ public enum LedgerCommand: Sendable {
         /// - Throws: `invalid_state` when the entry was already reversed (an entry is undone at most
         ///   once), `limit_exceeded` when it moved more than the actor may reverse.
         public init(
-            original: Entry, reason: String, actor: String, isAlreadyReversed: Bool, limit: Int64
+            original: Entry, reason: String, actor: String, ticket: String? = nil, isAlreadyReversed: Bool,
+            limit: Int64
         ) throws(ConnectsError) {
             if isAlreadyReversed {
                 throw ConnectsError(.invalidState, "entry \(original.id) is already reversed")
@@ -148,7 +152,7 @@ public enum LedgerCommand: Sendable {
                     "entry \(original.id) moved \(abs(original.amount)) connects; this caller may reverse at most \(limit)"
                 )
             }
-            self.init(original: original, reason: reason, actor: actor)
+            self.init(original: original, reason: reason, actor: actor, ticket: ticket)
         }
     }
 

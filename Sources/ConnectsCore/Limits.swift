@@ -32,6 +32,16 @@ public enum Limits {
     public static let portalLinkSeconds: Int64 = 600
     /// How long a signed-in browser session lasts, in seconds.
     public static let webSessionSeconds: Int64 = 12 * 3_600
+    /// The longest staff member's name.
+    public static let staffNameLengthMax = 64
+    /// A staff password's length in bytes: at least 12, at most bcrypt's 72 (it ignores the rest).
+    public static let staffPasswordBytes = 12...72
+    /// Failed sign-ins in a row, under one staff name, before the name is locked for a while.
+    public static let signInFailuresBeforeLock: Int64 = 5
+    /// How long the first lock lasts, in seconds; each further failure doubles it, up to an hour.
+    public static let signInLockSeconds: Int64 = 60
+    /// Failed sign-ins from one address, per 15 minutes, before its attempts are refused unread.
+    public static let signInFailuresPerAddress = 20
     /// The number of lots one account may have open at once; a spend never walks more than this.
     public static let openLotsPerAccountMax = 100_000
 }

@@ -36,8 +36,10 @@ extension ConnectsApp {
         table.on(.post, "/v1/entries/{id}/reverse", .reverseEntry) { request, context in
             let (body, bytes) = try await Self.readObject(request)
             let reason = try body.string("reason", maxLength: Limits.reasonLengthMax)!
+            let ticket = try body.string("ticket", required: false)
             let write = try Self.write(request, context, body: bytes, status: 201) { Representation.entry($0.entry!) }
-            return Self.respond(try await service.reverse(try context.parameters.require("id"), reason: reason, write))
+            return Self.respond(
+                try await service.reverse(try context.parameters.require("id"), reason: reason, ticket: ticket, write))
         }
     }
 

@@ -10,11 +10,15 @@ public struct ConnectsRequestContext: RequestContext {
     public var caller: Caller?
     /// The signed-in browser, for the pages under `/portal`; set by ``WebSessionMiddleware``.
     public var webSession: WebSession?
+    /// The address the request came from (the peer of the connection), which staff sign-ins are
+    /// limited by.
+    public let remoteAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.caller = nil
         self.webSession = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Request bodies are read up to the API's own limit, never the framework default.

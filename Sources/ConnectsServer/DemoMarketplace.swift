@@ -11,6 +11,10 @@ public enum DemoMarketplace {
         ("studio", .agency), ("acme", .client), ("globex", .client),
     ]
 
+    /// The demo's staff: a support agent and an admin, entered from the demo's front page (they have no
+    /// password; no sign-in form lets them in).
+    public static let staff: [(name: String, role: APIKey.Role)] = [("demo-support", .support), ("demo-admin", .admin)]
+
     /// What was loaded, for the start-up message.
     public struct Summary: Sendable {
         public var accounts: [String: String] = [:]
@@ -99,6 +103,14 @@ public enum DemoMarketplace {
                     paymentReference: "demo-payment-1"
                 )))
         _ = try await run(.reward(key: "rising_talent", scope: nil, accountID: ana))
+        // The marketplace reported one certification twice, under two ids: support's example.
+        _ = try await run(.reward(key: "skill_certification", scope: "swift-1", accountID: ana))
+        _ = try await run(.reward(key: "skill_certification", scope: "swift-1-resent", accountID: ana))
+        for member in staff {
+            // "!" is no bcrypt hash: no password matches it.
+            _ = try await store.addStaff(
+                StaffMember(name: member.name, role: member.role, passwordHash: "!"), replacing: false, now: now)
+        }
         return summary
     }
 }

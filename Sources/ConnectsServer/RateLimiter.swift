@@ -15,10 +15,19 @@ final class RateLimiter: Sendable {
     let burst: Double
     private let buckets = Mutex([String: Bucket]())
 
-    init(ratePerSecond: Int, burst: Int? = nil) {
+    convenience init(ratePerSecond: Int, burst: Int? = nil) {
+        self.init(ratePerSecond: Double(ratePerSecond), burst: Double(burst ?? ratePerSecond * 2))
+    }
+
+    /// A limiter of `count` requests per `seconds` for each key, all of them at once if need be.
+    convenience init(count: Int, perSeconds seconds: Double) {
+        self.init(ratePerSecond: Double(count) / seconds, burst: Double(count))
+    }
+
+    private init(ratePerSecond: Double, burst: Double) {
         precondition(ratePerSecond > 0, "a rate limiter needs a positive rate")
-        self.ratePerSecond = Double(ratePerSecond)
-        self.burst = Double(burst ?? ratePerSecond * 2)
+        self.ratePerSecond = ratePerSecond
+        self.burst = burst
     }
 
     /// Takes one token for `key`; returns the seconds to wait when none is left.

@@ -14,8 +14,15 @@ struct RouteTable {
         var action: Action?
 
         var name: String { "\(method.rawValue) \(path)" }
-        /// Whether the route is a web page (`/portal`, the demo's `/`) rather than part of the API.
-        var isPage: Bool { path == "/" || path.hasPrefix("/portal") || path.hasPrefix("/demo/") }
+        /// Whether the route is a web page rather than part of the API.
+        var isPage: Bool { RouteTable.isPage(path) }
+    }
+
+    /// Whether `path` is a web page's (the portal, the console, the sign-in, the demo's) rather than
+    /// the API's: pages answer with pages and know their callers by a session cookie.
+    static func isPage(_ path: some StringProtocol) -> Bool {
+        path == "/" || path == "/sign-in" || path.hasPrefix("/portal") || path.hasPrefix("/console")
+            || path.hasPrefix("/demo/")
     }
 
     let router: Router<ConnectsRequestContext>

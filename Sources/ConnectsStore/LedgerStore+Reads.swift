@@ -28,6 +28,33 @@ extension LedgerStore {
         }
     }
 
+    /// The accounts a support agent may mean by `text`: the account with that id, those with that
+    /// external id (of any kind), and those whose name starts with it (letter case aside), at most
+    /// `limit` in all. Each part seeks an index (the primary key, `(kind, external_id)`, the lower-cased
+    /// name), so a search costs the same with a million accounts as with ten.
+    public func searchAccounts(_ text: String, limit: Int) async throws -> [Account] {
+        try await read { db in
+            var found: [Account] = []
+            if let account = try Self.loadAccount(db, id: text) { found.append(account) }
+            found += try db.fetchAll(
+                "SELECT * FROM accounts WHERE kind IN ('freelancer', 'agency', 'client') AND external_id = ? ORDER BY id LIMIT ?",
+                [text, limit]
+            ).map(Account.init(row:))
+            // SQLite's lower() folds ASCII letters only; PostgreSQL's, every letter. The prefix is
+            // folded the same way as the index it seeks.
+            let prefix =
+                db.dialect == .sqlite
+                ? String(text.map { $0.isASCII ? Character($0.lowercased()) : $0 }) : text.lowercased()
+            let name = db.dialect == .sqlite ? "lower(name)" : #"(lower(name) COLLATE "C")"#
+            found += try db.fetchAll(
+                "SELECT * FROM accounts WHERE \(name) >= ? AND \(name) < ? ORDER BY \(name), id LIMIT ?",
+                [prefix, prefix + "\u{10FFFF}", limit]
+            ).map(Account.init(row:))
+            var seen = Set<String>()
+            return Array(found.filter { seen.insert($0.id).inserted }.prefix(limit))
+        }
+    }
+
     /// The balance as it counted at `at`, computed from the history.
     ///
     /// The last entry at or before `at` gives the written balance. Lots that were already expired at

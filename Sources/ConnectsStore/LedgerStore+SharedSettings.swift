@@ -31,6 +31,15 @@ extension LedgerStore {
         }
     }
 
+    /// The newest `limit` policy versions and when each was put in force, newest first.
+    public func policyVersions(limit: Int) async throws -> [(version: Int64, createdAt: Instant)] {
+        try await read { db in
+            try db.fetchAll("SELECT version, created_at FROM policies ORDER BY version DESC LIMIT ?", [limit]).map {
+                ($0["version"], $0["created_at"])
+            }
+        }
+    }
+
     // MARK: The shared test clock
 
     /// The test clock every server node on this database shares: raised to `instant` when that is later

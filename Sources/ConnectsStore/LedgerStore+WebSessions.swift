@@ -19,10 +19,12 @@ public struct PortalLink: Sendable, Hashable {
     }
 }
 
-/// A signed-in browser, as stored: only a digest of the cookie's secret is kept.
+/// A signed-in browser, as stored: only a digest of the cookie's secret is kept. It belongs to an
+/// account (entered through a portal link) or to a staff member (signed in with a password).
 public struct WebSession: Sendable, Hashable {
     public var idHash: String
-    public var accountID: String
+    public var accountID: String?
+    public var staffName: String?
     /// The token every form of the session carries back (a request from another site cannot know it).
     public var csrfToken: String
     public var returnURL: String?
@@ -30,11 +32,13 @@ public struct WebSession: Sendable, Hashable {
     public var expiresAt: Instant
 
     public init(
-        idHash: String, accountID: String, csrfToken: String, returnURL: String?, createdAt: Instant,
-        expiresAt: Instant
+        idHash: String, accountID: String?, staffName: String? = nil, csrfToken: String, returnURL: String?,
+        createdAt: Instant, expiresAt: Instant
     ) {
+        precondition((accountID == nil) != (staffName == nil), "a session is an account's or a staff member's")
         self.idHash = idHash
         self.accountID = accountID
+        self.staffName = staffName
         self.csrfToken = csrfToken
         self.returnURL = returnURL
         self.createdAt = createdAt
@@ -77,17 +81,21 @@ extension LedgerStore {
                 tokenHash: tokenHash, accountID: row["account_id"], returnURL: row["return_url"],
                 createdAt: row["created_at"], expiresAt: row["expires_at"])
             let opened = session(link)
-            try db.execute(
-                """
-                INSERT INTO web_sessions (id_hash, account_id, csrf_token, return_url, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    opened.idHash, opened.accountID, opened.csrfToken, opened.returnURL, opened.createdAt,
-                    opened.expiresAt,
-                ])
+            try Self.insert(opened, db: db)
             return opened
         }
+    }
+
+    static func insert(_ session: WebSession, db: any SQLSession) throws {
+        try db.execute(
+            """
+            INSERT INTO web_sessions (id_hash, account_id, staff_name, csrf_token, return_url, created_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                session.idHash, session.accountID, session.staffName, session.csrfToken, session.returnURL,
+                session.createdAt, session.expiresAt,
+            ])
     }
 
     /// The session whose secret hashes to `idHash`, if it has neither ended nor expired at `now`.
@@ -97,8 +105,9 @@ extension LedgerStore {
                 "SELECT * FROM web_sessions WHERE id_hash = ? AND ended_at IS NULL AND expires_at > ?", [idHash, now]
             ).map { row in
                 WebSession(
-                    idHash: row["id_hash"], accountID: row["account_id"], csrfToken: row["csrf_token"],
-                    returnURL: row["return_url"], createdAt: row["created_at"], expiresAt: row["expires_at"])
+                    idHash: row["id_hash"], accountID: row["account_id"], staffName: row["staff_name"],
+                    csrfToken: row["csrf_token"], returnURL: row["return_url"], createdAt: row["created_at"],
+                    expiresAt: row["expires_at"])
             }
         }
     }

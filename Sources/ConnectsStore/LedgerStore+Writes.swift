@@ -13,15 +13,15 @@ extension LedgerStore {
             return try createAccount(request, db: db, now: now, policy: policy)
         case .ledger(let accountID, let command):
             return try execute(command, accountID: accountID, db: db, now: now, policy: policy)
-        case .reverse(let entryID, let reason, let actor, let limit):
+        case .reverse(let entryID, let reason, let ticket, let actor, let limit):
             guard let original = try entry(db, id: entryID) else {
                 throw ConnectsError(.notFound, "no entry \(entryID)")
             }
             let alreadyReversed = try db.value(
                 Bool.self, "SELECT EXISTS (SELECT 1 FROM entries WHERE kind = 'reversal' AND reverses = ?)", [entryID])
             let reversal = try LedgerCommand.Reversal(
-                original: original, reason: reason, actor: actor, isAlreadyReversed: alreadyReversed == true,
-                limit: limit)
+                original: original, reason: reason, actor: actor, ticket: ticket,
+                isAlreadyReversed: alreadyReversed == true, limit: limit)
             return try execute(.reverse(reversal), accountID: original.accountID, db: db, now: now, policy: policy)
         case .createAPIKey(let key):
             try db.execute(

@@ -11,6 +11,7 @@ enum PostgresSchema {
         ("v1", v1), ("v2-event-fan-out", v2), ("v3-cycle-due-by-id", v3), ("v4-auctions-open", v4),
         ("v5-expiry-noticed", v5), ("v6-ledger-rows-unchecked", v6),
         ("v7-web-sessions", WebSessionSchema.statements(for: .postgres)),
+        ("v8-staff", WebSessionSchema.staff(for: .postgres)),
     ]
 
     /// An arbitrary constant: the advisory lock that lets one node migrate while the others wait.

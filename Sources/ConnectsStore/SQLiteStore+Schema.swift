@@ -279,6 +279,9 @@ extension SQLiteStore {
         migrator.registerMigration("v10-web-sessions") { db in
             for statement in WebSessionSchema.statements(for: .sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v11-staff") { db in
+            for statement in WebSessionSchema.staff(for: .sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

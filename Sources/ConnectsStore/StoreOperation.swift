@@ -8,7 +8,7 @@ public enum StoreOperation: Sendable {
     /// Runs a ledger command on one account.
     case ledger(accountID: String, command: LedgerCommand)
     /// Reverses an entry, refusing one that is already reversed or larger than `limit`.
-    case reverse(entryID: String, reason: String, actor: String, limit: Int64)
+    case reverse(entryID: String, reason: String, ticket: String?, actor: String, limit: Int64)
     /// Stores a new API key (already hashed).
     case createAPIKey(APIKey)
     /// Buys connects with a payment reference that buys once.

@@ -326,6 +326,97 @@ def test_the_demo_front_page_lets_a_newcomer_enter_as_a_demo_freelancer():
         assert at(driver, "/portal/connects")
         assert shows(driver, "+30 for earning the Rising Talent badge")
         assert "+30 for earning the Rising Talent badge" in sentences(driver)
+        driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
+        assert shows(driver, "You are signed out")
+        driver.get(server.url + "/")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Enter the console as demo-admin']").click()
+        assert at(driver, "/console")
+        driver.find_element(By.LINK_TEXT, "Policy").click()
+        assert shows(driver, "Save as a new version")
+        look(driver, "console-policy-admin")
     finally:
         driver.quit()
         server.stop()
+
+
+def test_a_support_agent_signs_in_and_reverses_a_doubled_reward(market):
+    # The agent is added as an operator would: `connects staff add`, the password on standard input.
+    database = os.path.join(market.folder, "db.sqlite")
+    subprocess.run([os.environ["CONNECTS_BINARY"], "staff", "add", "maya", "--role", "support",
+                    "--database", database], input=b"a long support password\n", check=True)
+    ana = market.must("POST", "/v1/accounts", {"externalId": "ana-77", "kind": "freelancer", "name": "Ana Lima"})["id"]
+    # The marketplace reported one certification twice, under two ids: 10 connects too many.
+    for scope in ["swift-1", "swift-1-resent"]:
+        market.must("POST", f"/v1/accounts/{ana}/rewards", {"reward": "skill_certification", "scope": scope},
+                    idempotent=True)
+    assert market.must("GET", f"/v1/accounts/{ana}")["balance"]["available"] == 70
+
+    # A freelancer's session does not open the console.
+    freelancer = make_browser()
+    try:
+        freelancer.get(market.portal_link(ana))
+        assert at(freelancer, "/portal/connects")
+        freelancer.get(market.url + "/console")
+        assert shows(freelancer, "This page is not yours to see")
+    finally:
+        freelancer.quit()
+
+    driver = make_browser()
+    try:
+        driver.get(market.url + "/")
+        assert shows(driver, "Staff sign-in")
+        driver.find_element(By.ID, "name").send_keys("maya")
+        driver.find_element(By.ID, "password").send_keys("not it")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Sign in']").click()
+        assert shows(driver, "That name and password do not match")
+        assert driver.find_element(By.ID, "name").get_attribute("value") == "maya"
+        look(driver, "sign-in-error")
+        driver.find_element(By.ID, "password").send_keys("a long support password")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Sign in']").click()
+        assert at(driver, "/console")
+        assert shows(driver, "Find an account")
+
+        driver.find_element(By.ID, "q").send_keys("ana")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Find']").click()
+        assert shows(driver, "Accounts matching")
+        look(driver, "console-search")
+        driver.find_element(By.LINK_TEXT, "Ana Lima").click()
+        assert shows(driver, "Ledger, newest first")
+        assert "70" in driver.find_element(By.CSS_SELECTOR, ".balance strong").text
+        look(driver, "console-account")
+
+        # The newest reward is the second report of the same certification.
+        doubled = driver.find_elements(By.CSS_SELECTOR, ".ledger-entry")[0]
+        assert "for passing a skill certification" in doubled.text
+        doubled.find_element(By.PARTIAL_LINK_TEXT, "Reverse").click()
+        assert shows(driver, "Reverse this entry")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Reverse the entry']").click()
+        assert shows(driver, "There is a problem")
+        assert "Write why" in driver.find_element(By.CSS_SELECTOR, ".field-error").text
+        look(driver, "console-entry-error")
+        driver.find_element(By.ID, "reason").send_keys("Certification reported twice")
+        driver.find_element(By.ID, "ticket").send_keys("T-1042")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Reverse the entry']").click()
+        assert shows(driver, "Done, under your name: -10 connects (reversal)")
+        highlighted = driver.find_element(By.CSS_SELECTOR, ".ledger-entry.highlight")
+        assert "Certification reported twice" in highlighted.text and "T-1042" in highlighted.text
+        assert "support:staff:maya" in highlighted.text
+        look(driver, "console-reversed")
+        assert market.must("GET", f"/v1/accounts/{ana}")["balance"]["available"] == 60
+
+        # A support agent reads the policy but cannot change it.
+        driver.find_element(By.LINK_TEXT, "Policy").click()
+        assert shows(driver, "Only an admin can change the policy")
+        look(driver, "console-policy")
+    finally:
+        driver.quit()
+
+    # Ana sees what support did, in her words.
+    freelancer = make_browser()
+    try:
+        freelancer.get(market.portal_link(ana))
+        assert at(freelancer, "/portal/connects")
+        assert freelancer.find_element(By.CSS_SELECTOR, ".number").text == "60"
+        assert any(s.startswith("-10") for s in sentences(freelancer))
+    finally:
+        freelancer.quit()

@@ -65,7 +65,7 @@ struct PermissionTests {
         GET /portal/connects  accounts.read  admin, service, support, freelancer (own), client (own)
         GET /portal/history  accounts.read  admin, service, support, freelancer (own), client (own)
         GET /portal/history.csv  accounts.read  admin, service, support, freelancer (own), client (own)
-        POST /portal/sign-out  portal.signOut  freelancer (own), client (own)
+        POST /portal/sign-out  portal.signOut  admin, support, freelancer (own), client (own)
         GET /portal/jobs  jobs.read  admin, service, support, freelancer, client
         GET /portal/jobs/{id}  jobs.read  admin, service, support, freelancer, client
         POST /portal/jobs/{id}/proposals  proposals.submit  admin, service, freelancer (own)
@@ -79,6 +79,15 @@ struct PermissionTests {
         POST /portal/my-jobs/{id}/hire  jobs.decide  admin, service, client (own)
         POST /portal/my-jobs/{id}/close  jobs.decide  admin, service, client (own)
         GET /portal  public
+        GET /sign-in  public
+        POST /sign-in  public
+        GET /console  console.use  admin, service, support
+        GET /console/accounts/{id}  console.use  admin, service, support
+        POST /console/accounts/{id}/adjustments  ledger.adjust  admin, service, support
+        GET /console/entries/{id}  console.use  admin, service, support
+        POST /console/entries/{id}/reverse  ledger.reverse  admin, service, support
+        GET /console/policy  economy.readPolicy  admin, service, support
+        POST /console/policy  economy.writePolicy  admin
         GET /  public
         POST /demo/enter  public
         """

@@ -56,8 +56,11 @@ private struct SchemaDescription: Sendable {
                         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
                         [name]
                     ).map({ $0["name"] as String }) {
-                        let columns = try db.fetchAll("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [index])
-                            .map { $0["name"] as String }
+                        let columns = try db.fetchAll(
+                            "SELECT coalesce(name, '(expression)') AS name FROM pragma_index_info(?) ORDER BY seqno",
+                            [index]
+                        )
+                        .map { $0["name"] as String }
                         indexes.insert("\(index)(\(columns.joined(separator: ", ")))")
                     }
                     description.indexes[name] = indexes
@@ -88,8 +91,8 @@ private struct SchemaDescription: Sendable {
                         """
                         SELECT i.relname::text AS name,
                           array_to_string(ARRAY(
-                            SELECT a.attname::text FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
-                            JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum ORDER BY k.n
+                            SELECT coalesce(a.attname::text, '(expression)') FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
+                            LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum ORDER BY k.n
                           ), ', ') AS columns
                         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
                         WHERE x.indrelid = CAST(? AS TEXT)::regclass

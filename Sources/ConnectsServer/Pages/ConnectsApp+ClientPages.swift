@@ -9,8 +9,8 @@ extension ConnectsApp {
     /// them, each saying first what it does to the freelancers' connects (PAGES.md).
     func addClientPages(to table: inout RouteTable) {
         table.on(.get, "/portal/my-jobs", .readAccount) { request, context in
-            let (caller, session) = try Self.signedIn(context)
-            let jobs = try await service.jobs(of: session.accountID, limit: 100, by: caller)
+            let (caller, session, accountID) = try Self.signedIn(context)
+            let jobs = try await service.jobs(of: accountID, limit: 100, by: caller)
             var values = layoutValues(session, caller, current: "myJobs")
             values["hasJobs"] = !jobs.isEmpty
             values["jobs"] = jobs.map { job -> [String: Any] in
@@ -23,12 +23,12 @@ extension ConnectsApp {
         }
 
         table.on(.get, "/portal/post-job", .postJob) { _, context in
-            let (caller, session) = try Self.signedIn(context)
+            let (caller, session, _) = try Self.signedIn(context)
             return pages.page("post-job", postJobValues(session, caller))
         }
 
         table.on(.post, "/portal/post-job", .postJob) { request, context in
-            let (caller, session) = try Self.signedIn(context)
+            let (caller, session, accountID) = try Self.signedIn(context)
             guard let form = try await Self.pageForm(request, caller: caller, session: session) else {
                 return formOutOfDate(session)
             }
@@ -66,7 +66,7 @@ extension ConnectsApp {
                 return pages.page("post-job", values, status: .unprocessableContent)
             }
             let outcome = try await service.postJob(
-                for: session.accountID, title: title, budget: budget, connectCost: nil, hiringDeadline: deadline,
+                for: accountID, title: title, budget: budget, connectCost: nil, hiringDeadline: deadline,
                 form.write)
             return try outcomeResponse(outcome, session: session) { result in
                 guard case .job(let job) = result else { return "/portal/my-jobs" }
@@ -75,7 +75,7 @@ extension ConnectsApp {
         }
 
         table.on(.get, "/portal/my-jobs/{id}", .readProposals) { request, context in
-            let (caller, session) = try Self.signedIn(context)
+            let (caller, session, _) = try Self.signedIn(context)
             let job = try await service.job(try context.parameters.require("id"), by: caller)
             let (proposals, names) = try await service.proposalsWithNames(on: job.id, limit: 100, by: caller)
             var values = myJobValues(job, proposals: proposals, names: names, session: session, caller: caller)
@@ -85,7 +85,7 @@ extension ConnectsApp {
 
         for (name, decision) in [("view", ProposalDecision.view), ("decline", .decline)] {
             table.on(.post, "/portal/my-proposals/{id}/\(name)", .decideOnProposals) { request, context in
-                let (caller, session) = try Self.signedIn(context)
+                let (caller, session, _) = try Self.signedIn(context)
                 guard let form = try await Self.pageForm(request, caller: caller, session: session) else {
                     return formOutOfDate(session)
                 }
@@ -98,7 +98,7 @@ extension ConnectsApp {
         }
 
         table.on(.post, "/portal/my-jobs/{id}/hire", .decideOnProposals) { request, context in
-            let (caller, session) = try Self.signedIn(context)
+            let (caller, session, _) = try Self.signedIn(context)
             guard let form = try await Self.pageForm(request, caller: caller, session: session),
                 let proposalID = form["proposal"]
             else { return formOutOfDate(session) }
@@ -108,7 +108,7 @@ extension ConnectsApp {
         }
 
         table.on(.post, "/portal/my-jobs/{id}/close", .decideOnProposals) { request, context in
-            let (caller, session) = try Self.signedIn(context)
+            let (caller, session, _) = try Self.signedIn(context)
             guard let form = try await Self.pageForm(request, caller: caller, session: session) else {
                 return formOutOfDate(session)
             }

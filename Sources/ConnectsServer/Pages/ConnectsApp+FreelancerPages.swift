@@ -9,10 +9,10 @@ extension ConnectsApp {
     /// proposal form that says the cost first, and every proposal with what was paid and what came back.
     func addFreelancerPages(to table: inout RouteTable) {
         table.on(.get, "/portal/jobs", .readJobs) { request, context in
-            let (caller, session) = try Self.signedIn(context)
+            let (caller, session, accountID) = try Self.signedIn(context)
             let cursor = request.uri.queryParameters["cursor"].map(String.init).flatMap { $0.count <= 100 ? $0 : nil }
             let page = try await service.jobs(status: .open, limit: 50, after: cursor, by: caller)
-            let snapshot = try await service.account(session.accountID, by: caller)
+            let snapshot = try await service.account(accountID, by: caller)
             var values = layoutValues(session, caller, current: "jobs")
             values["available"] = snapshot.balance.available
             values["hasJobs"] = !page.items.isEmpty
@@ -28,13 +28,13 @@ extension ConnectsApp {
         }
 
         table.on(.get, "/portal/jobs/{id}", .readJobs) { _, context in
-            let (caller, session) = try Self.signedIn(context)
+            let (caller, session, _) = try Self.signedIn(context)
             let values = try await jobPage(try context.parameters.require("id"), caller: caller, session: session)
             return pages.page("job", values)
         }
 
         table.on(.post, "/portal/jobs/{id}/proposals", .submitProposal) { request, context in
-            let (caller, session) = try Self.signedIn(context)
+            let (caller, session, accountID) = try Self.signedIn(context)
             let jobID = try context.parameters.require("id")
             guard let form = try await Self.pageForm(request, caller: caller, session: session) else {
                 return formOutOfDate(session)
@@ -52,7 +52,7 @@ extension ConnectsApp {
                 boost = number
             }
             let outcome = try await service.submitProposal(
-                to: jobID, by: session.accountID, agencyID: nil, boost: boost, form.write)
+                to: jobID, by: accountID, agencyID: nil, boost: boost, form.write)
             switch outcome {
             case .done(.success(.proposal(let proposal, _)), _):
                 return Response(status: .seeOther, headers: [.location: "/portal/proposals?sent=\(proposal.id)"])
@@ -67,8 +67,8 @@ extension ConnectsApp {
         }
 
         table.on(.get, "/portal/proposals", .readAccount) { request, context in
-            let (caller, session) = try Self.signedIn(context)
-            let proposals = try await service.proposals(of: session.accountID, limit: 100, offset: 0, by: caller)
+            let (caller, session, accountID) = try Self.signedIn(context)
+            let proposals = try await service.proposals(of: accountID, limit: 100, offset: 0, by: caller)
             let titles = try await store.jobTitles(ids: proposals.map(\.jobID))
             var values = layoutValues(session, caller, current: "proposals")
             values["hasProposals"] = !proposals.isEmpty
@@ -91,9 +91,10 @@ extension ConnectsApp {
 
     /// A job as a freelancer sees it: facts, the bid table, their own proposal, or the form to send one.
     func jobPage(_ jobID: String, caller: Caller, session: WebSession) async throws -> [String: Any] {
+        let accountID = session.accountID ?? ""
         let (job, bids) = try await service.bids(on: jobID, by: caller)
-        let snapshot = try await service.account(session.accountID, by: caller)
-        let mine = try await service.proposal(on: jobID, by: session.accountID, caller: caller)
+        let snapshot = try await service.account(accountID, by: caller)
+        let mine = try await service.proposal(on: jobID, by: accountID, caller: caller)
         let economy = policy.economy
         var values = layoutValues(session, caller, current: "jobs")
         values["id"] = job.id

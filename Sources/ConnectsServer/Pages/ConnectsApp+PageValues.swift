@@ -173,6 +173,13 @@ extension ConnectsApp {
                 "available": account.balance.available, "holdsConnects": kind.holdsConnects,
             ])
         }
-        return ["people": people, "hasPeople": !people.isEmpty]
+        var staff: [[String: Any]] = []
+        for member in DemoMarketplace.staff where try await store.staffMember(name: member.name) != nil {
+            staff.append([
+                "name": member.name,
+                "role": member.role == .admin ? "an admin: may also change the policy" : "a support agent",
+            ])
+        }
+        return ["people": people, "hasPeople": !people.isEmpty, "staff": staff, "hasStaff": !staff.isEmpty]
     }
 }

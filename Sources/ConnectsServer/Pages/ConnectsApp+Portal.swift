@@ -26,7 +26,7 @@ extension ConnectsApp {
 
         table.on(.get, "/portal/enter", nil) { request, _ in
             guard let token = request.uri.queryParameters["token"].map(String.init),
-                let (secret, session) = try await service.enterPortal(token: token)
+                let (secret, _) = try await service.enterPortal(token: token)
             else {
                 return pages.message(
                     "This link no longer works",
@@ -34,35 +34,32 @@ extension ConnectsApp {
                     status: .badRequest)
             }
             var response = Response(status: .seeOther, headers: [.location: "/portal"])
-            response.setCookie(
-                Cookie(
-                    name: WebSessionMiddleware.cookieName, value: secret, maxAge: Int(Limits.webSessionSeconds),
-                    path: "/portal", secure: isSecure(request), httpOnly: true, sameSite: .lax))
+            response.setCookie(sessionCookie(secret, request))
             return response
         }
 
         table.on(.get, "/portal/connects", .readAccount) { _, context in
-            let (caller, session) = try Self.signedIn(context)
-            let snapshot = try await service.account(session.accountID, by: caller)
+            let (caller, session, accountID) = try Self.signedIn(context)
+            let snapshot = try await service.account(accountID, by: caller)
             let recent = try await service.entries(
-                of: session.accountID, matching: EntryQuery(limit: 5), by: caller)
+                of: accountID, matching: EntryQuery(limit: 5), by: caller)
             return pages.page(
                 "connects",
                 try await connectsPage(snapshot, recent: recent.items, session: session, caller: caller))
         }
 
         table.on(.get, "/portal/history", .readAccount) { request, context in
-            let (caller, session) = try Self.signedIn(context)
+            let (caller, session, accountID) = try Self.signedIn(context)
             let filters = HistoryFilters(request.uri.queryParameters, now: now())
-            let page = try await service.entries(of: session.accountID, matching: filters.query, by: caller)
+            let page = try await service.entries(of: accountID, matching: filters.query, by: caller)
             return pages.page(
                 "history", try await historyPage(page, filters: filters, session: session, caller: caller))
         }
 
         table.on(.get, "/portal/history.csv", .readAccount) { request, context in
-            let (caller, session) = try Self.signedIn(context)
+            let (caller, _, accountID) = try Self.signedIn(context)
             let filters = HistoryFilters(request.uri.queryParameters, now: now())
-            let page = try await service.entries(of: session.accountID, matching: filters.query, by: caller)
+            let page = try await service.entries(of: accountID, matching: filters.query, by: caller)
             var text = Representation.csvHeader
             for entry in page.items { Representation.appendCSVRow(entry, to: &text) }
             return Response(
@@ -75,22 +72,17 @@ extension ConnectsApp {
         }
 
         table.on(.post, "/portal/sign-out", .signOut) { request, context in
-            let (_, session) = try Self.signedIn(context)
-            let form = try await Self.readForm(request)
-            guard form["csrf"] == session.csrfToken else {
-                // A form without its session's token was not sent from these pages (or is from an older
-                // session): nothing changes.
-                return pages.message(
-                    "This form is out of date", "Nothing was changed. Go back, reload the page and try again.",
-                    status: .forbidden, returnURL: session.returnURL)
+            guard let session = context.webSession else {
+                throw ConnectsError(.unauthenticated, "sign in through the marketplace")
             }
+            let form = try await Self.readForm(request)
+            // A form without its session's token was not sent from these pages (or is from an older
+            // session): nothing changes.
+            guard form["csrf"] == session.csrfToken else { return formOutOfDate(session) }
             try await service.signOut(session)
             var response = pages.message(
                 "You are signed out", "You can close this page.", status: .ok, returnURL: session.returnURL)
-            response.setCookie(
-                Cookie(
-                    name: WebSessionMiddleware.cookieName, value: "", maxAge: 0, path: "/portal",
-                    secure: isSecure(request), httpOnly: true, sameSite: .lax))
+            response.setCookie(sessionCookie("", request))
             return response
         }
 
@@ -103,13 +95,33 @@ extension ConnectsApp {
             return Response(status: .seeOther, headers: [.location: home])
         }
 
-        guard configuration.isDemo else { return }
+        addConsolePages(to: &table)
+
+        guard configuration.isDemo else {
+            // A real deployment's front page is the staff's sign-in: freelancers and clients enter
+            // through the marketplace.
+            table.on(.get, "/", nil) { _, context in
+                if context.webSession?.staffName != nil {
+                    return Response(status: .seeOther, headers: [.location: "/console"])
+                }
+                return pages.page("sign-in", ["name": ""])
+            }
+            return
+        }
         table.on(.get, "/", nil) { _, _ in
             pages.page("demo", try await demoPage())
         }
         table.on(.post, "/demo/enter", nil) { request, _ in
-            // Only with --demo: anyone may enter as a demo account, which is the point of the demo.
+            // Only with --demo: anyone may enter as a demo account or demo staff member, which is the
+            // point of the demo.
             let form = try await Self.readForm(request)
+            if let name = form["staff"], DemoMarketplace.staff.contains(where: { $0.name == name }) {
+                let secret = APIKey.makeSecret(prefix: "cs_")
+                _ = try await service.openSession(forStaff: name, secret: secret)
+                var response = Response(status: .seeOther, headers: [.location: "/console"])
+                response.setCookie(sessionCookie(secret, request))
+                return response
+            }
             guard let accountID = form["account"],
                 let account = try await store.account(id: accountID), account.externalID.hasPrefix("demo-")
             else { throw ConnectsError(.notFound, "no demo account") }
@@ -119,12 +131,27 @@ extension ConnectsApp {
         }
     }
 
-    /// The signed-in caller and session of a page request, or `unauthenticated`.
-    static func signedIn(_ context: ConnectsRequestContext) throws(ConnectsError) -> (Caller, WebSession) {
+    /// The signed-in caller, session and account of a portal page's request; `unauthenticated` when
+    /// signed out, `forbidden` for a staff member (the portal shows one's own account).
+    static func signedIn(
+        _ context: ConnectsRequestContext
+    ) throws(ConnectsError) -> (Caller, WebSession, accountID: String) {
         guard let caller = context.caller, let session = context.webSession else {
             throw ConnectsError(.unauthenticated, "sign in through the marketplace")
         }
-        return (caller, session)
+        guard let accountID = session.accountID else {
+            throw ConnectsError(.forbidden, "the portal shows a freelancer's or client's own account")
+        }
+        return (caller, session, accountID)
+    }
+
+    /// The session cookie carrying `secret` (empty: the cookie that signs the browser out). Its path
+    /// is the whole site, so that a freelancer who opens the console is known, and refused.
+    func sessionCookie(_ secret: String, _ request: Request) -> Cookie {
+        Cookie(
+            name: WebSessionMiddleware.cookieName, value: secret,
+            maxAge: secret.isEmpty ? 0 : Int(Limits.webSessionSeconds), path: "/", secure: isSecure(request),
+            httpOnly: true, sameSite: .lax)
     }
 
     /// The fields of a posted HTML form (`application/x-www-form-urlencoded`), up to the body limit.

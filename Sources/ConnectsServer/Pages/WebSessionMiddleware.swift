@@ -4,8 +4,9 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Signs in the browsers of the pages under `/portal`: a session cookie becomes the ``Caller`` its
-/// account's key would be, and refusals become pages (never JSON, never a stack trace).
+/// Signs in the browsers of the pages (the portal, the console): a session cookie becomes the ``Caller``
+/// its account's key, or its staff member's role, would be, and refusals become pages (never JSON,
+/// never a stack trace).
 struct WebSessionMiddleware: RouterMiddleware {
     typealias Context = ConnectsRequestContext
     static let cookieName = "connects_session"
@@ -17,7 +18,7 @@ struct WebSessionMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let path = request.uri.path
-        guard path == "/portal" || path.hasPrefix("/portal/") else { return try await next(request, context) }
+        guard RouteTable.isPage(path) else { return try await next(request, context) }
         var context = context
         // The stylesheet and the way in need no session: no lookup for them.
         let needsSession = path != "/portal/style.css" && path != "/portal/enter"
@@ -45,6 +46,8 @@ struct WebSessionMiddleware: RouterMiddleware {
         case .unauthenticated:
             return pages.message(
                 "You are signed out", "Open your connects again from the marketplace to sign in.", status: status)
+        case .rateLimited:
+            return pages.message("Too many attempts", error.detail, status: status)
         case .forbidden, .notFound:
             return pages.message(
                 "This page is not yours to see", "It belongs to another account, or it does not exist.",

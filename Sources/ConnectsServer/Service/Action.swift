@@ -47,6 +47,8 @@ public enum Action: String, CaseIterable, Sendable {
     case createPortalSession = "portal.createSession"
     /// Ending one's own browser session.
     case signOut = "portal.signOut"
+    /// The support console's pages: finding accounts, reading their ledgers, the policy.
+    case useConsole = "console.use"
     case moveTestClock = "operations.testClock"
 
     /// Who may take the action.
@@ -55,7 +57,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .createAccount, .closeAccount, .changePlan, .manageAgencyMembers, .recordPurchase, .grantReward,
             .setConnectCost, .manageWebhooks, .moveTestClock, .createPortalSession:
             return .operators
-        case .findAccounts, .adjustBalance, .reverseEntry, .readPolicy, .removeJob:
+        case .findAccounts, .adjustBalance, .reverseEntry, .readPolicy, .removeJob, .useConsole:
             return .staff
         case .writePolicy, .issueAPIKeys:
             return .admin
@@ -69,7 +71,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .submitProposal, .withdrawProposal:
             return Permission(roles: Caller.operators, ownAccount: [.freelancer], otherwise: .forbidden)
         case .signOut:
-            return Permission(roles: [], ownAccount: [.freelancer, .client])
+            return Permission(roles: [.support, .admin], ownAccount: [.freelancer, .client])
         case .postJob, .updateJob, .inviteFreelancer, .decideOnProposals:
             return Permission(roles: Caller.operators, ownAccount: [.client], otherwise: .forbidden)
         }

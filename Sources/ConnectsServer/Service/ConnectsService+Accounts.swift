@@ -16,6 +16,12 @@ extension ConnectsService {
         return try await store.accounts(externalID: externalID, kind: kind, now: now())
     }
 
+    /// The accounts a support agent may mean by `text` (an id, an external id, the start of a name).
+    func searchAccounts(_ text: String, by caller: Caller) async throws -> [Account] {
+        try caller.authorize(.findAccounts)
+        return try await store.searchAccounts(text, limit: 50)
+    }
+
     /// The account `id` as it reads now, if `caller` may read it.
     func account(_ id: String, by caller: Caller) async throws -> AccountSnapshot {
         try caller.authorize(.readAccount, for: [id], hidden: "no account \(id)")
@@ -101,12 +107,17 @@ extension ConnectsService {
         return try await perform(.ledger(accountID: accountID, command: command), write, movesConnects: true)
     }
 
-    /// Reverses an entry with a reason, within the caller's per-action limit.
-    func reverse(_ entryID: String, reason: String, _ write: WriteRequest) async throws -> WriteOutcome {
+    /// Reverses an entry with a reason (and the support ticket it answers), within the caller's
+    /// per-action limit.
+    func reverse(
+        _ entryID: String, reason: String, ticket: String?, _ write: WriteRequest
+    ) async throws -> WriteOutcome {
         let caller = write.caller
         try caller.authorize(.reverseEntry)
         return try await perform(
-            .reverse(entryID: entryID, reason: reason, actor: caller.actor, limit: supportActionMax(for: caller)),
+            .reverse(
+                entryID: entryID, reason: reason, ticket: ticket, actor: caller.actor,
+                limit: supportActionMax(for: caller)),
             write, movesConnects: true)
     }
 

@@ -45,12 +45,22 @@ extension ConnectsService {
     }
 
     /// Who a browser with the session cookie `secret` is: the same caller a key bound to the session's
-    /// account would be, so that pages obey the one table of permissions. `nil` when signed out.
+    /// account would be, or a key of the staff member's role, so that pages obey the one table of
+    /// permissions. `nil` when signed out.
+    ///
+    /// A staff member's actor is `<role>:staff:<name>`: what they do lands in the ledger under their
+    /// name, and their role is read at each request (a changed role applies at once).
     func caller(forSession secret: String) async throws -> (caller: Caller, session: WebSession)? {
         guard secret.utf8.count <= 64,
-            let session = try await store.webSession(idHash: APIKey.digest(secret), now: now()),
-            let account = try await store.account(id: session.accountID)
+            let session = try await store.webSession(idHash: APIKey.digest(secret), now: now())
         else { return nil }
+        if let name = session.staffName {
+            guard let member = try await store.staffMember(name: name) else { return nil }
+            return (Caller(keyID: "staff:" + name, role: member.role, accountID: nil), session)
+        }
+        guard let accountID = session.accountID, let account = try await store.account(id: accountID) else {
+            return nil
+        }
         let caller = Caller(
             keyID: "web:" + session.idHash.prefix(12), role: account.kind == .client ? .client : .freelancer,
             accountID: account.id)

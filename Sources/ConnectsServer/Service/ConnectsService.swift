@@ -14,6 +14,8 @@ struct ConnectsService: Sendable {
     let clock: ServerClock
     let metrics: ServerMetrics
     let inFlight = InFlightRequests()
+    /// Staff sign-ins per address (this node's count; the failures per name are counted in the database).
+    let signInThrottle = RateLimiter(count: Limits.signInFailuresPerAddress, perSeconds: 900)
 
     /// The current time.
     func now() -> Instant { clock.now() }
