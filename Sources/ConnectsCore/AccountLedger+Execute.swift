@@ -33,8 +33,8 @@ extension AccountLedger {
             return try placeHold(request, now: now, policy: policy)
         case .captureHold(let id, let cause, let actor):
             return try captureHold(id: id, cause: cause, actor: actor, now: now, policy: policy)
-        case .releaseHold(let id, let cause, let actor):
-            return try releaseHold(id: id, cause: cause, actor: actor, now: now, policy: policy)
+        case .releaseHold(let id, let cause, let actor, let rule):
+            return try releaseHold(id: id, cause: cause, actor: actor, rule: rule, now: now, policy: policy)
         case .returnSpend(let request):
             return try returnSpend(request, now: now, policy: policy)
         case .reverse(let reversal):

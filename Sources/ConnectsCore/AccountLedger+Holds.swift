@@ -74,7 +74,7 @@ extension AccountLedger {
 
     /// Frees what the hold reserved; a freed part whose lot has expired meanwhile expires at once.
     mutating func releaseHold(
-        id: String, cause: Cause, actor: String, now: Instant, policy: LedgerPolicy
+        id: String, cause: Cause, actor: String, rule: String?, now: Instant, policy: LedgerPolicy
     )
         throws(ConnectsError) -> Entry
     {
@@ -95,7 +95,10 @@ extension AccountLedger {
             allocations: hold.allocations,
             now: now,
             policy: policy
-        ) { $0.holdID = hold.id }
+        ) {
+            $0.holdID = hold.id
+            $0.rule = rule
+        }
         expireDue(now: now, policy: policy)
         return entry
     }

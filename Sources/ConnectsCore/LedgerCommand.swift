@@ -9,7 +9,8 @@ public enum LedgerCommand: Sendable {
     /// Spends exactly what a hold reserved.
     case captureHold(id: String, cause: Cause, actor: String)
     /// Frees what a hold reserved.
-    case releaseHold(id: String, cause: Cause, actor: String)
+    /// `rule` names why, when the reason is one a freelancer is told (`boost.outbid`).
+    case releaseHold(id: String, cause: Cause, actor: String, rule: String? = nil)
     /// Gives a spend back to the lots it came from.
     case returnSpend(ReturnRequest)
     /// Undoes a reward, courtesy, grant, purchase or adjustment, as far as it is still unspent.

@@ -13,6 +13,11 @@ public enum Limits {
     public static let idempotencyRetentionDays: Int64 = 7
     /// The largest page of a list.
     public static let pageSizeMax = 500
+    /// The most unread notifications counted: past it, a count says "at least" (counting stays a short
+    /// seek however many an account never read).
+    public static let unreadCountMax = 1_000
+    /// The most notifications marked read by id in one request.
+    public static let notificationIDsMax = 100
     /// The default page size of a list.
     public static let pageSizeDefault = 50
     /// Entries read per query by the CSV export, which streams every page itself (not an API limit).

@@ -16,15 +16,38 @@ extension ConnectsApp {
                 }
                 before = sequence
             }
-            let page = try await service.notifications(
+            let (page, unread) = try await service.notifications(
                 of: try context.parameters.require("id"), limit: limit, before: before, by: context.requireCaller())
+            let data = page.items.map { notification -> JSONValue in
+                let event = notification.event
+                return .object([
+                    "id": .string(event.id), "type": .string(event.type), "createdAt": .time(event.createdAt),
+                    "data": (try? JSONCoding.decode(Array(event.data.utf8))) ?? .null,
+                    "readAt": notification.readAt.map(JSONValue.time) ?? .null,
+                ])
+            }
             return Self.json(
-                Representation.page(page) { event in
-                    .object([
-                        "id": .string(event.id), "type": .string(event.type), "createdAt": .time(event.createdAt),
-                        "data": (try? JSONCoding.decode(Array(event.data.utf8))) ?? .null, "readAt": .null,
-                    ])
-                })
+                .object(["data": .array(data), "nextCursor": .string(page.nextCursor), "unread": .int(Int64(unread))]))
+        }
+
+        table.on(.post, "/v1/accounts/{id}/notifications/read", .markNotificationsRead) { request, context in
+            let (body, _) = try await Self.readObject(request)
+            let upTo = try body.string("upTo", required: false)
+            var ids: [String] = []
+            if let value = body.members["ids"] {
+                guard case .array(let values) = value else {
+                    throw ConnectsError.invalidField("ids", "must be a list of notification ids")
+                }
+                ids = try values.map { value throws(ConnectsError) -> String in
+                    guard case .string(let id) = value, (1...Limits.labelLengthMax).contains(id.count) else {
+                        throw ConnectsError.invalidField("ids", "must be a list of notification ids")
+                    }
+                    return id
+                }
+            }
+            let unread = try await service.markNotificationsRead(
+                of: try context.parameters.require("id"), upTo: upTo, ids: ids, by: context.requireCaller())
+            return Self.json(.object(["unread": .int(Int64(unread))]))
         }
 
         table.on(.post, "/v1/webhooks", .manageWebhooks) { request, context in

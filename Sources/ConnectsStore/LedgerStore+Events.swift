@@ -142,7 +142,8 @@ extension LedgerStore {
                 "connects.expiring",
                 accountID: row["account_id"],
                 data: [
-                    "lotId": .string(lotID), "amount": .int(row["amount"]), "expiresAtMs": .int(row["expires_at"]),
+                    "lotId": .string(lotID), "amount": .int(row["amount"]),
+                    "expiresAt": .string(RFC3339.format(row["expires_at"])),
                 ],
                 db: db,
                 now: now,
@@ -153,18 +154,6 @@ extension LedgerStore {
     }
 
     // MARK: Reads and webhooks
-
-    /// An account's events, newest first.
-    public func events(accountID: String, limit: Int, before cursor: Int64?) async throws -> Page<Event> {
-        try await read { db in
-            let rows = try db.fetchAll(
-                "SELECT * FROM events WHERE account_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR seq < ?2) ORDER BY seq DESC LIMIT ?3",
-                [accountID, cursor, limit + 1])
-            let events = rows.prefix(limit).map(Event.init(row:))
-            return Page(
-                items: Array(events), nextCursor: rows.count > limit ? events.last.map { "e\($0.sequence)" } : nil)
-        }
-    }
 
     /// Registers a webhook; events from now on are delivered to it.
     public func createWebhook(_ webhook: Webhook) async throws {

@@ -268,7 +268,8 @@ extension LedgerStore {
             case .releaseBoost(let proposalID, let payerID, let isOutbid):
                 let holdID = book.proposals[proposalID]!.boostHoldID!
                 let command = LedgerCommand.releaseHold(
-                    id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system")
+                    id: holdID, cause: Cause(type: "proposal", id: proposalID), actor: "system",
+                    rule: isOutbid ? JobEffect.outbidRule : nil)
                 _ = try run(command, payerID: payerID)
                 if isOutbid {
                     writes.emit(

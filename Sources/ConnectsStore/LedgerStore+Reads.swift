@@ -28,6 +28,20 @@ extension LedgerStore {
         }
     }
 
+    /// The entries with these ids (those that exist), by id.
+    public func entries(ids: [String]) async throws -> [String: Entry] {
+        let ids = Array(Set(ids).prefix(Limits.pageSizeMax))
+        guard !ids.isEmpty else { return [:] }
+        return try await read { db in
+            var entries: [String: Entry] = [:]
+            for row in try db.fetchAll("SELECT * FROM entries WHERE id IN ({list})", in: ids) {
+                let entry = try Entry(row: row)
+                entries[entry.id] = entry
+            }
+            return entries
+        }
+    }
+
     /// The accounts a support agent may mean by `text`: the account with that id, those with that
     /// external id (of any kind), and those whose name starts with it (letter case aside), at most
     /// `limit` in all. Each part seeks an index (the primary key, `(kind, external_id)`, the lower-cased

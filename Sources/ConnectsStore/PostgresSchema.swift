@@ -12,6 +12,7 @@ enum PostgresSchema {
         ("v5-expiry-noticed", v5), ("v6-ledger-rows-unchecked", v6),
         ("v7-web-sessions", WebSessionSchema.statements(for: .postgres)),
         ("v8-staff", WebSessionSchema.staff(for: .postgres)),
+        ("v9-notifications-read", NotificationSchema.statements(for: .postgres)),
     ]
 
     /// An arbitrary constant: the advisory lock that lets one node migrate while the others wait.

@@ -282,6 +282,9 @@ extension SQLiteStore {
         migrator.registerMigration("v11-staff") { db in
             for statement in WebSessionSchema.staff(for: .sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v12-notifications-read") { db in
+            for statement in NotificationSchema.statements(for: .sqlite) { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

@@ -206,7 +206,7 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
         lately = sentences(driver)
         assert "-4 to send a proposal to “Logo for a bakery”" in lately
         assert "5 held to boost your proposal to “Logo for a bakery”" in lately
-        assert any(s.startswith("5 boost released for your proposal to “Logo for a bakery”") for s in lately)
+        assert "Boost of 5 released on “Logo for a bakery”: outbid before the client looked" in lately
         driver.find_element(By.CSS_SELECTOR, ".movement details summary").click()
         assert "Policy version" in driver.find_element(By.CSS_SELECTOR, ".movement details").text
         look(driver, "connects")
@@ -250,6 +250,20 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
         outcomes = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".outcome")]
         assert "4 not returned: the client hired someone else." in outcomes
         assert "+4 returned: the client closed the job without hiring" in outcomes
+
+        # Notifications say the same things, the new ones marked until they are read.
+        driver.find_element(By.LINK_TEXT, "Notifications").click()
+        assert shows(driver, "Mark all as read")
+        said = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".notification.new .sentence")]
+        assert "4 not returned for “Menu design”: the client hired someone else." in said
+        assert ("Your boost of 5 on “Logo for a bakery” was outbid before the client looked: it came back in full"
+                in said)
+        look(driver, "notifications")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Mark all as read']").click()
+        assert shows(driver, "Nothing unread.")
+        assert not driver.find_elements(By.CSS_SELECTOR, ".notification.new")
+        status, feed = market.api("GET", f"/v1/accounts/{ana}/notifications")
+        assert feed["unread"] == 0 and all(n["readAt"] for n in feed["data"])
 
         driver.find_element(By.LINK_TEXT, "History").click()
         assert shows(driver, "Download these rows as CSV")
@@ -326,6 +340,36 @@ def test_the_demo_front_page_lets_a_newcomer_enter_as_a_demo_freelancer():
         assert at(driver, "/portal/connects")
         assert shows(driver, "+30 for earning the Rising Talent badge")
         assert "+30 for earning the Rising Talent badge" in sentences(driver)
+        before = int(driver.find_element(By.CSS_SELECTOR, ".number").text)
+
+        # Buying: a bundle, a demo confirmation that says no money moves, the balance after.
+        driver.find_element(By.LINK_TEXT, "Buy connects").click()
+        assert shows(driver, "Continue to payment")
+        assert "20 connects for $3" in driver.page_source
+        look(driver, "buy")
+        driver.find_element(By.XPATH, "//input[@value='custom']").click()
+        driver.find_element(By.ID, "custom").send_keys("0")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Continue to payment']").click()
+        assert shows(driver, "There is a problem")
+        assert driver.find_element(By.ID, "custom").get_attribute("value") == "0"
+        driver.find_element(By.XPATH, "//input[@value='20']").click()
+        driver.find_element(By.XPATH, "//button[normalize-space()='Continue to payment']").click()
+        assert shows(driver, "This is a demo: no money moves.")
+        assert "20 connects for $3" in driver.page_source
+        look(driver, "buy-confirm")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Confirm the demo payment']").click()
+        assert shows(driver, "20 connects bought.")
+        assert int(driver.find_element(By.CSS_SELECTOR, ".number").text) == before + 20
+        assert "+20 bought" in sentences(driver)
+
+        # The plan: Ana is on Basic; switching to Plus starts a new cycle with its allotment now.
+        driver.find_element(By.LINK_TEXT, "Plans").click()
+        assert shows(driver, "Switch to Plus")
+        assert "You are on the Basic plan." in driver.find_element(By.TAG_NAME, "main").text
+        look(driver, "plan")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Switch to Plus (demo: no payment)']").click()
+        assert shows(driver, "Your plan is changed.")
+        assert "You are on the Plus plan." in driver.find_element(By.TAG_NAME, "main").text
         driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
         assert shows(driver, "You are signed out")
         driver.get(server.url + "/")

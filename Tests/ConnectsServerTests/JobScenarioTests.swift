@@ -310,6 +310,9 @@ struct JobScenarioTests {
             _ = try await market.submit(job, pusher, boost: 6)
             #expect(try await market.proposal(proposals[0])["boost"]?["state"]?.stringValue == "released")
             #expect(try await market.api.available(freelancers[0]) == 48)
+            // The release says why: outbid (a rule the history explains); the window's end captures.
+            let releases = try await market.api.send(.get, "/v1/accounts/\(freelancers[0])/entries?kind=release")
+            #expect(releases.json["data"]?.arrayValue?.first?["rule"]?.stringValue == "boost.outbid")
             let bids = try await market.api.send(.get, "/v1/jobs/\(job)/bids").json
             #expect(bids["bids"]?.arrayValue?.compactMap { $0["bid"]?.intValue } == [9, 8, 7, 6])
             #expect(bids["bids"]?.arrayValue?.first?["freelancerId"] == nil)

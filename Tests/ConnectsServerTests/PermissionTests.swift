@@ -56,6 +56,7 @@ struct PermissionTests {
         GET /v1/proposals/{id}  jobs.readProposals  admin, service, support, freelancer (own), client (own)
         GET /v1/accounts/{id}/proposals  accounts.read  admin, service, support, freelancer (own), client (own)
         GET /v1/accounts/{id}/notifications  accounts.read  admin, service, support, freelancer (own), client (own)
+        POST /v1/accounts/{id}/notifications/read  accounts.markNotificationsRead  admin, service, freelancer (own), client (own)
         POST /v1/webhooks  events.manageWebhooks  admin, service
         GET /v1/webhooks  events.manageWebhooks  admin, service
         DELETE /v1/webhooks/{id}  events.manageWebhooks  admin, service
@@ -70,6 +71,12 @@ struct PermissionTests {
         GET /portal/jobs/{id}  jobs.read  admin, service, support, freelancer, client
         POST /portal/jobs/{id}/proposals  proposals.submit  admin, service, freelancer (own)
         GET /portal/proposals  accounts.read  admin, service, support, freelancer (own), client (own)
+        GET /portal/notifications  accounts.read  admin, service, support, freelancer (own), client (own)
+        POST /portal/notifications/read  accounts.markNotificationsRead  admin, service, freelancer (own), client (own)
+        GET /portal/buy  accounts.read  admin, service, support, freelancer (own), client (own)
+        GET /portal/plan  accounts.read  admin, service, support, freelancer (own), client (own)
+        POST /demo/buy  public
+        POST /demo/plan  public
         GET /portal/my-jobs  accounts.read  admin, service, support, freelancer (own), client (own)
         GET /portal/post-job  jobs.post  admin, service, client (own)
         POST /portal/post-job  jobs.post  admin, service, client (own)

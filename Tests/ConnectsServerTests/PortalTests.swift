@@ -66,7 +66,7 @@ struct PortalTests {
             let setCookie = entered.headers[HTTPField.Name("Set-Cookie")!] ?? ""
             #expect(
                 setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax")
-                    && setCookie.contains("Path=/;"))
+                    && setCookie.split(separator: ";").contains { $0.trimmingCharacters(in: .whitespaces) == "Path=/" })
             let page = try await browser.send(.GET, "/portal/connects")
             #expect(
                 page.status == 200 && page.text.contains(">50</span> connects") && page.text.contains("+40 for joining")

@@ -126,6 +126,64 @@ struct WebhookTests {
             // The sign-up reward and the first grant: two lots, one notice each.
             #expect(notices.count == 2)
             #expect(Set(notices.compactMap { $0["data"]?["amount"]?.intValue }) == [40, 10])
+            // Times are RFC 3339 here as everywhere else.
+            #expect(notices.allSatisfy { $0["data"]?["expiresAt"]?.stringValue?.hasSuffix("Z") == true })
+        }
+    }
+
+    @Test(
+        "notifications are marked read up to one, or by id; readAt is when, and the unread count follows",
+        arguments: StoreKind.allCases)
+    func markRead(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard) { api, _ in
+            let alice = try await api.makeFreelancer()
+            let key = try await api.makeKey(role: "freelancer", accountID: alice)
+            func feed() async throws -> (items: [JSONValue], unread: Int64?) {
+                let reply = try await api.send(.get, "/v1/accounts/\(alice)/notifications", key: key)
+                return (reply.json["data"]?.arrayValue ?? [], reply.json["unread"]?.intValue)
+            }
+            // Joining: the sign-up reward and the first grant.
+            var (items, unread) = try await feed()
+            #expect(items.count == 2 && unread == 2 && items.allSatisfy { $0["readAt"] == .null })
+            let newest = try #require(items[0]["id"]?.stringValue)
+            let oldest = try #require(items[1]["id"]?.stringValue)
+
+            let byID = try await api.send(
+                .post, "/v1/accounts/\(alice)/notifications/read", body: #"{"ids":["\#(oldest)"]}"#, key: key)
+            #expect(byID.status == 200 && byID.json["unread"]?.intValue == 1)
+            (items, unread) = try await feed()
+            #expect(unread == 1 && items[0]["readAt"] == .null && items[1]["readAt"]?.stringValue != nil)
+            let firstRead = items[1]["readAt"]
+
+            let upTo = try await api.send(
+                .post, "/v1/accounts/\(alice)/notifications/read", body: #"{"upTo":"\#(newest)"}"#, key: key)
+            #expect(upTo.json["unread"]?.intValue == 0)
+            (items, unread) = try await feed()
+            #expect(unread == 0 && items.allSatisfy { $0["readAt"]?.stringValue != nil })
+            #expect(items[1]["readAt"] == firstRead, "read again keeps the first time")
+
+            // A new notification is unread; the cursor never moves back.
+            try await api.adjust(alice, 5)
+            #expect(try await feed().unread == 1)
+            _ = try await api.send(
+                .post, "/v1/accounts/\(alice)/notifications/read", body: #"{"upTo":"\#(oldest)"}"#, key: key)
+            #expect(try await feed().unread == 1)
+
+            // Someone else's notification, or none named: refused, nothing changes.
+            let bob = try await api.makeFreelancer()
+            let bobs = try #require(
+                await api.send(.get, "/v1/accounts/\(bob)/notifications").json["data"]?.arrayValue?.first?["id"]?
+                    .stringValue)
+            let foreign = try await api.send(
+                .post, "/v1/accounts/\(alice)/notifications/read", body: #"{"ids":["\#(bobs)"]}"#, key: key)
+            #expect(foreign.status == 422 && foreign.json["code"]?.stringValue == "validation_failed")
+            #expect(
+                try await api.send(.post, "/v1/accounts/\(alice)/notifications/read", body: "{}", key: key).status
+                    == 422)
+            let notHers = try await api.send(
+                .post, "/v1/accounts/\(bob)/notifications/read", body: #"{"upTo":"\#(bobs)"}"#, key: key)
+            #expect(notHers.status == 404)
+            #expect(try await api.send(.get, "/v1/accounts/\(bob)/notifications").json["unread"]?.intValue == 2)
         }
     }
 

@@ -33,7 +33,7 @@ struct PostgresStoreTests {
             #expect(
                 applied.sorted() == [
                     "v1", "v2-event-fan-out", "v3-cycle-due-by-id", "v4-auctions-open", "v5-expiry-noticed",
-                    "v6-ledger-rows-unchecked", "v7-web-sessions", "v8-staff",
+                    "v6-ledger-rows-unchecked", "v7-web-sessions", "v8-staff", "v9-notifications-read",
                 ])
             for store in stores {
                 #expect(await store.isReady())

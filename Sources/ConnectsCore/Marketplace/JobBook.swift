@@ -437,6 +437,10 @@ public enum JobEffect: Hashable, Sendable {
     case holdBoost(proposalID: String, payerID: String, bid: Int64)
     case captureBoost(proposalID: String, payerID: String)
     case releaseBoost(proposalID: String, payerID: String, isOutbid: Bool)
+
+    /// The rule on the release of a boost that was outbid before the client looked: the freelancer is
+    /// told so, in the history and with `proposal.boost_outbid`.
+    public static let outbidRule = "boost.outbid"
     case returnConnects(proposalID: String, payerID: String, part: Part, rule: String)
 }
 

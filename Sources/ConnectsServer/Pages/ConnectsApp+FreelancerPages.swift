@@ -172,8 +172,13 @@ extension ConnectsApp {
         if let returned = proposal.returned {
             return "+\(returned.amount) returned: " + MovementSentence.returnReason(returned.rule)
         }
-        let paid = proposal.paid
-        switch proposal.keptBy {
+        guard let rule = proposal.keptBy else { return "Waiting for the client." }
+        return keptSentence(rule, paid: proposal.paid)
+    }
+
+    /// Why `paid` connects were not returned, by the rule that kept them.
+    static func keptSentence(_ rule: String, paid: Int64) -> String {
+        switch rule {
         case "no_return.hired": return "You were hired: the fee is not returned."
         case "no_return.hired_other": return "\(paid) not returned: the client hired someone else."
         case "no_return.declined":
@@ -181,8 +186,7 @@ extension ConnectsApp {
         case "no_return.job_expired": return "\(paid) not returned: the job expired without a hire."
         case "no_return.withdrawn": return "\(paid) not returned: you withdrew the proposal."
         case "no_return.nothing_paid": return "Nothing to return: you paid nothing."
-        case let rule?: return "\(paid) not returned (rule \(rule))."
-        case nil: return "Waiting for the client."
+        default: return "\(paid) not returned (rule \(rule))."
         }
     }
 

@@ -105,6 +105,10 @@ extension ConnectsApp {
         } else {
             values["nextGrant"] = "No connects are due: this account is closed."
         }
+        let unread = try await store.unreadNotificationCount(accountID: account.id)
+        if unread > 0 { values["unread"] = unread }
+        values["unreadWords"] = Self.unreadWords(unread)
+        values["holdsConnects"] = account.kind.holdsConnects
         values["hasRecent"] = !recent.isEmpty
         values["recent"] = try await movementValues(recent, now: now)
         let costs = economy.costs.ladder.map(\.cost) + [economy.costs.withoutBudget]

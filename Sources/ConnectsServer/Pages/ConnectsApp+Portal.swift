@@ -38,14 +38,16 @@ extension ConnectsApp {
             return response
         }
 
-        table.on(.get, "/portal/connects", .readAccount) { _, context in
+        table.on(.get, "/portal/connects", .readAccount) { request, context in
             let (caller, session, accountID) = try Self.signedIn(context)
             let snapshot = try await service.account(accountID, by: caller)
             let recent = try await service.entries(
                 of: accountID, matching: EntryQuery(limit: 5), by: caller)
-            return pages.page(
-                "connects",
-                try await connectsPage(snapshot, recent: recent.items, session: session, caller: caller))
+            var values = try await connectsPage(snapshot, recent: recent.items, session: session, caller: caller)
+            if let bought = request.uri.queryParameters["bought"].flatMap({ Int64($0) }) {
+                values["notice"] = "\(bought) connects bought."
+            }
+            return pages.page("connects", values)
         }
 
         table.on(.get, "/portal/history", .readAccount) { request, context in
@@ -87,6 +89,8 @@ extension ConnectsApp {
         }
 
         addFreelancerPages(to: &table)
+        addNotificationPages(to: &table)
+        addBuyPages(to: &table)
         addClientPages(to: &table)
 
         table.on(.get, "/portal", nil) { _, context in

@@ -41,6 +41,8 @@ enum MovementSentence {
             return "\(held) held to boost your proposal\(job)"
         case .capture:
             return "-\(amount) boost paid for your proposal\(job)"
+        case .release where entry.rule == JobEffect.outbidRule:
+            return "Boost of \(held) released\(title.map { " on \($0)" } ?? ""): outbid before the client looked"
         case .release:
             return "\(held) boost released for your proposal\(job): you pay nothing for it"
         case .return:

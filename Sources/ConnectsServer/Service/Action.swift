@@ -10,6 +10,8 @@ public enum Action: String, CaseIterable, Sendable {
     /// An account and everything that is its own: balance, lots, history, proposals, notifications.
     case readAccount = "accounts.read"
     case closeAccount = "accounts.close"
+    /// Marking one's notifications read.
+    case markNotificationsRead = "accounts.markNotificationsRead"
     case changePlan = "accounts.changePlan"
     case manageAgencyMembers = "accounts.manageMembers"
 
@@ -66,6 +68,9 @@ public enum Action: String, CaseIterable, Sendable {
         case .readAccount, .readEntry, .readProposals:
             // Another account's data looks to a freelancer or client as if it did not exist.
             return Permission(roles: Caller.staff, ownAccount: [.freelancer, .client], otherwise: .notFound)
+        case .markNotificationsRead:
+            // What the person has read is theirs (and the marketplace's, acting for them), not support's.
+            return Permission(roles: Caller.operators, ownAccount: [.freelancer, .client], otherwise: .notFound)
         case .redeemPromoCode:
             return Permission(roles: Caller.operators, ownAccount: [.freelancer], otherwise: .notFound)
         case .submitProposal, .withdrawProposal:

@@ -78,12 +78,32 @@ extension ConnectsService {
         return try await store.entries(accountID: id, query: query)
     }
 
-    /// The account's notifications, newest first.
+    /// The account's notifications, newest first, with when each was read, and how many are unread.
     func notifications(
         of id: String, limit: Int, before cursor: Int64?, by caller: Caller
-    ) async throws -> Page<Event> {
-        _ = try await account(id, by: caller)
-        return try await store.events(accountID: id, limit: limit, before: cursor)
+    ) async throws -> (page: Page<Notification>, unread: Int) {
+        try caller.authorize(.readAccount, for: [id], hidden: "no account \(id)")
+        guard try await store.account(id: id) != nil else { throw ConnectsError(.notFound, "no account \(id)") }
+        return (
+            try await store.notifications(accountID: id, limit: limit, before: cursor),
+            try await store.unreadNotificationCount(accountID: id)
+        )
+    }
+
+    /// Marks the account's notifications read up to `upTo` and those in `ids`; returns how many are
+    /// still unread.
+    func markNotificationsRead(
+        of id: String, upTo: String?, ids: [String], by caller: Caller
+    ) async throws -> Int {
+        try caller.authorize(.markNotificationsRead, for: [id], hidden: "no account \(id)")
+        guard upTo != nil || !ids.isEmpty else {
+            throw ConnectsError.invalidField("upTo", "name the newest notification read (upTo), or list ids")
+        }
+        guard ids.count <= Limits.notificationIDsMax else {
+            throw ConnectsError.invalidField("ids", "list at most \(Limits.notificationIDsMax) notifications")
+        }
+        guard try await store.account(id: id) != nil else { throw ConnectsError(.notFound, "no account \(id)") }
+        return try await store.markNotificationsRead(accountID: id, upTo: upTo, ids: ids, now: now())
     }
 
     // MARK: The ledger and support

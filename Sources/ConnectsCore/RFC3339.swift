@@ -2,10 +2,10 @@ import ConnectsCore
 import Foundation
 
 /// RFC 3339 times in UTC (`2026-11-27T19:50:36.123Z`), the only time format of the API.
-enum RFC3339 {
+public enum RFC3339 {
     /// Formats `instant` in UTC with millisecond precision, digit by digit (this runs for every entry
     /// of a CSV export). The year is zero-padded to four digits and may have more.
-    static func format(_ instant: Instant) -> String {
+    public static func format(_ instant: Instant) -> String {
         let (date, msOfDay) = BillingCalendar.civil(instant)
         var rest = Array("-00-00T00:00:00.000Z".utf8)
         /// Writes `value`'s last `width` decimal digits ending before `end`.
@@ -27,7 +27,7 @@ enum RFC3339 {
     }
 
     /// Parses an RFC 3339 time with an offset (`Z` or `+hh:mm`), with or without fractional seconds.
-    static func parse(_ text: String) -> Instant? {
+    public static func parse(_ text: String) -> Instant? {
         guard text.count <= 40 else { return nil }
         let withFraction = ISO8601DateFormatter()
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
