@@ -120,7 +120,7 @@ public enum Bench {
             show(report)
             if wanted(5) { try await jobClose(options, report: &report) }
             show(report)
-            if wanted(6, 7) { try await csvExport(options, client: client, report: &report) }
+            if wanted(6, 7, 9) { try await csvExport(options, client: client, report: &report) }
             show(report)
             if wanted(8) {
                 options.progress("core micro-benchmarks (no I/O)")
@@ -392,16 +392,81 @@ public enum Bench {
         )
     }
 
+    // MARK: Figure 9: the history page seeks
+
+    /// The freelancer's history page, first page, on an account with a long history and on one with ten
+    /// entries (both dated 2026-01-01): the default 30 days (nothing in it: the worst case for a scan), a
+    /// day full of movements, and a kind rare in it. Median of 15 requests each, through a portal session.
+    static func historyPages(
+        server: ServerProcess, accounts: [(label: String, id: String)], report: inout BenchReport
+    ) async throws {
+        let browser = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        do {
+            try await historyPages(server: server, accounts: accounts, browser: browser, report: &report)
+        } catch {
+            try? await browser.shutdown()
+            throw error
+        }
+        try await browser.shutdown()
+    }
+
+    private static func historyPages(
+        server: ServerProcess, accounts: [(label: String, id: String)], browser: HTTPClient,
+        report: inout BenchReport
+    ) async throws {
+        let pages = [
+            ("30 days, nothing recent", "/portal/history"),
+            ("one busy day", "/portal/history?period=custom&since=2026-01-01&until=2026-01-01"),
+            ("a rare kind that day", "/portal/history?period=custom&since=2026-01-01&until=2026-01-01&kind=grant"),
+        ]
+        for (label, id) in accounts {
+            var link = HTTPClientRequest(url: "\(server.base)/v1/portal-sessions")
+            link.method = .POST
+            link.headers.add(name: "authorization", value: "Bearer \(adminKey)")
+            link.body = .bytes(ByteBuffer(string: #"{"accountId":"\#(id)"}"#))
+            let linkBody = try await browser.execute(link, timeout: .seconds(30)).body.collect(upTo: 1 << 16)
+            guard let url = String(buffer: linkBody).firstMatch(of: /"url":"([^"]+)"/)?.1 else {
+                throw BenchError.server("no portal link: \(String(buffer: linkBody))")
+            }
+            let entered = try await browser.execute(HTTPClientRequest(url: String(url)), timeout: .seconds(30))
+            guard let cookie = entered.headers["set-cookie"].first?.split(separator: ";").first else {
+                throw BenchError.server("the portal link opened no session")
+            }
+            for (name, path) in pages {
+                var times: [Double] = []
+                for _ in 0..<15 {
+                    var request = HTTPClientRequest(url: server.base + path)
+                    request.headers.add(name: "cookie", value: String(cookie))
+                    let started = ContinuousClock.now
+                    let response = try await browser.execute(request, timeout: .seconds(60))
+                    _ = try await response.body.collect(upTo: 1 << 22)
+                    guard response.status == .ok else { throw BenchError.server("\(path): \(response.status)") }
+                    times.append((ContinuousClock.now - started).seconds * 1_000)
+                }
+                report.figures.append(
+                    BenchFigure(
+                        number: 9, name: "history page, \(name), account of \(label) entries",
+                        value: times.sorted()[times.count / 2], unit: "ms",
+                        goal: "the same with 1,000,000 entries as with 10"))
+            }
+        }
+    }
+
     // MARK: Figures 6 and 7: CSV export and start on an existing database
 
     static func csvExport(_ options: Options, client: HTTPClient, report: inout BenchReport) async throws {
         options.progress("figure 6: preparing an account with \(options.exportEntries) entries")
         let path = "\(options.workDirectory)/export.sqlite"
         let accountID: String
+        let smallID: String
         do {
             let store = try SQLiteStore(path: path)
             let policy = Policy.standard.ledgerPolicy(version: 1)
             accountID = try await store.createFreelancer("export", policy: policy)
+            // Figure 9's other account: ten entries.
+            smallID = try await store.createFreelancer("small", policy: policy)
+            for index in 0..<8 { try await store.buy(5, for: smallID, cause: "small \(index)", policy: policy) }
             let credits = options.exportEntries / 90_000 + 1
             for index in 0..<credits {
                 try await store.buy(90_000, for: accountID, cause: "\(index)", policy: policy)
@@ -456,6 +521,10 @@ public enum Bench {
                 number: 6, name: "  server memory growth during export", value: peak.current - before, unit: "MiB",
                 goal: "<= 64 MiB")
         )
+        try await historyPages(
+            server: server, accounts: [("\(options.exportEntries)", accountID), ("10", smallID)],
+            report: &report)
+        guard options.only.isEmpty || options.only.contains(7) else { return }
         // Filled after the export, so that writing the fill out does not share the disk with it.
         server.stop()
         options.progress("figure 7: filling the database to \(options.startDatabaseMiB) MiB")

@@ -152,13 +152,41 @@ extension LedgerStore {
             conditions.append("sequence BETWEEN ? AND ?")
             arguments += [sequences.lowerBound, sequences.upperBound]
         }
-        arguments += [query.limit + 1]
+        if query.scanWindow != nil { conditions.append("sequence >= ?") }
         let sql = "SELECT * FROM entries WHERE \(conditions.joined(separator: " AND ")) ORDER BY sequence DESC LIMIT ?"
         return try await read { [arguments] db in
+            var arguments = arguments
+            var lowest: Int64?
+            if let window = query.scanWindow {
+                let top =
+                    try before
+                    ?? (db.value(Int64.self, "SELECT last_sequence FROM accounts WHERE id = ?", [accountID]) ?? 0) + 1
+                lowest = max(1, top - window)
+                arguments += [lowest]
+            }
+            arguments += [query.limit + 1]
             let rows = try db.fetchAll(sql, arguments)
             let entries = try rows.prefix(query.limit).map(Entry.init(row:))
-            let next = rows.count > query.limit ? entries.last.map { "s\($0.sequence)" } : nil
-            return Page(items: entries, nextCursor: next)
+            if rows.count > query.limit {
+                return Page(items: entries, nextCursor: entries.last.map { "s\($0.sequence)" })
+            }
+            // The window was read to its end without filling the page: older entries may still match.
+            guard let lowest, lowest > 1 else { return Page(items: entries, nextCursor: nil) }
+            if query.kind == nil, query.since != nil || query.until != nil {
+                // Whether the period has any older entry is one seek of the time index (its rows past
+                // the window are few), which spares a quiet period a link to nothing.
+                let older = try db.fetchOne(
+                    """
+                    SELECT 1 FROM entries WHERE account_id = ? AND created_at >= ? AND created_at < ? AND sequence < ?
+                    LIMIT 1
+                    """,
+                    [
+                        accountID, query.since ?? Instant(millisecondsSinceEpoch: 0),
+                        query.until ?? Instant(millisecondsSinceEpoch: Int64.max), lowest,
+                    ])
+                if older == nil { return Page(items: entries, nextCursor: nil) }
+            }
+            return Page(items: entries, nextCursor: "s\(lowest)")
         }
     }
 

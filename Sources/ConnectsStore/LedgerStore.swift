@@ -47,6 +47,10 @@ public struct EntryQuery: Sendable, Hashable {
     public var cursor: String?
     /// Only entries whose sequence number is in this range (the CSV export reads ranges at once).
     public var sequences: ClosedRange<Int64>?
+    /// The most entries one page may read, newest first from its cursor: a page whose filters match
+    /// few of them (a rare kind, a quiet period in a long history) ends early with a cursor below what
+    /// it read, so that no page scans the whole history. `nil` reads until the page is full.
+    public var scanWindow: Int64?
 
     public init(
         kind: EntryKind? = nil,

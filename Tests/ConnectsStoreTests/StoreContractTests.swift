@@ -8,6 +8,48 @@ import Testing
 /// What every store promises, run against SQLite and PostgreSQL alike.
 @Suite("The store contract")
 struct StoreContractTests {
+    @Test(
+        "a history page reads at most its window: the matches in it, a cursor below it, every match once over the pages",
+        arguments: StoreKind.allCases)
+    func historyWindow(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            // 40 credits an hour apart: purchases, every tenth an adjustment.
+            let account = try await store.makeAccount()
+            for index in 1...40 {
+                let kind: EntryKind = index % 10 == 0 ? .adjustment : .purchase
+                let source: LotSource = kind == .adjustment ? .adjustment : .purchase
+                let credit = LedgerCommand.credit(
+                    .init(kind: kind, source: source, amount: 1, cause: Cause(type: "test", id: "\(index)")))
+                _ = try await store.run(credit, on: account, at: t0.adding(milliseconds: Int64(index) * 3_600_000))
+            }
+            var query = EntryQuery(kind: .adjustment, limit: 3)
+            query.scanWindow = 8
+            var found: [Int64] = []
+            var pages = 0
+            repeat {
+                let page = try await store.entries(accountID: account, query: query)
+                #expect(page.items.count <= 3)
+                found += page.items.map(\.sequence)
+                query.cursor = page.nextCursor
+                pages += 1
+            } while query.cursor != nil && pages < 20
+            // Adjustments are entries 10, 20, 30 and 40: each found once, newest first, in 40 / 8 pages.
+            #expect(found == [40, 30, 20, 10])
+            #expect(pages <= 6)
+
+            // A period with nothing in it ends at once; one further back is reached through the cursor.
+            var quiet = EntryQuery(since: t0.adding(days: 30), limit: 5)
+            quiet.scanWindow = 8
+            let empty = try await store.entries(accountID: account, query: quiet)
+            #expect(empty.items.isEmpty && empty.nextCursor == nil)
+            var early = EntryQuery(until: t0.adding(milliseconds: 3 * 3_600_000), limit: 5)
+            early.scanWindow = 8
+            let first = try await store.entries(accountID: account, query: early)
+            #expect(first.items.isEmpty && first.nextCursor != nil)
+        }
+    }
+
     @Test("the database itself refuses to update or delete an entry", arguments: StoreKind.allCases)
     func appendOnly(_ kind: StoreKind) async throws {
         try await withTestDatabase(kind) { database in

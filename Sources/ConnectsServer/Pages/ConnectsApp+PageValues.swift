@@ -11,6 +11,9 @@ struct HistoryFilters {
         ("7", "7 days"), ("30", "30 days"), ("90", "90 days"), ("custom", "Custom dates"),
     ]
     static let pageSize = 50
+    /// The most movements one page of the history reads: a filter that matches few of a long history
+    /// shows what it found among them and a link further back, rather than reading every movement.
+    static let scanWindow: Int64 = 5_000
 
     var period = "30"
     var since: String = ""
@@ -22,6 +25,7 @@ struct HistoryFilters {
 
     init(_ parameters: FlatDictionary<Substring, Substring>, now: Instant) {
         query = EntryQuery(limit: Self.pageSize)
+        query.scanWindow = Self.scanWindow
         if let raw = parameters["period"].map(String.init), Self.periods.contains(where: { $0.value == raw }) {
             period = raw
         }
@@ -132,8 +136,14 @@ extension ConnectsApp {
                 ["value": kind.rawValue, "label": kind.rawValue.capitalized, "selected": kind == filters.kind]
             }
         values["error"] = filters.problem
-        values["count"] = page.items.count
-        values["more"] = page.nextCursor != nil
+        let count = page.items.count
+        if page.nextCursor == nil {
+            values["summary"] = count == 1 ? "1 movement." : "\(count) movements."
+        } else if count == HistoryFilters.pageSize {
+            values["summary"] = "The newest \(count) movements."
+        } else {
+            values["summary"] = "\(count) found among the newest \(HistoryFilters.scanWindow) movements read."
+        }
         values["hasRows"] = !page.items.isEmpty
         values["rows"] = try await movementValues(page.items, now: now())
         values["csvURL"] = "/portal/history.csv?" + filters.queryString(cursor: filters.cursor)
