@@ -16,6 +16,8 @@ public enum Limits {
     /// The most unread notifications counted: past it, a count says "at least" (counting stays a short
     /// seek however many an account never read).
     public static let unreadCountMax = 1_000
+    /// The most points a chart of the pages draws (a day each).
+    public static let chartPointsMax = 400
     /// The most notifications marked read by id in one request.
     public static let notificationIDsMax = 100
     /// The default page size of a list.

@@ -163,6 +163,13 @@ def test_a_freelancer_sends_a_boosted_proposal_is_outbid_and_sees_every_outcome_
         driver.get(link)
         assert at(driver, "/portal/connects")
         assert driver.find_element(By.CSS_SELECTOR, ".number").text == "50"
+        # The charts are images drawn by the server, each with a text alternative.
+        charts = driver.find_elements(By.CSS_SELECTOR, "figure.chart img")
+        assert len(charts) == 2
+        WebDriverWait(driver, 15).until(
+            lambda d: all(d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", c)
+                          for c in charts))
+        assert all(c.get_attribute("alt") for c in charts)
         look(driver, "connects-new")
 
         driver.find_element(By.LINK_TEXT, "Jobs").click()

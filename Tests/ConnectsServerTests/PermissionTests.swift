@@ -71,12 +71,15 @@ struct PermissionTests {
         GET /portal/jobs/{id}  jobs.read  admin, service, support, freelancer, client
         POST /portal/jobs/{id}/proposals  proposals.submit  admin, service, freelancer (own)
         GET /portal/proposals  accounts.read  admin, service, support, freelancer (own), client (own)
+        POST /portal/proposals/{id}/withdraw  proposals.withdraw  admin, service, freelancer (own)
         GET /portal/notifications  accounts.read  admin, service, support, freelancer (own), client (own)
         POST /portal/notifications/read  accounts.markNotificationsRead  admin, service, freelancer (own), client (own)
         GET /portal/buy  accounts.read  admin, service, support, freelancer (own), client (own)
         GET /portal/plan  accounts.read  admin, service, support, freelancer (own), client (own)
         POST /demo/buy  public
         POST /demo/plan  public
+        GET /portal/charts/balance.svg  accounts.read  admin, service, support, freelancer (own), client (own)
+        GET /portal/charts/expiring.svg  accounts.read  admin, service, support, freelancer (own), client (own)
         GET /portal/my-jobs  accounts.read  admin, service, support, freelancer (own), client (own)
         GET /portal/post-job  jobs.post  admin, service, client (own)
         POST /portal/post-job  jobs.post  admin, service, client (own)

@@ -116,6 +116,65 @@ struct PortalTests {
         }
     }
 
+    @Test("a freelancer withdraws a proposal from the page, told first that the fee stays and the boost comes back")
+    func withdraw() async throws {
+        try await ServerHarness.run(policy: .standard, clock: .test()) { api, _ in
+            let freelancer = try await api.makeFreelancer()
+            let client = try await api.makeClient()
+            let job =
+                try await api.send(
+                    .post, "/v1/jobs",
+                    body: #"{"clientId":"\#(client)","title":"Logo","budget":{"currency":"USD","minor":40000}}"#
+                ).json["id"]?.stringValue ?? ""
+            let sent = try await api.send(
+                .post, "/v1/jobs/\(job)/proposals", body: #"{"freelancerId":"\#(freelancer)","boost":5}"#,
+                idempotencyKey: UUID().uuidString)
+            #expect(sent.status == 201)
+            #expect(try await api.available(freelancer) == 41)
+            let browser = Browser(port: api.port)
+            _ = try await browser.send(.GET, try await Self.link(api, for: freelancer))
+            let page = try await browser.send(.GET, "/portal/proposals")
+            #expect(
+                page.text.contains("Withdrawing keeps the 4 connects you paid")
+                    && page.text.contains("frees the boost of 5"))
+            let id = try #require(sent.json["id"]?.stringValue)
+            let fields = try StaffConsoleTests.formFields(page.text)
+            let withdrawn = try await browser.send(.POST, "/portal/proposals/\(id)/withdraw", form: fields)
+            #expect(withdrawn.status == 303)
+            let after = try await browser.send(.GET, try #require(withdrawn.headers[.location]))
+            #expect(after.text.contains("Your proposal is withdrawn.") && !after.text.contains("/withdraw\""))
+            // The fee stays, the boost is free again.
+            #expect(try await api.available(freelancer) == 46)
+            try await browser.close()
+        }
+    }
+
+    @Test("the charts are drawn from the account's own history: the balance each day, and what expires when")
+    func charts() async throws {
+        let start = Instant(millisecondsSinceEpoch: 1_767_225_600_000)
+        try await ServerHarness.run(policy: .standard, clock: .test(startingAt: start)) { api, _ in
+            let account = try await api.makeFreelancer()
+            _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":172800}"#)
+            try await api.adjust(account, 25)
+            _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":172800}"#)
+            let browser = Browser(port: api.port)
+            _ = try await browser.send(.GET, try await Self.link(api, for: account))
+            let balance = try await browser.send(.GET, "/portal/charts/balance.svg?period=7")
+            #expect(balance.status == 200 && balance.headers[.contentType] == "image/svg+xml")
+            // 50 on joining, 75 after the adjustment: the top of the axis is the highest balance.
+            #expect(balance.text.contains(">75</text>") && balance.text.contains("<polyline"))
+            #expect(!balance.text.contains(">76</text>"))
+            let expiring = try await browser.send(.GET, "/portal/charts/expiring.svg")
+            // Nothing expires within the year's first 30-day periods; all 75 in the last one.
+            #expect(expiring.status == 200 && expiring.text.contains(">75</text>"))
+            #expect(expiring.text.components(separatedBy: "<rect").count == 14)
+            let other = Browser(port: api.port)
+            #expect(try await other.send(.GET, "/portal/charts/balance.svg").status == 401)
+            try await browser.close()
+            try await other.close()
+        }
+    }
+
     @Test("the history's CSV holds exactly the rows the page shows, with the page's filters")
     func historyCSV() async throws {
         try await ServerHarness.run(policy: .standard) { api, _ in

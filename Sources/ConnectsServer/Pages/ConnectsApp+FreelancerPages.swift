@@ -77,15 +77,32 @@ extension ConnectsApp {
                     "id": proposal.id, "jobID": proposal.jobID, "title": titles[proposal.jobID] ?? proposal.jobID,
                     "status": Self.statusWords(proposal.status), "iso": RFC3339.format(proposal.submittedAt),
                     "date": PageDate.long(proposal.submittedAt, now: now()), "paid": Self.paidWords(proposal),
-                    "outcome": Self.outcomeSentence(proposal),
+                    "outcome": Self.outcomeSentence(proposal), "canWithdraw": proposal.isActive,
+                    "withdrawEffect": proposal.boostState == .held
+                        ? "Withdrawing keeps the \(proposal.fee) connects you paid (this marketplace's rule) and frees the boost of \(proposal.boostBid ?? 0)."
+                        : "Withdrawing keeps the \(proposal.fee) connects you paid (this marketplace's rule).",
+                    "csrf": session.csrfToken, "once": Self.formKey(),
                 ]
             }
             if let sent = request.uri.queryParameters["sent"], proposals.contains(where: { $0.id == sent }) {
                 values["notice"] = "Your proposal was sent."
             }
+            if request.uri.queryParameters["withdrawn"] != nil { values["notice"] = "Your proposal is withdrawn." }
             let costs = policy.economy.costs.ladder.map(\.cost) + [policy.economy.costs.withoutBudget]
             values["costRange"] = "\(costs.min() ?? 0) to \(costs.max() ?? 0)"
             return pages.page("proposals", values)
+        }
+        addWithdrawal(to: &table)
+    }
+
+    func addWithdrawal(to table: inout RouteTable) {
+        table.on(.post, "/portal/proposals/{id}/withdraw", .withdrawProposal) { request, context in
+            let (caller, session, _) = try Self.signedIn(context)
+            guard let form = try await Self.pageForm(request, caller: caller, session: session) else {
+                return formOutOfDate(session)
+            }
+            let outcome = try await service.decide(.withdraw, on: try context.parameters.require("id"), form.write)
+            return try outcomeResponse(outcome, session: session) { _ in "/portal/proposals?withdrawn=1" }
         }
     }
 

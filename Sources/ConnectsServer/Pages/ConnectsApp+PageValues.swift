@@ -147,6 +147,7 @@ extension ConnectsApp {
         values["hasRows"] = !page.items.isEmpty
         values["rows"] = try await movementValues(page.items, now: now())
         values["csvURL"] = "/portal/history.csv?" + filters.queryString(cursor: filters.cursor)
+        values["chartURL"] = "/portal/charts/balance.svg?" + filters.queryString(cursor: nil)
         values["olderURL"] = page.nextCursor.map { "/portal/history?" + filters.queryString(cursor: $0) }
         return values
     }

@@ -91,6 +91,7 @@ extension ConnectsApp {
         addFreelancerPages(to: &table)
         addNotificationPages(to: &table)
         addBuyPages(to: &table)
+        addChartPages(to: &table)
         addClientPages(to: &table)
 
         table.on(.get, "/portal", nil) { _, context in

@@ -66,6 +66,20 @@ extension ConnectsService {
         return (at, try await store.balance(accountID: id, at: at) ?? .zero)
     }
 
+    /// The account's balance at the end of each of `instants`, as its entries wrote it.
+    func balances(of id: String, at instants: [Instant], by caller: Caller) async throws -> [Balance] {
+        try caller.authorize(.readAccount, for: [id], hidden: "no account \(id)")
+        return try await store.balances(accountID: id, at: instants)
+    }
+
+    /// The account's unheld connects expiring in each of `periods` periods of `days` days from `now`.
+    func expiries(
+        of id: String, from now: Instant, periods: Int, days: Int64, by caller: Caller
+    ) async throws -> [Int64] {
+        try caller.authorize(.readAccount, for: [id], hidden: "no account \(id)")
+        return try await store.expiries(accountID: id, from: now, periods: periods, days: days)
+    }
+
     /// The account's lots, newest first.
     func lots(of id: String, limit: Int, after cursor: String?, by caller: Caller) async throws -> Page<Lot> {
         _ = try await account(id, by: caller)
