@@ -25,6 +25,7 @@ public struct ConnectsError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let limitExceeded = Code("limit_exceeded")
         public static let payloadTooLarge = Code("payload_too_large")
         public static let rateLimited = Code("rate_limited")
+        public static let methodNotAllowed = Code("method_not_allowed")
 
         public var description: String { rawValue }
     }

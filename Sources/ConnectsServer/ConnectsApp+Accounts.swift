@@ -121,7 +121,9 @@ extension ConnectsApp {
             limit = parsed
         }
         let cursor = query["cursor"].map(String.init)
-        if let cursor, cursor.isEmpty || cursor.utf8.count > 100 {
+        if let cursor,
+            cursor.isEmpty || cursor.utf8.count > 100 || !cursor.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        {
             throw ConnectsError.invalidField("cursor", "is not a cursor this list gave out")
         }
         return (limit, cursor)

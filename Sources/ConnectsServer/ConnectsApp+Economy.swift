@@ -94,12 +94,18 @@ extension ConnectsApp {
             let current = try service.testClockTime(by: caller)
             let (body, _) = try await Self.readObject(request)
             let target: Instant
-            if let seconds = try body.int("advanceSeconds", required: false) {
+            // Each is checked whether or not the other is given; one of the two moves the clock.
+            let advance = try body.int("advanceSeconds", required: false)
+            let to = try body.string("to", required: false)
+            if advance != nil, to != nil {
+                throw ConnectsError.invalidField("to", "send advanceSeconds or to, not both")
+            }
+            if let seconds = advance {
                 guard (0...(10 * 366 * 86_400)).contains(seconds) else {
                     throw ConnectsError.invalidField("advanceSeconds", "must be 0 to ten years, forward only")
                 }
                 target = current.adding(milliseconds: seconds * 1_000)
-            } else if let raw = try body.string("to", required: false) {
+            } else if let raw = to {
                 guard let to = RFC3339.parse(raw) else {
                     throw ConnectsError.invalidField("to", "must be an RFC 3339 time no earlier than now")
                 }

@@ -34,8 +34,8 @@ extension ConnectsApp {
             let (body, _) = try await Self.readObject(request)
             let upTo = try body.string("upTo", required: false)
             var ids: [String] = []
-            if let value = body.members["ids"] {
-                guard case .array(let values) = value else {
+            if let value = body.members["ids"], value != .null {
+                guard case .array(let values) = value, !values.isEmpty else {
                     throw ConnectsError.invalidField("ids", "must be a list of notification ids")
                 }
                 ids = try values.map { value throws(ConnectsError) -> String in

@@ -73,8 +73,9 @@ struct ConnectsApp: Sendable {
     /// Builds the router with every route of the API.
     func makeRouter() -> (Router<ConnectsRequestContext>, [RouteTable.Route]) {
         let router = Router(context: ConnectsRequestContext.self)
+        let methods = RouteMethods()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ProblemMiddleware(methods: methods))
         router.add(middleware: QueryCharacterMiddleware())
         if configuration.clock.isTestClock {
             router.add(middleware: SharedTestClockMiddleware(service: service))
@@ -96,6 +97,7 @@ struct ConnectsApp: Sendable {
         addProposalRoutes(to: &table)
         addEventRoutes(to: &table)
         addPortalRoutes(to: &table)
+        methods.set(table.routes)
         return (router, table.routes)
     }
 

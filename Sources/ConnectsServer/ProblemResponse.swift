@@ -12,6 +12,7 @@ enum ProblemResponse {
         case .unauthenticated: return 401
         case .forbidden: return 403
         case .notFound: return 404
+        case .methodNotAllowed: return 405
         case .payloadTooLarge: return 413
         case .validationFailed, .limitExceeded: return 422
         case .rateLimited: return 429
@@ -26,7 +27,7 @@ enum ProblemResponse {
         .notFound: "Not found", .insufficientConnects: "Insufficient connects", .jobNotOpen: "Job not open",
         .alreadyApplied: "Already applied", .invalidState: "Invalid state", .accountClosed: "Account closed",
         .paymentReferenceUsed: "Payment reference used", .limitExceeded: "Limit exceeded",
-        .payloadTooLarge: "Payload too large", .rateLimited: "Rate limited",
+        .payloadTooLarge: "Payload too large", .rateLimited: "Rate limited", .methodNotAllowed: "Method not allowed",
     ]
 
     /// The stored form of a refusal.
@@ -49,6 +50,9 @@ enum ProblemResponse {
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = ConnectsRequestContext
 
+    /// The methods each path answers, for the `405` of a method it does not.
+    let methods: RouteMethods
+
     func handle(
         _ request: Request,
         context: Context,
@@ -61,7 +65,15 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return Response(ProblemResponse.render(ConnectsError(.payloadTooLarge, "the body is over 64 KiB")))
         } catch let error as HTTPError where error.status == .notFound {
-            return Response(ProblemResponse.render(ConnectsError(.notFound, "no such route")))
+            let allowed = methods.allowed(at: request.uri.path)
+            guard !allowed.isEmpty else {
+                return Response(ProblemResponse.render(ConnectsError(.notFound, "no such route")))
+            }
+            var response = Response(
+                ProblemResponse.render(
+                    ConnectsError(.methodNotAllowed, "\(request.method.rawValue) is not answered here")))
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch let error as RateLimited {
             var response = Response(
                 ProblemResponse.render(ConnectsError(.rateLimited, "too many requests for this key; retry later"))

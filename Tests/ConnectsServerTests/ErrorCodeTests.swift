@@ -43,7 +43,29 @@ struct ErrorCodeTests {
         }
     }
 
-    @Test("requests that move connects need an Idempotency-Key of 1 to 255 bytes", arguments: StoreKind.allCases)
+    @Test("a method a path does not answer is 405 with the methods it does; an unknown path is 404")
+    func methodNotAllowed() async throws {
+        try await ServerHarness.run { api, _ in
+            let account = try await api.makeFreelancer()
+            for (method, path, allow) in [
+                (HTTPRequest.Method.trace, "/healthz", "GET"), (.delete, "/v1/accounts/\(account)/entries", "GET"),
+                (.put, "/v1/accounts/\(account)/adjustments", "POST"), (.get, "/v1/nothing-here", nil),
+                (.delete, "/v1/jobs/job_1", "GET, PATCH"),
+            ] {
+                let reply = try await api.send(method, path)
+                if let allow {
+                    #expect(reply.status == 405 && reply.code == "method_not_allowed", "\(method) \(path)")
+                    #expect(reply.headers[.allow] == allow, "\(method) \(path)")
+                } else {
+                    #expect(reply.status == 404 && reply.headers[.allow] == nil, "\(method) \(path)")
+                }
+            }
+        }
+    }
+
+    @Test(
+        "requests that move connects need an Idempotency-Key of 1 to 255 printable ASCII characters",
+        arguments: StoreKind.allCases)
     func idempotencyKeyRules(_ kind: StoreKind) async throws {
         try await ServerHarness.run(on: kind) { api, _ in
             let account = try await api.makeFreelancer()
@@ -55,7 +77,19 @@ struct ErrorCodeTests {
                 idempotencyKey: String(repeating: "k", count: 256)
             )
             #expect(long.status == 422 && long.code == "validation_failed")
+            // Characters beyond printable ASCII (here Latin-1, as an HTTP client may send) are refused
+            // however few bytes they take, as /openapi.json's pattern says.
+            let accented = try await api.send(
+                .post, "/v1/accounts/\(account)/adjustments", body: body, idempotencyKey: "cl\u{E9}-1")
+            #expect(accented.status == 422 && accented.code == "validation_failed", "\(accented.text)")
+            let spaced = try await api.send(
+                .post, "/v1/accounts/\(account)/adjustments", body: body, idempotencyKey: "two words")
+            #expect(spaced.status == 422)
             #expect(try await api.available(account) == 0)
+            let fine = try await api.send(
+                .post, "/v1/accounts/\(account)/adjustments", body: body,
+                idempotencyKey: String(repeating: "k", count: 255))
+            #expect(fine.status == 201)
         }
     }
 

@@ -51,9 +51,12 @@ extension ConnectsService {
     func perform(_ operation: StoreOperation, _ write: WriteRequest, movesConnects: Bool) async throws -> WriteOutcome {
         let claim: IdempotencyClaim?
         if let key = write.idempotencyKey {
-            guard (1...Limits.idempotencyKeyBytesMax).contains(key.utf8.count) else {
+            // Printable ASCII, as /openapi.json says: a key's characters are its bytes.
+            guard (1...Limits.idempotencyKeyBytesMax).contains(key.utf8.count),
+                key.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+            else {
                 throw ConnectsError.invalidField(
-                    "Idempotency-Key", "must be 1 to \(Limits.idempotencyKeyBytesMax) bytes")
+                    "Idempotency-Key", "must be 1 to \(Limits.idempotencyKeyBytesMax) printable ASCII characters")
             }
             claim = IdempotencyClaim(
                 caller: write.caller.keyID, key: key, fingerprint: write.fingerprint, render: write.render)
