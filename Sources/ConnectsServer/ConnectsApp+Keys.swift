@@ -15,13 +15,28 @@ extension ConnectsApp {
             }
             let (key, secret) = try await service.issueKey(
                 role: role, accountID: accountID, by: context.requireCaller())
-            return Self.json(
-                .object([
-                    "id": .string(key.id), "key": .string(secret), "role": .string(role.rawValue),
-                    "accountId": .string(accountID), "createdAt": .time(key.createdAt),
-                ]),
-                status: 201
-            )
+            var rendered = Self.render(key)
+            rendered["key"] = .string(secret)
+            return Self.json(.object(rendered), status: 201)
         }
+
+        table.on(.get, "/v1/keys", .manageAPIKeys) { request, context in
+            let (limit, cursor) = try Self.pageParameters(request)
+            let page = try await service.apiKeys(limit: limit, after: cursor, by: context.requireCaller())
+            return Self.json(Representation.page(page) { .object(Self.render($0)) })
+        }
+
+        table.on(.delete, "/v1/keys/{id}", .manageAPIKeys) { _, context in
+            let key = try await service.revokeAPIKey(try context.parameters.require("id"), by: context.requireCaller())
+            return Self.json(.object(Self.render(key)))
+        }
+    }
+
+    /// A key as it is listed: never its secret, nor the secret's digest.
+    static func render(_ key: APIKey) -> [String: JSONValue] {
+        [
+            "id": .string(key.id), "role": .string(key.role.rawValue), "accountId": .string(key.accountID),
+            "createdAt": .time(key.createdAt), "revokedAt": .time(key.revokedAt),
+        ]
     }
 }

@@ -82,7 +82,8 @@ extension APIKey {
             secretHash: row["secret_hash"],
             role: try row.value("role", as: APIKey.Role.self),
             accountID: row["account_id"],
-            createdAt: row["created_at"]
+            createdAt: row["created_at"],
+            revokedAt: row["revoked_at"]
         )
     }
 }

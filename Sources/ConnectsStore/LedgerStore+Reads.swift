@@ -205,8 +205,28 @@ extension LedgerStore {
     /// The API key whose secret hashes to `secretHash`.
     public func apiKey(secretHash: String) async throws -> APIKey? {
         try await read { db in
-            try db.fetchOne("SELECT * FROM api_keys WHERE secret_hash = ?", [secretHash])
+            try db.fetchOne("SELECT * FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL", [secretHash])
                 .map(APIKey.init(row:))
+        }
+    }
+
+    /// The API keys, oldest first, at most `limit` after the key `cursor`.
+    public func apiKeys(limit: Int, after cursor: String?) async throws -> Page<APIKey> {
+        try await read { db in
+            let rows = try db.fetchAll(
+                "SELECT * FROM api_keys WHERE (CAST(?1 AS TEXT) IS NULL OR id > ?1) ORDER BY id LIMIT ?2",
+                [cursor, limit + 1])
+            let keys = try rows.prefix(limit).map(APIKey.init(row:))
+            return Page(items: keys, nextCursor: rows.count > limit ? keys.last?.id : nil)
+        }
+    }
+
+    /// Revokes the key `id` (a second revocation keeps the first time); the key as it now is, or `nil`
+    /// when there is no such key.
+    public func revokeAPIKey(id: String, now: Instant) async throws -> APIKey? {
+        try await write { db in
+            try db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [now, id])
+            return try db.fetchOne("SELECT * FROM api_keys WHERE id = ?", [id]).map(APIKey.init(row:))
         }
     }
 }

@@ -13,6 +13,7 @@ enum PostgresSchema {
         ("v7-web-sessions", WebSessionSchema.statements(for: .postgres)),
         ("v8-staff", WebSessionSchema.staff(for: .postgres)),
         ("v9-notifications-read", NotificationSchema.statements(for: .postgres)),
+        ("v10-key-revocation", ["ALTER TABLE api_keys ADD COLUMN revoked_at BIGINT"]),
     ]
 
     /// An arbitrary constant: the advisory lock that lets one node migrate while the others wait.

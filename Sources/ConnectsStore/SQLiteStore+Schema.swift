@@ -285,6 +285,9 @@ extension SQLiteStore {
         migrator.registerMigration("v12-notifications-read") { db in
             for statement in NotificationSchema.statements(for: .sqlite) { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v13-key-revocation") { db in
+            try db.execute(sql: "ALTER TABLE api_keys ADD COLUMN revoked_at INTEGER")
+        }
         return migrator
     }
 }

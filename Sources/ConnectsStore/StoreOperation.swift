@@ -167,12 +167,17 @@ public struct APIKey: Sendable, Hashable {
     public var role: Role
     public var accountID: String?
     public var createdAt: Instant
+    /// When an admin revoked the key; a revoked key is refused at once, on every node.
+    public var revokedAt: Instant?
 
-    public init(id: String, secretHash: String, role: Role, accountID: String?, createdAt: Instant) {
+    public init(
+        id: String, secretHash: String, role: Role, accountID: String?, createdAt: Instant, revokedAt: Instant? = nil
+    ) {
         self.id = id
         self.secretHash = secretHash
         self.role = role
         self.accountID = accountID
         self.createdAt = createdAt
+        self.revokedAt = revokedAt
     }
 }

@@ -43,6 +43,32 @@ struct ErrorCodeTests {
         }
     }
 
+    @Test("API keys are listed without their secrets and revoked at once", arguments: StoreKind.allCases)
+    func keyRevocation(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind) { api, _ in
+            let support = try await api.makeKey(role: "support")
+            let account = try await api.makeFreelancer()
+            let own = try await api.makeKey(role: "freelancer", accountID: account)
+            #expect(try await api.send(.get, "/v1/accounts/\(account)", key: support).status == 200)
+            let listed = try await api.send(.get, "/v1/keys")
+            let keys = listed.json["data"]?.arrayValue ?? []
+            #expect(listed.status == 200 && keys.count == 2)
+            #expect(!listed.text.contains(support) && !listed.text.contains(own) && !listed.text.contains("\"key\""))
+            #expect(!listed.text.lowercased().contains("secret") && !listed.text.lowercased().contains("hash"))
+            #expect(try await api.send(.get, "/v1/keys", key: support).status == 403)
+            let supportID = try #require(keys.first { $0["role"]?.stringValue == "support" }?["id"]?.stringValue)
+
+            let revoked = try await api.send(.delete, "/v1/keys/\(supportID)")
+            #expect(revoked.status == 200 && revoked.json["revokedAt"]?.stringValue != nil)
+            // Refused on the next request; the other key still works.
+            #expect(try await api.send(.get, "/v1/accounts/\(account)", key: support).status == 401)
+            #expect(try await api.send(.get, "/v1/accounts/\(account)", key: own).status == 200)
+            let again = try await api.send(.delete, "/v1/keys/\(supportID)")
+            #expect(again.json["revokedAt"] == revoked.json["revokedAt"])
+            #expect(try await api.send(.delete, "/v1/keys/key_nope").status == 404)
+        }
+    }
+
     @Test("a method a path does not answer is 405 with the methods it does; an unknown path is 404")
     func methodNotAllowed() async throws {
         try await ServerHarness.run { api, _ in

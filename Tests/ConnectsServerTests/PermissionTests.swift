@@ -17,6 +17,8 @@ struct PermissionTests {
         GET /metrics  public
         GET /openapi.json  public
         POST /v1/keys  keys.issue  admin
+        GET /v1/keys  keys.manage  admin
+        DELETE /v1/keys/{id}  keys.manage  admin
         POST /v1/accounts  accounts.create  admin, service
         GET /v1/accounts  accounts.find  admin, service, support
         GET /v1/accounts/{id}  accounts.read  admin, service, support, freelancer (own), client (own)

@@ -45,6 +45,8 @@ public enum Action: String, CaseIterable, Sendable {
 
     case manageWebhooks = "events.manageWebhooks"
     case issueAPIKeys = "keys.issue"
+    /// Listing API keys (never their secrets) and revoking them.
+    case manageAPIKeys = "keys.manage"
     /// A single-use link that signs a freelancer or client into their pages (made by the marketplace).
     case createPortalSession = "portal.createSession"
     /// Ending one's own browser session.
@@ -61,7 +63,7 @@ public enum Action: String, CaseIterable, Sendable {
             return .operators
         case .findAccounts, .adjustBalance, .reverseEntry, .readPolicy, .removeJob, .useConsole:
             return .staff
-        case .writePolicy, .issueAPIKeys:
+        case .writePolicy, .issueAPIKeys, .manageAPIKeys:
             return .admin
         case .readCatalog, .readJobs:
             return Permission(roles: Set(APIKey.Role.allCases))

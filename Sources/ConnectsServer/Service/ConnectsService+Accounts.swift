@@ -157,6 +157,21 @@ extension ConnectsService {
 
     // MARK: API keys
 
+    /// The API keys, oldest first: ids, roles, accounts and times, never their secrets.
+    func apiKeys(limit: Int, after cursor: String?, by caller: Caller) async throws -> Page<APIKey> {
+        try caller.authorize(.manageAPIKeys)
+        return try await store.apiKeys(limit: limit, after: cursor)
+    }
+
+    /// Revokes a key: from now on every node refuses it (each request looks its key up).
+    func revokeAPIKey(_ id: String, by caller: Caller) async throws -> APIKey {
+        try caller.authorize(.manageAPIKeys)
+        guard let key = try await store.revokeAPIKey(id: id, now: now()) else {
+            throw ConnectsError(.notFound, "no API key \(id)")
+        }
+        return key
+    }
+
     /// Issues an API key of `role`, bound to `accountID` for freelancer and client keys; returns it with
     /// its secret, which is shown this once and stored only as a digest.
     func issueKey(
