@@ -134,12 +134,43 @@ extension ConnectsApp {
 
     // MARK: Policy and money as JSON
 
+    /// A policy as JSON, every member written, an absent optional as `null`: what `GET /v1/policy`
+    /// answers can be sent back to `PUT /v1/policy` unchanged, and says which options exist.
     static func encode(_ policy: Policy) -> JSONValue {
         let encoder = JSONEncoder()
         guard let data = try? encoder.encode(policy), let value = try? JSONCoding.decode(Array(data)) else {
             return .null
         }
-        return value
+        return withNulls(value, from: policy)
+    }
+
+    /// `json` (the synthesized encoding of `value`, which leaves out `nil` members) with each `nil`
+    /// optional of `value` written as `null`, at every depth. The members' names are the properties'
+    /// (the policy's types use synthesized coding keys).
+    private static func withNulls(_ json: JSONValue, from value: Any) -> JSONValue {
+        switch json {
+        case .object(var members):
+            for child in Mirror(reflecting: value).children {
+                guard let label = child.label else { continue }
+                let inner = Mirror(reflecting: child.value)
+                if inner.displayStyle == .optional {
+                    guard let wrapped = inner.children.first?.value else {
+                        members[label] = .null
+                        continue
+                    }
+                    if let member = members[label] { members[label] = withNulls(member, from: wrapped) }
+                } else if let member = members[label] {
+                    members[label] = withNulls(member, from: child.value)
+                }
+            }
+            return .object(members)
+        case .array(let items):
+            let elements = Mirror(reflecting: value).children.map(\.value)
+            guard elements.count == items.count else { return json }
+            return .array(zip(items, elements).map { withNulls($0, from: $1) })
+        default:
+            return json
+        }
     }
 
     /// Decodes a policy document, naming the field of the first problem.

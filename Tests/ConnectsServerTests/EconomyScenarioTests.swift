@@ -19,6 +19,19 @@ struct EconomyScenarioTests {
         return entries.reversed().compactMap { $0["kind"]?.stringValue }
     }
 
+    @Test("GET /v1/policy writes every member, an absent option as null, and sent back unchanged it changes nothing")
+    func policyRoundTrip() async throws {
+        try await ServerHarness.run(policy: .standard) { api, _ in
+            let read = try await api.send(.get, "/v1/policy")
+            let policy = try #require(read.json["policy"])
+            #expect(policy["returns"]?["ifUnviewedAfterHours"] == .null)
+            #expect(policy["plans"]?.arrayValue?.first?["rolloverCap"] == .null)
+            #expect(read.text.contains(#""closeJobAfterInactiveDays":null"#))
+            let written = try await api.send(.put, "/v1/policy", body: #"{"policy":\#(policy.serializedText)}"#)
+            #expect(written.status == 200 && written.json["version"] == read.json["version"], "\(written.text)")
+        }
+    }
+
     @Test("a new freelancer gets the sign-up reward and the first allotment at once", arguments: StoreKind.allCases)
     func signup(_ kind: StoreKind) async throws {
         try await ServerHarness.run(on: kind, policy: .standard) { api, _ in

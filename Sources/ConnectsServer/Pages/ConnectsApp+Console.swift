@@ -331,7 +331,7 @@ extension ConnectsApp {
         values["version"] = inForce.version
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        values["document"] = String(decoding: try encoder.encode(inForce.economy), as: UTF8.self)
+        values["document"] = String(decoding: try encoder.encode(Self.encode(inForce.economy)), as: UTF8.self)
         values["canEdit"] = (try? caller.authorize(.writePolicy)) != nil
         values["versions"] = versions.map { version -> [String: Any] in
             ["version": version.version, "date": PageDate.long(version.createdAt, now: now())]
