@@ -90,6 +90,18 @@ public final class SQLiteStore: LedgerStore {
         return try pool.read { db in try LedgerVerifier().verify(GRDBSession(db: db), progress: progress) }
     }
 
+    /// Writes a consistent copy of the database at `path` to a new file `target` (`VACUUM INTO`, from
+    /// one read transaction): safe while a server writes to it, and the copy is compact. Fails if
+    /// `target` exists.
+    public static func backup(path: String, to target: String) throws {
+        guard !FileManager.default.fileExists(atPath: target) else { throw StoreError.backupTargetExists(target) }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.inDatabase { db in try db.execute(sql: "VACUUM INTO ?", arguments: [target]) }
+        try queue.close()
+    }
+
     public func isReady() async -> Bool {
         (try? await pool.read { db in try Self.migrator.hasCompletedMigrations(db) }) ?? false
     }

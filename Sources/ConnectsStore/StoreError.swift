@@ -6,4 +6,6 @@ public enum StoreError: Error, Hashable, Sendable {
     case corrupt(String)
     /// The database could not be opened or migrated.
     case unavailable(String)
+    /// A backup would overwrite this file, which exists.
+    case backupTargetExists(String)
 }

@@ -9,7 +9,7 @@ struct Connects: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connects",
         abstract: "A self-hostable bid-credit engine for freelance marketplaces.",
-        subcommands: [Serve.self, Migrate.self, Verify.self, Staff.self, BenchCommand.self],
+        subcommands: [Serve.self, Migrate.self, Verify.self, Backup.self, Staff.self, BenchCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ConnectsCore
 import ConnectsStore
 import ConnectsTestSupport
@@ -144,6 +145,58 @@ struct CommandLineTests {
         await server.stop()
         #expect(!server.process.isRunning)
         #expect(server.process.terminationStatus == 0)
+    }
+
+    @Test(
+        "backup copies a database while it serves writes; the copy verifies, and a server on it replays every key it had acknowledged"
+    )
+    func backup() async throws {
+        let path = try Self.temporaryPath()
+        let copy = path + ".backup"
+        let log = URL(fileURLWithPath: path + ".log")
+        let server = try await ServeProcess.start(
+            ["--database", path, "--admin-key", ServerHarness.adminKey, "--test-clock"], log: log)
+        defer { if server.process.isRunning { server.process.terminate() } }
+        let api = API(client: .shared, port: server.port)
+        let account = try await api.makeFreelancer()
+        // Acknowledged before the backup: each must be in the copy, and answered again from it.
+        var acknowledged: [(key: String, body: String)] = []
+        for index in 0..<20 {
+            let key = "before-\(index)"
+            let reply = try await api.adjust(account, 1, reason: "r\(index)", idempotencyKey: key)
+            #expect(reply.status == 201)
+            acknowledged.append((key, reply.text))
+        }
+        // Writes go on while the copy is taken.
+        let load = Task {
+            var index = 0
+            while !Task.isCancelled && index < 2_000 {
+                _ = try? await api.adjust(account, 1, reason: "during", idempotencyKey: "during-\(index)")
+                index += 1
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let (status, output) = try Self.run(["backup", "--database", path, "--to", copy])
+        load.cancel()
+        _ = await load.result
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("ok: every invariant holds in the copy"), "\(output)")
+        // A second backup to the same file is refused: a backup never overwrites.
+        #expect(try Self.run(["backup", "--database", path, "--to", copy]).0 != 0)
+        await server.stop()
+
+        let restored = try await ServeProcess.start(
+            ["--database", copy, "--admin-key", ServerHarness.adminKey, "--test-clock"],
+            log: URL(fileURLWithPath: copy + ".log"))
+        defer { if restored.process.isRunning { restored.process.terminate() } }
+        let fromCopy = API(client: .shared, port: restored.port)
+        for (index, (key, body)) in acknowledged.enumerated() {
+            let again = try await fromCopy.adjust(account, 1, reason: "r\(index)", idempotencyKey: key)
+            #expect(again.status == 201 && again.text == body, "\(key)")
+            #expect(again.headers[.init("Idempotent-Replayed")!] == "true", "\(key)")
+        }
+        await restored.stop()
+        #expect(try Self.run(["verify", "--database", copy]).0 == 0)
     }
 
     static func get(_ url: String) async throws -> Int {
