@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable {
     /// Whether the pages' session cookie is sent over TLS only (`Secure`); it also is whenever a proxy
     /// says the request came over https (`X-Forwarded-Proto`).
     public var secureCookies: Bool
+    /// Whether webhooks may deliver to loopback, private, link-local and other reserved addresses
+    /// (`--allow-private-webhook-urls`); off, such URLs are refused (``WebhookTarget``).
+    public var allowsPrivateWebhookTargets: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -40,7 +43,8 @@ public struct ServerConfiguration: Sendable {
         schedulerInterval: Duration? = .seconds(5),
         isDemo: Bool = false,
         publicURL: String? = nil,
-        secureCookies: Bool = false
+        secureCookies: Bool = false,
+        allowsPrivateWebhookTargets: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -52,6 +56,7 @@ public struct ServerConfiguration: Sendable {
         self.isDemo = isDemo
         self.publicURL = publicURL
         self.secureCookies = secureCookies
+        self.allowsPrivateWebhookTargets = allowsPrivateWebhookTargets
     }
 }
 

@@ -25,8 +25,10 @@ public func buildApplication(
     } else {
         policy = Policy.standard.ledgerPolicy(version: try await store.savePolicy(.standard, now: now))
     }
-    let service = ConnectsService(
+    var configured = ConnectsService(
         store: store, policyBox: PolicyBox(policy), clock: configuration.clock, metrics: ServerMetrics())
+    configured.allowsPrivateWebhookTargets = configuration.allowsPrivateWebhookTargets
+    let service = configured
     let app = ConnectsApp(service: service, configuration: configuration, pages: try PageRenderer.load())
     if configuration.clock.isTestClock {
         // Join the time other nodes on this database already share, or start it.

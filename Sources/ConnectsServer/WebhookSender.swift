@@ -16,9 +16,15 @@ struct WebhookSender: Sendable {
     /// How long one delivery may take.
     static let timeout: TimeAmount = .seconds(10)
 
+    /// The client of every delivery: it follows no redirect (a target could send it anywhere).
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+
     let store: any LedgerStore
     let now: @Sendable () -> Instant
     let logger: Logger
+    /// Whether deliveries may go to private and reserved addresses (checked again before each one).
+    var allowsPrivateTargets = false
 
     /// Delivers everything due now, pass after pass (each pass moves every account one event further),
     /// until nothing is due; returns how many attempts were made.
@@ -57,7 +63,9 @@ struct WebhookSender: Sendable {
         request.body = .bytes(ByteBuffer(bytes: body))
         var failure: String?
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: Self.timeout)
+            // What the name resolves to may have changed since the webhook was registered.
+            if !allowsPrivateTargets { try await WebhookTarget.check(delivery.webhook.url) }
+            let response = try await Self.client.execute(request, timeout: Self.timeout)
             if !(200..<300).contains(Int(response.status.code)) { failure = "status \(response.status.code)" }
             _ = try? await response.body.collect(upTo: 64 * 1024)
         } catch {

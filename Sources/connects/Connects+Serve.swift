@@ -42,6 +42,11 @@ extension Connects {
         var secureCookies = false
 
         @Flag(
+            name: .customLong("allow-private-webhook-urls"),
+            help: "Let webhooks deliver to loopback, private and link-local addresses (a local receiver, tests).")
+        var allowPrivateWebhookURLs = false
+
+        @Flag(
             name: .customLong("test-clock"),
             help: "Let admins move time with POST /v1/test-clock (tests and demos only).")
         var testClock = false
@@ -90,7 +95,8 @@ extension Connects {
                     schedulerInterval: .seconds(schedulerIntervalSeconds),
                     isDemo: demo,
                     publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
-                    secureCookies: secureCookies
+                    secureCookies: secureCookies,
+                    allowsPrivateWebhookTargets: allowPrivateWebhookURLs
                 ),
                 logger: logger
             )

@@ -31,6 +31,7 @@ struct ServerHarness {
         rateLimitPerSecond: Int? = nil,
         policy: Policy = ServerHarness.ledgerOnly,
         clock: ServerClock = .system(),
+        allowsPrivateWebhookTargets: Bool = true,
         _ test: @Sendable (API, TestDatabase) async throws -> Void
     ) async throws {
         try await withTestDatabase(kind) { database in
@@ -38,7 +39,8 @@ struct ServerHarness {
                 store: wrap(database.store),
                 configuration: ServerConfiguration(
                     port: 0, adminKey: adminKey, policy: policy, rateLimitPerSecond: rateLimitPerSecond, clock: clock,
-                    schedulerInterval: clock.isTestClock ? nil : .seconds(1)
+                    schedulerInterval: clock.isTestClock ? nil : .seconds(1),
+                    allowsPrivateWebhookTargets: allowsPrivateWebhookTargets
                 )
             )
             // HummingbirdTesting runs the server on a free port; the requests go through a client of

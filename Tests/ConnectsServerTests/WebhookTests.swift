@@ -64,6 +64,10 @@ final class WebhookReceiver: Sendable {
                 return .noContent
             }
         }
+        // A target that sends the delivery elsewhere: a delivery must not follow it.
+        router.post("/redirect") { _, _ -> Response in
+            Response(status: .temporaryRedirect, headers: [.location: "/hook"])
+        }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }
@@ -109,6 +113,63 @@ struct WebhookTests {
                 let webhookID = created.json["id"]?.stringValue ?? ""
                 #expect(try await api.send(.delete, "/v1/webhooks/\(webhookID)").status == 204)
                 #expect(try await api.send(.delete, "/v1/webhooks/\(webhookID)").status == 404)
+            }
+        }
+    }
+
+    @Test(
+        "webhooks may not target this machine or private networks, checked again at delivery; no redirect is followed")
+    func privateTargets() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.application().test(.live) { hook in
+            let start = JobScenarioTests.start
+            try await ServerHarness.run(
+                policy: .standard, clock: .test(startingAt: start), allowsPrivateWebhookTargets: false
+            ) {
+                api, database in
+                for url in [
+                    "http://127.0.0.1:\(hook.port!)/hook", "http://localhost/hook", "http://10.1.2.3/hook",
+                    "http://169.254.169.254/latest/meta-data", "http://[::1]/hook", "http://[fd00:ec2::254]/",
+                    "http://100.64.0.1/", "http://[::ffff:127.0.0.1]/", "http://192.168.1.10/", "http://0.0.0.0/",
+                ] {
+                    let refused = try await api.send(.post, "/v1/webhooks", body: #"{"url":"\#(url)","events":["*"]}"#)
+                    #expect(
+                        refused.status == 422 && refused.text.contains("private or reserved"), "\(url): \(refused.text)"
+                    )
+                }
+                let unknown = try await api.send(
+                    .post, "/v1/webhooks", body: #"{"url":"https://no-such-host.invalid/hook","events":["*"]}"#)
+                #expect(unknown.status == 422 && unknown.text.contains("does not resolve"), "\(unknown.text)")
+                #expect(try await api.send(.get, "/v1/webhooks").json["data"]?.arrayValue?.isEmpty == true)
+                // A public address is accepted (an address literal: no name to resolve here).
+                let accepted = try await api.send(
+                    .post, "/v1/webhooks", body: #"{"url":"http://93.184.216.34/hook","events":["connects.adjusted"]}"#)
+                #expect(accepted.status == 201, "\(accepted.text)")
+
+                // A webhook whose target became private after it was registered (here written straight
+                // into the database, as a name's new address would be): nothing is delivered.
+                try await database.store.createWebhook(
+                    Webhook(
+                        id: "whk_moved", url: "http://127.0.0.1:\(hook.port!)/hook", events: ["*"],
+                        secret: "whsec_" + Data(repeating: 1, count: 32).base64EncodedString(), createdAt: start))
+                _ = try await api.makeFreelancer()
+                for _ in 0..<3 { _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":5}"#) }
+                #expect(receiver.received.isEmpty)
+            }
+            // Allowed (as here, for a local receiver), deliveries arrive; a redirect is still not followed:
+            // each event reaches /hook once, from its own webhook, never again through /redirect.
+            try await ServerHarness.run(policy: .standard, clock: .test(startingAt: start)) { api, _ in
+                for path in ["hook", "redirect"] {
+                    let created = try await api.send(
+                        .post, "/v1/webhooks",
+                        body: #"{"url":"http://127.0.0.1:\#(hook.port!)/\#(path)","events":["*"]}"#)
+                    #expect(created.status == 201)
+                    if path == "hook" { receiver.use(secret: created.json["secret"]?.stringValue ?? "") }
+                }
+                _ = try await api.makeFreelancer()
+                for _ in 0..<3 { _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":5}"#) }
+                let ids = receiver.received.map(\.id)
+                #expect(ids.count == 2 && Set(ids).count == 2, "\(ids)")
             }
         }
     }

@@ -117,6 +117,7 @@ extension ConnectsService {
 
     /// What delivers the outbox to webhooks.
     func webhookSender(logger: Logger) -> WebhookSender {
-        WebhookSender(store: store, now: clock.now, logger: logger)
+        WebhookSender(
+            store: store, now: clock.now, logger: logger, allowsPrivateTargets: allowsPrivateWebhookTargets)
     }
 }

@@ -9,6 +9,7 @@ extension ConnectsService {
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count >= 10 else {
             throw ConnectsError.invalidField("url", "must be an http or https URL")
         }
+        if !allowsPrivateWebhookTargets { try await WebhookTarget.check(url) }
         guard (1...50).contains(events.count) else {
             throw ConnectsError.invalidField("events", "must list 1 to 50 event types")
         }

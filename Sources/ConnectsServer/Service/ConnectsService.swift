@@ -13,6 +13,8 @@ struct ConnectsService: Sendable {
     let policyBox: PolicyBox
     let clock: ServerClock
     let metrics: ServerMetrics
+    /// Whether webhooks may target private and reserved addresses (``WebhookTarget``).
+    var allowsPrivateWebhookTargets = false
     let inFlight = InFlightRequests()
     /// Staff sign-ins per address (this node's count; the failures per name are counted in the database).
     let signInThrottle = RateLimiter(count: Limits.signInFailuresPerAddress, perSeconds: 900)
