@@ -32,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     /// Whether webhooks may deliver to loopback, private, link-local and other reserved addresses
     /// (`--allow-private-webhook-urls`); off, such URLs are refused (``WebhookTarget``).
     public var allowsPrivateWebhookTargets: Bool
+    /// Failed authentications one address may make a minute before its requests are refused unread
+    /// (`--auth-failures-per-minute`); `nil` for no limit.
+    public var failedAuthenticationsPerMinute: Int?
 
     public init(
         host: String = "127.0.0.1",
@@ -44,7 +47,8 @@ public struct ServerConfiguration: Sendable {
         isDemo: Bool = false,
         publicURL: String? = nil,
         secureCookies: Bool = false,
-        allowsPrivateWebhookTargets: Bool = false
+        allowsPrivateWebhookTargets: Bool = false,
+        failedAuthenticationsPerMinute: Int? = 60
     ) {
         self.host = host
         self.port = port
@@ -57,6 +61,7 @@ public struct ServerConfiguration: Sendable {
         self.publicURL = publicURL
         self.secureCookies = secureCookies
         self.allowsPrivateWebhookTargets = allowsPrivateWebhookTargets
+        self.failedAuthenticationsPerMinute = failedAuthenticationsPerMinute
     }
 }
 
@@ -90,7 +95,10 @@ struct ConnectsApp: Sendable {
             middleware: AuthenticationMiddleware(
                 store: store,
                 adminKeyHash: configuration.adminKey.map(APIKey.digest),
-                rateLimiter: configuration.rateLimitPerSecond.map { RateLimiter(ratePerSecond: $0) }
+                rateLimiter: configuration.rateLimitPerSecond.map { RateLimiter(ratePerSecond: $0) },
+                failureLimiter: configuration.failedAuthenticationsPerMinute.map {
+                    RateLimiter(count: $0, perSeconds: 60)
+                }
             ))
         var table = RouteTable(router: router)
         addOperationRoutes(to: &table)

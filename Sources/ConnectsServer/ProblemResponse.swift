@@ -76,7 +76,7 @@ struct ProblemMiddleware: RouterMiddleware {
             return response
         } catch let error as RateLimited {
             var response = Response(
-                ProblemResponse.render(ConnectsError(.rateLimited, "too many requests for this key; retry later"))
+                ProblemResponse.render(ConnectsError(.rateLimited, error.detail))
             )
             response.headers[.retryAfter] = String(error.retryAfterSeconds)
             return response

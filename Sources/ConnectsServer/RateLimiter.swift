@@ -30,6 +30,17 @@ final class RateLimiter: Sendable {
         self.burst = burst
     }
 
+    /// The seconds `key` must wait for a token, or `nil` when it has one (none is taken).
+    func waitForToken(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
+        buckets.withLock { buckets in
+            guard let bucket = buckets[key] else { return nil }
+            let elapsed = now - bucket.updatedAt
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let tokens = min(burst, bucket.tokens + seconds * ratePerSecond)
+            return tokens >= 1 ? nil : max(1, Int(((1 - tokens) / ratePerSecond).rounded(.up)))
+        }
+    }
+
     /// Takes one token for `key`; returns the seconds to wait when none is left.
     func acquire(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
         buckets.withLock { buckets in

@@ -41,6 +41,11 @@ extension Connects {
             help: "Send the pages' session cookie over TLS only (also on whenever X-Forwarded-Proto is https).")
         var secureCookies = false
 
+        @Option(
+            name: .customLong("auth-failures-per-minute"),
+            help: "Failed authentications an address may make a minute before it is refused unread (0: no limit).")
+        var authFailuresPerMinute = 60
+
         @Flag(
             name: .customLong("allow-private-webhook-urls"),
             help: "Let webhooks deliver to loopback, private and link-local addresses (a local receiver, tests).")
@@ -96,7 +101,8 @@ extension Connects {
                     isDemo: demo,
                     publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
                     secureCookies: secureCookies,
-                    allowsPrivateWebhookTargets: allowPrivateWebhookURLs
+                    allowsPrivateWebhookTargets: allowPrivateWebhookURLs,
+                    failedAuthenticationsPerMinute: authFailuresPerMinute > 0 ? authFailuresPerMinute : nil
                 ),
                 logger: logger
             )

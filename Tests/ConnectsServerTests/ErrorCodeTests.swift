@@ -43,6 +43,22 @@ struct ErrorCodeTests {
         }
     }
 
+    @Test("an address that keeps failing to authenticate is refused before any key is looked up, for a while")
+    func failedAuthentications() async throws {
+        try await ServerHarness.run(failedAuthenticationsPerMinute: 5) { api, _ in
+            let account = try await api.makeFreelancer()
+            var replies: [Int] = []
+            for index in 0..<7 {
+                replies.append(try await api.send(.get, "/v1/accounts/\(account)", key: "guess-\(index)").status)
+            }
+            // Five guesses are told they failed; then the address waits, even with a good key.
+            #expect(replies == [401, 401, 401, 401, 401, 429, 429], "\(replies)")
+            let blocked = try await api.send(.get, "/v1/accounts/\(account)")
+            #expect(blocked.status == 429 && blocked.headers[.retryAfter] != nil)
+            #expect(blocked.json["detail"]?.stringValue?.contains("failed authentications") == true)
+        }
+    }
+
     @Test("API keys are listed without their secrets and revoked at once", arguments: StoreKind.allCases)
     func keyRevocation(_ kind: StoreKind) async throws {
         try await ServerHarness.run(on: kind) { api, _ in

@@ -32,6 +32,7 @@ struct ServerHarness {
         policy: Policy = ServerHarness.ledgerOnly,
         clock: ServerClock = .system(),
         allowsPrivateWebhookTargets: Bool = true,
+        failedAuthenticationsPerMinute: Int? = nil,
         _ test: @Sendable (API, TestDatabase) async throws -> Void
     ) async throws {
         try await withTestDatabase(kind) { database in
@@ -40,7 +41,8 @@ struct ServerHarness {
                 configuration: ServerConfiguration(
                     port: 0, adminKey: adminKey, policy: policy, rateLimitPerSecond: rateLimitPerSecond, clock: clock,
                     schedulerInterval: clock.isTestClock ? nil : .seconds(1),
-                    allowsPrivateWebhookTargets: allowsPrivateWebhookTargets
+                    allowsPrivateWebhookTargets: allowsPrivateWebhookTargets,
+                    failedAuthenticationsPerMinute: failedAuthenticationsPerMinute
                 )
             )
             // HummingbirdTesting runs the server on a free port; the requests go through a client of
