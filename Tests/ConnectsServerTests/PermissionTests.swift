@@ -119,6 +119,11 @@ struct PermissionTests {
     func refusals(_ kind: StoreKind) async throws {
         try await ServerHarness.run(on: kind) { api, database in
             let world = try await World.make(api)
+            // An admin key, revoked: it opens nothing, as no key opens nothing.
+            let revokedKey = try await api.makeKey(role: "admin")
+            let keys = try await api.send(.get, "/v1/keys").json["data"]?.arrayValue ?? []
+            let revokedID = try #require(keys.last { $0["role"]?.stringValue == "admin" }?["id"]?.stringValue)
+            #expect(try await api.send(.delete, "/v1/keys/\(revokedID)").status == 200)
             let before = try await world.state(api)
             var checked = 0
             for line in routePermissions(store: database.store) {
@@ -130,6 +135,12 @@ struct PermissionTests {
                 let method = HTTPRequest.Method(rawValue: String(route[0]))!
                 let path = world.fill(String(route[1]))
                 let allowed = parts[2].components(separatedBy: ", ")
+                for key in [nil, revokedKey] {
+                    let reply = try await api.send(
+                        method, path, body: world.body(for: parts[0]), key: key, idempotencyKey: UUID().uuidString)
+                    #expect(
+                        reply.status == 401, "\(key == nil ? "no key" : "a revoked key") \(parts[0]): \(reply.status)")
+                }
                 for (role, key) in world.strangers where !allowed.contains(role) {
                     let reply = try await api.send(
                         method, path, body: world.body(for: parts[0]), key: key, idempotencyKey: UUID().uuidString)
