@@ -14,13 +14,16 @@ extension ConnectsApp {
         }
 
         table.on(.put, "/v1/policy", .writePolicy) { request, context in
-            let (body, _) = try await Self.readObject(request)
+            let (body, bytes) = try await Self.readObject(request)
             guard let document = body.members["policy"] else {
                 throw ConnectsError.invalidField("policy", "is required")
             }
             let policy = try Self.decodePolicy(document)
-            let version = try await service.replacePolicy(with: policy, by: context.requireCaller())
-            return Self.json(.object(["version": .int(version), "policy": Self.encode(policy)]))
+            let write = try Self.write(request, context, body: bytes, status: 200) { result in
+                guard case .policy(let version, let saved) = result else { return .null }
+                return .object(["version": .int(version), "policy": Self.encode(saved)])
+            }
+            return Self.respond(try await service.replacePolicy(with: policy, write))
         }
 
         table.on(.get, "/v1/bundles", .readCatalog) { _, context in

@@ -51,7 +51,7 @@ extension ConnectsApp {
         }
 
         table.on(.post, "/v1/webhooks", .manageWebhooks) { request, context in
-            let (body, _) = try await Self.readObject(request)
+            let (body, bytes) = try await Self.readObject(request)
             let url = try body.string("url", maxLength: Limits.webhookURLLengthMax)!
             guard case .array(let values)? = body.members["events"] else {
                 throw ConnectsError.invalidField("events", "must list 1 to 50 event types")
@@ -62,8 +62,11 @@ extension ConnectsApp {
                 }
                 return type
             }
-            let webhook = try await service.createWebhook(url: url, events: events, by: context.requireCaller())
-            return Self.json(Self.render(webhook, showingSecret: true), status: 201)
+            let write = try Self.write(request, context, body: bytes, status: 201) { result in
+                guard case .webhook(let webhook) = result else { return .null }
+                return Self.render(webhook, showingSecret: true)
+            }
+            return Self.respond(try await service.createWebhook(url: url, events: events, write))
         }
 
         table.on(.get, "/v1/webhooks", .manageWebhooks) { _, context in
@@ -72,9 +75,9 @@ extension ConnectsApp {
                 .object(["data": .array(webhooks.map { Self.render($0, showingSecret: false) }), "nextCursor": .null]))
         }
 
-        table.on(.delete, "/v1/webhooks/{id}", .manageWebhooks) { _, context in
-            try await service.deleteWebhook(try context.parameters.require("id"), by: context.requireCaller())
-            return Response(status: .noContent)
+        table.on(.delete, "/v1/webhooks/{id}", .manageWebhooks) { request, context in
+            let write = try Self.write(request, context, body: [], status: 204) { _ in .null }
+            return Self.respond(try await service.deleteWebhook(try context.parameters.require("id"), write))
         }
     }
 

@@ -102,6 +102,11 @@ struct ProblemMiddleware: RouterMiddleware {
 extension Response {
     /// A response with a stored status, content type and body.
     init(_ stored: StoredResponse) {
+        // A 204 has no body (a stored one renders `null`, which is not sent).
+        guard stored.status != 204 else {
+            self.init(status: .noContent)
+            return
+        }
         self.init(
             status: HTTPResponse.Status(code: stored.status),
             headers: [.contentType: stored.contentType],

@@ -157,14 +157,13 @@ extension LedgerStore {
 
     /// Registers a webhook; events from now on are delivered to it.
     public func createWebhook(_ webhook: Webhook) async throws {
-        try await write { db in
-            try db.execute(
-                "INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)",
-                [
-                    webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.secret,
-                    webhook.createdAt,
-                ])
-        }
+        try await write { db in try Self.insert(webhook, db: db) }
+    }
+
+    static func insert(_ webhook: Webhook, db: any SQLSession) throws {
+        try db.execute(
+            "INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)",
+            [webhook.id, webhook.url, webhook.events.joined(separator: ","), webhook.secret, webhook.createdAt])
     }
 
     /// The registered webhooks.
@@ -175,19 +174,17 @@ extension LedgerStore {
         }
     }
 
-    /// Stops deliveries to a webhook; `false` when there is none.
-    public func deleteWebhook(id: String, now: Instant) async throws -> Bool {
-        try await write { db in
-            let changed =
-                try db.countingChanges(
-                    "UPDATE webhooks SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-                    [now, id]
-                ) == 1
-            try db.execute(
-                "UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'",
-                [id])
-            return changed
-        }
+    /// Stops deliveries to a webhook; the webhook, or `nil` when there is none (or it was deleted).
+    static func deleteWebhook(id: String, db: any SQLSession, now: Instant) throws -> Webhook? {
+        guard
+            let webhook = try db.fetchOne("SELECT * FROM webhooks WHERE id = ? AND deleted_at IS NULL", [id])
+                .map(Webhook.init(row:))
+        else { return nil }
+        try db.execute("UPDATE webhooks SET deleted_at = ? WHERE id = ?", [now, id])
+        try db.execute(
+            "UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'",
+            [id])
+        return webhook
     }
 
     /// Claims the deliveries due by `now`: for each webhook and account only the oldest pending one, so

@@ -17,18 +17,19 @@ extension LedgerStore {
 
     /// Stores `policy` as the next version, unless it equals the newest; returns the version in force.
     public func savePolicy(_ policy: Policy, now: Instant) async throws -> Int64 {
+        try await write { db in try Self.save(policy, db: db, now: now) }
+    }
+
+    static func save(_ policy: Policy, db: any SQLSession, now: Instant) throws -> Int64 {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let document = String(decoding: try encoder.encode(policy), as: UTF8.self)
-        return try await write { db in
-            let latest = try db.fetchOne("SELECT version, document FROM policies ORDER BY version DESC LIMIT 1")
-            if let latest, latest["document"] as String == document { return latest["version"] }
-            let version = (latest?["version"] as Int64? ?? 0) + 1
-            try db.execute(
-                "INSERT INTO policies (version, document, created_at) VALUES (?, ?, ?)",
-                [version, document, now])
-            return version
-        }
+        let latest = try db.fetchOne("SELECT version, document FROM policies ORDER BY version DESC LIMIT 1")
+        if let latest, latest["document"] as String == document { return latest["version"] }
+        let version = (latest?["version"] as Int64? ?? 0) + 1
+        try db.execute(
+            "INSERT INTO policies (version, document, created_at) VALUES (?, ?, ?)", [version, document, now])
+        return version
     }
 
     /// The newest `limit` policy versions and when each was put in force, newest first.

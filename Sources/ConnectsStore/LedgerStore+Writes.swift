@@ -54,6 +54,16 @@ extension LedgerStore {
             return try act(action, jobID: jobID, db: db, now: now, policy: policy)
         case .runDueJob(let jobID):
             return try runDue(jobID: jobID, db: db, now: now, policy: policy)
+        case .createWebhook(let webhook):
+            try insert(webhook, db: db)
+            return .webhook(webhook)
+        case .deleteWebhook(let id):
+            guard let webhook = try deleteWebhook(id: id, db: db, now: now) else {
+                throw ConnectsError(.notFound, "no webhook \(id)")
+            }
+            return .webhook(webhook)
+        case .savePolicy(let document):
+            return .policy(version: try save(document, db: db, now: now), document)
         }
     }
 

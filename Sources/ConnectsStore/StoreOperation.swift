@@ -31,6 +31,12 @@ public enum StoreOperation: Sendable {
     case jobAction(jobID: String, JobAction)
     /// Runs the scheduled decisions due on a job.
     case runDueJob(jobID: String)
+    /// Registers a webhook; events from now on are delivered to it.
+    case createWebhook(Webhook)
+    /// Stops deliveries to a webhook (`not_found` when there is none).
+    case deleteWebhook(id: String)
+    /// Stores a policy as the next version, unless it equals the newest.
+    case savePolicy(Policy)
 
     /// What a new account is made of.
     public struct NewAccount: Sendable, Hashable {
@@ -64,6 +70,10 @@ public enum OperationResult: Sendable, Hashable {
     case job(Job)
     /// A proposal and its job after the operation.
     case proposal(Proposal, Job)
+    /// A webhook registered, or deleted.
+    case webhook(Webhook)
+    /// The version of the policy in force after the operation, and the policy.
+    case policy(version: Int64, Policy)
 
     /// The kinds of the entries the operation wrote.
     public var writtenKinds: [EntryKind] {
@@ -71,7 +81,7 @@ public enum OperationResult: Sendable, Hashable {
         case .ledger(_, _, let written): return written
         case .purchase(_, _, let isNew): return isNew ? [.purchase] : []
         case .reward(_, _, let granted, _): return granted ? [.reward] : []
-        case .apiKey, .job, .proposal: return []
+        case .apiKey, .job, .proposal, .webhook, .policy: return []
         }
     }
 
@@ -87,7 +97,7 @@ public enum OperationResult: Sendable, Hashable {
     public var snapshot: AccountSnapshot? {
         switch self {
         case .ledger(let snapshot, _, _), .purchase(_, let snapshot, _), .reward(let snapshot, _, _, _): return snapshot
-        case .apiKey, .job, .proposal: return nil
+        case .apiKey, .job, .proposal, .webhook, .policy: return nil
         }
     }
 }

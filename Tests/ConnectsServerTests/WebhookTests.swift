@@ -174,6 +174,40 @@ struct WebhookTests {
         }
     }
 
+    @Test(
+        "registering and deleting a webhook and changing the policy take an Idempotency-Key: sent again, the first answer",
+        arguments: StoreKind.allCases)
+    func idempotentSettings(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, policy: .standard) { api, _ in
+            let body = #"{"url":"http://127.0.0.1:9/hook","events":["*"]}"#
+            let first = try await api.send(.post, "/v1/webhooks", body: body, idempotencyKey: "hook-1")
+            let again = try await api.send(.post, "/v1/webhooks", body: body, idempotencyKey: "hook-1")
+            #expect(first.status == 201 && again.status == 201 && again.text == first.text)
+            #expect(again.headers[.init("Idempotent-Replayed")!] == "true")
+            #expect(try await api.send(.get, "/v1/webhooks").json["data"]?.arrayValue?.count == 1)
+            let other = try await api.send(
+                .post, "/v1/webhooks", body: #"{"url":"http://127.0.0.1:9/other","events":["*"]}"#,
+                idempotencyKey: "hook-1")
+            #expect(other.status == 409 && other.code == "idempotency_key_reused")
+
+            let id = first.json["id"]?.stringValue ?? ""
+            let deleted = try await api.send(.delete, "/v1/webhooks/\(id)", idempotencyKey: "unhook-1")
+            let deletedAgain = try await api.send(.delete, "/v1/webhooks/\(id)", idempotencyKey: "unhook-1")
+            #expect(deleted.status == 204 && deletedAgain.status == 204 && deletedAgain.text.isEmpty)
+            #expect(try await api.send(.delete, "/v1/webhooks/\(id)").status == 404)
+
+            let policy = try #require(await api.send(.get, "/v1/policy").json["policy"])
+            let changed = policy.serializedText.replacing(/"maxAdjustment":\d+/, with: #""maxAdjustment":150"#)
+            let put = try await api.send(.put, "/v1/policy", body: #"{"policy":\#(changed)}"#, idempotencyKey: "p-1")
+            let putAgain = try await api.send(
+                .put, "/v1/policy", body: #"{"policy":\#(changed)}"#, idempotencyKey: "p-1")
+            #expect(
+                put.status == 200 && putAgain.text == put.text
+                    && putAgain.headers[.init("Idempotent-Replayed")!] == "true")
+            #expect(try await api.send(.get, "/v1/policy").json["version"] == put.json["version"])
+        }
+    }
+
     @Test("connects about to expire are announced once, a week before", arguments: StoreKind.allCases)
     func expiryNotice(_ kind: StoreKind) async throws {
         try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: JobScenarioTests.start)) {

@@ -177,8 +177,16 @@ extension ConnectsApp {
                 guard let json = try? JSONCoding.decode(Array(text.utf8)) else {
                     throw ConnectsError.invalidField("policy", "is not JSON")
                 }
-                let version = try await service.replacePolicy(with: try Self.decodePolicy(json), by: caller)
-                return Response(status: .seeOther, headers: [.location: "/console/policy?saved=\(version)"])
+                let document = try Self.decodePolicy(json)
+                let write = WriteRequest(
+                    caller: caller, idempotencyKey: nil, fingerprint: "",
+                    render: { _ in StoredResponse(status: 200, contentType: "application/json", body: []) })
+                if case .done(.success(.policy(let version, _)), _) = try await service.replacePolicy(
+                    with: document, write)
+                {
+                    return Response(status: .seeOther, headers: [.location: "/console/policy?saved=\(version)"])
+                }
+                return Response(status: .seeOther, headers: [.location: "/console/policy"])
             } catch let error as ConnectsError where error.code == .validationFailed {
                 var values = try await consolePolicyValues(caller: caller, session: session)
                 values["document"] = text

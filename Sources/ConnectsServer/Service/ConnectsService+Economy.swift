@@ -13,12 +13,14 @@ extension ConnectsService {
 
     /// Validates `document` whole and puts it in force as the next version (unless it equals the newest);
     /// returns the version in force.
-    func replacePolicy(with document: Policy, by caller: Caller) async throws -> Int64 {
-        try caller.authorize(.writePolicy)
+    func replacePolicy(with document: Policy, _ write: WriteRequest) async throws -> WriteOutcome {
+        try write.caller.authorize(.writePolicy)
         try document.validate()
-        let version = try await store.savePolicy(document, now: now())
-        policyBox.replace(with: document.ledgerPolicy(version: version))
-        return version
+        let outcome = try await perform(.savePolicy(document), write, movesConnects: false)
+        if case .done(.success(.policy(let version, let saved)), _) = outcome {
+            policyBox.replace(with: saved.ledgerPolicy(version: version))
+        }
+        return outcome
     }
 
     /// The prices and bundles on sale, and the rewards catalog.

@@ -2,10 +2,10 @@ import ConnectsCore
 import ConnectsStore
 
 extension ConnectsService {
-    /// Registers a webhook for `events` (`*` for every type); returns it with its signing secret, which
-    /// is shown this once.
-    func createWebhook(url: String, events: [String], by caller: Caller) async throws -> Webhook {
-        try caller.authorize(.manageWebhooks)
+    /// Registers a webhook for `events` (`*` for every type); the result carries its signing secret,
+    /// which is shown this once (and to a replay of the same request).
+    func createWebhook(url: String, events: [String], _ write: WriteRequest) async throws -> WriteOutcome {
+        try write.caller.authorize(.manageWebhooks)
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count >= 10 else {
             throw ConnectsError.invalidField("url", "must be an http or https URL")
         }
@@ -20,8 +20,7 @@ extension ConnectsService {
         let webhook = Webhook(
             id: Identifier.make("whk_", at: now), url: url, events: events, secret: WebhookSigner.makeSecret(),
             createdAt: now)
-        try await store.createWebhook(webhook)
-        return webhook
+        return try await perform(.createWebhook(webhook), write, movesConnects: false)
     }
 
     /// The registered webhooks.
@@ -31,10 +30,8 @@ extension ConnectsService {
     }
 
     /// Stops deliveries to a webhook.
-    func deleteWebhook(_ id: String, by caller: Caller) async throws {
-        try caller.authorize(.manageWebhooks)
-        guard try await store.deleteWebhook(id: id, now: now()) else {
-            throw ConnectsError(.notFound, "no webhook \(id)")
-        }
+    func deleteWebhook(_ id: String, _ write: WriteRequest) async throws -> WriteOutcome {
+        try write.caller.authorize(.manageWebhooks)
+        return try await perform(.deleteWebhook(id: id), write, movesConnects: false)
     }
 }
