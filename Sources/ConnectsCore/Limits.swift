@@ -35,6 +35,8 @@ public enum Limits {
     public static let boostBidMax: Int64 = 1_000
     /// The longest webhook URL, in characters.
     public static let webhookURLLengthMax = 2_000
+    /// The longest a rotated webhook secret keeps signing beside the new one, in seconds.
+    public static let webhookSecretOverlapSecondsMax: Int64 = 7 * 86_400
     /// How long a portal link signs its account in, in seconds: long enough to follow it at once.
     public static let portalLinkSeconds: Int64 = 600
     /// How long a signed-in browser session lasts, in seconds.

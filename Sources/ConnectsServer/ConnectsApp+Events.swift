@@ -75,6 +75,51 @@ extension ConnectsApp {
                 .object(["data": .array(webhooks.map { Self.render($0, showingSecret: false) }), "nextCursor": .null]))
         }
 
+        table.on(.get, "/v1/webhooks/{id}/deliveries", .manageWebhooks) { request, context in
+            let (limit, cursor) = try Self.pageParameters(request)
+            var before: Int64?
+            if let cursor {
+                guard cursor.first == "d", let sequence = Int64(cursor.dropFirst()) else {
+                    throw ConnectsError.invalidField("cursor", "is not a cursor this list gave out")
+                }
+                before = sequence
+            }
+            let page = try await service.deliveries(
+                of: try context.parameters.require("id"), limit: limit, before: before, by: context.requireCaller())
+            return Self.json(
+                Representation.page(page) { record in
+                    .object([
+                        "eventId": .string(record.eventID), "type": .string(record.eventType),
+                        "accountId": .string(record.accountID), "state": .string(record.state),
+                        "attempts": .int(record.attempts),
+                        "nextAttemptAt": record.state == "pending" ? .time(record.nextAttemptAt) : .null,
+                        "lastError": .string(record.lastError), "deliveredAt": .time(record.deliveredAt),
+                    ])
+                })
+        }
+
+        table.on(.post, "/v1/webhooks/{id}/deliveries/{eventId}/resend", .manageWebhooks) { request, context in
+            let write = try Self.write(request, context, body: [], status: 202) { result in
+                guard case .webhook(let webhook) = result else { return .null }
+                return Self.render(webhook, showingSecret: false)
+            }
+            return Self.respond(
+                try await service.resend(
+                    try context.parameters.require("eventId"), to: try context.parameters.require("id"), write))
+        }
+
+        table.on(.post, "/v1/webhooks/{id}/rotate-secret", .manageWebhooks) { request, context in
+            let (body, bytes) = try await Self.readObject(request)
+            let overlap = try body.int("overlapSeconds", required: false) ?? 86_400
+            let write = try Self.write(request, context, body: bytes, status: 200) { result in
+                guard case .webhook(let webhook) = result else { return .null }
+                return Self.render(webhook, showingSecret: true)
+            }
+            return Self.respond(
+                try await service.rotateSecret(of: try context.parameters.require("id"), overlapSeconds: overlap, write)
+            )
+        }
+
         table.on(.delete, "/v1/webhooks/{id}", .manageWebhooks) { request, context in
             let write = try Self.write(request, context, body: [], status: 204) { _ in .null }
             return Self.respond(try await service.deleteWebhook(try context.parameters.require("id"), write))
@@ -86,6 +131,7 @@ extension ConnectsApp {
             "id": .string(webhook.id), "url": .string(webhook.url),
             "events": .array(webhook.events.map(JSONValue.string)),
             "createdAt": .time(webhook.createdAt),
+            "previousSecretExpiresAt": .time(webhook.previousSecretUntil),
         ]
         if showingSecret { object["secret"] = .string(webhook.secret) }
         return .object(object)

@@ -55,10 +55,13 @@ struct WebhookSender: Sendable {
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "webhook-id", value: event.id)
         request.headers.add(name: "webhook-timestamp", value: String(timestamp))
+        // Standard Webhooks lets a header carry several signatures: in a rotation's overlap, one from
+        // each secret, so the receiver accepts the delivery with either.
         request.headers.add(
             name: "webhook-signature",
-            value: WebhookSigner.signature(
-                secret: delivery.webhook.secret, id: event.id, timestamp: timestamp, body: body)
+            value: delivery.webhook.signingSecrets(at: now()).map {
+                WebhookSigner.signature(secret: $0, id: event.id, timestamp: timestamp, body: body)
+            }.joined(separator: " ")
         )
         request.body = .bytes(ByteBuffer(bytes: body))
         var failure: String?

@@ -20,14 +20,42 @@ public struct Webhook: Sendable, Hashable {
     /// `whsec_` and the base64 of the signing key (Standard Webhooks).
     public var secret: String
     public var createdAt: Instant
+    /// The secret before the last rotation, which also signs deliveries until `previousSecretUntil`, so
+    /// that a receiver can switch to the new one without refusing a delivery.
+    public var previousSecret: String?
+    public var previousSecretUntil: Instant?
 
-    public init(id: String, url: String, events: [String], secret: String, createdAt: Instant) {
+    public init(
+        id: String, url: String, events: [String], secret: String, createdAt: Instant, previousSecret: String? = nil,
+        previousSecretUntil: Instant? = nil
+    ) {
         self.id = id
         self.url = url
         self.events = events
         self.secret = secret
         self.createdAt = createdAt
+        self.previousSecret = previousSecret
+        self.previousSecretUntil = previousSecretUntil
     }
+
+    /// The secrets that sign a delivery at `now`: the current one, and the previous one in its overlap.
+    public func signingSecrets(at now: Instant) -> [String] {
+        guard let previousSecret, let until = previousSecretUntil, now < until else { return [secret] }
+        return [secret, previousSecret]
+    }
+}
+
+/// One event's delivery to one webhook, as listed: its state, attempts and last error.
+public struct DeliveryRecord: Sendable, Hashable {
+    public var eventID: String
+    public var eventType: String
+    public var accountID: String
+    public var state: String
+    public var attempts: Int64
+    public var nextAttemptAt: Instant
+    public var lastError: String?
+    public var deliveredAt: Instant?
+    public var eventSequence: Int64
 }
 
 /// One due delivery of one event to one webhook.
@@ -176,10 +204,7 @@ extension LedgerStore {
 
     /// Stops deliveries to a webhook; the webhook, or `nil` when there is none (or it was deleted).
     static func deleteWebhook(id: String, db: any SQLSession, now: Instant) throws -> Webhook? {
-        guard
-            let webhook = try db.fetchOne("SELECT * FROM webhooks WHERE id = ? AND deleted_at IS NULL", [id])
-                .map(Webhook.init(row:))
-        else { return nil }
+        guard let webhook = try liveWebhook(id, db: db) else { return nil }
         try db.execute("UPDATE webhooks SET deleted_at = ? WHERE id = ?", [now, id])
         try db.execute(
             "UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'",
@@ -195,7 +220,7 @@ extension LedgerStore {
             let due = try db.fetchAll(
                 """
                 SELECT d.attempts, w.id AS w_id, w.url, w.events AS w_events, w.secret, w.created_at AS w_created_at,
-                  e.seq, e.id AS e_id, e.type, e.account_id, e.data, e.created_at
+                  w.previous_secret, w.previous_secret_until, e.seq, e.id AS e_id, e.type, e.account_id, e.data, e.created_at
                 FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.seq = d.event_seq
                 WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
                   AND NOT EXISTS (
@@ -208,7 +233,8 @@ extension LedgerStore {
                     webhook: Webhook(
                         id: row["w_id"], url: row["url"],
                         events: (row["w_events"] as String).split(separator: ",").map(String.init),
-                        secret: row["secret"], createdAt: row["w_created_at"]
+                        secret: row["secret"], createdAt: row["w_created_at"], previousSecret: row["previous_secret"],
+                        previousSecretUntil: row["previous_secret_until"]
                     ),
                     event: Event(
                         sequence: row["seq"], id: row["e_id"], type: row["type"], accountID: row["account_id"],
@@ -229,6 +255,66 @@ extension LedgerStore {
             }
             return due
         }
+    }
+
+    /// A webhook's deliveries, newest event first, at most `limit` before the event sequence `cursor`.
+    public func deliveries(webhookID: String, limit: Int, before cursor: Int64?) async throws -> Page<DeliveryRecord> {
+        try await read { db in
+            let rows = try db.fetchAll(
+                """
+                SELECT d.*, e.id AS e_id, e.type FROM deliveries d JOIN events e ON e.seq = d.event_seq
+                WHERE d.webhook_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR d.event_seq < ?2)
+                ORDER BY d.event_seq DESC LIMIT ?3
+                """, [webhookID, cursor, limit + 1])
+            let records = rows.prefix(limit).map { row in
+                DeliveryRecord(
+                    eventID: row["e_id"], eventType: row["type"], accountID: row["account_id"], state: row["state"],
+                    attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"],
+                    deliveredAt: row["delivered_at"], eventSequence: row["event_seq"])
+            }
+            return Page(
+                items: records, nextCursor: rows.count > limit ? records.last.map { "d\($0.eventSequence)" } : nil)
+        }
+    }
+
+    /// The webhook `id` unless it was deleted.
+    public func webhook(id: String) async throws -> Webhook? {
+        try await read { db in try Self.liveWebhook(id, db: db) }
+    }
+
+    static func liveWebhook(_ id: String, db: any SQLSession) throws -> Webhook? {
+        try db.fetchOne("SELECT * FROM webhooks WHERE id = ? AND deleted_at IS NULL", [id]).map(Webhook.init(row:))
+    }
+
+    /// Sends an event to a webhook again: its delivery becomes pending now, with its attempts counted
+    /// afresh (a failed delivery that was given up gets a new run of retries).
+    static func resend(eventID: String, webhookID: String, db: any SQLSession, now: Instant) throws -> Webhook {
+        guard let webhook = try liveWebhook(webhookID, db: db) else {
+            throw ConnectsError(.notFound, "no webhook \(webhookID)")
+        }
+        guard
+            try db.countingChanges(
+                """
+                UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL
+                WHERE webhook_id = ? AND event_seq = (SELECT seq FROM events WHERE id = ?)
+                """, [now, webhookID, eventID]) == 1
+        else { throw ConnectsError(.notFound, "webhook \(webhookID) has no delivery of \(eventID)") }
+        return webhook
+    }
+
+    /// Gives a webhook a new secret; the old one also signs until `overlapUntil`.
+    static func rotateSecret(
+        webhookID: String, to secret: String, overlapUntil: Instant, db: any SQLSession
+    ) throws -> Webhook {
+        guard
+            try db.countingChanges(
+                """
+                UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ?
+                WHERE id = ? AND deleted_at IS NULL
+                """, [overlapUntil, secret, webhookID]) == 1,
+            let webhook = try liveWebhook(webhookID, db: db)
+        else { throw ConnectsError(.notFound, "no webhook \(webhookID)") }
+        return webhook
     }
 
     /// How long a claimed delivery is left to the node that claimed it.
@@ -276,7 +362,8 @@ extension Webhook {
     init(row: SQLRow) {
         self.init(
             id: row["id"], url: row["url"], events: (row["events"] as String).split(separator: ",").map(String.init),
-            secret: row["secret"], createdAt: row["created_at"]
+            secret: row["secret"], createdAt: row["created_at"], previousSecret: row["previous_secret"],
+            previousSecretUntil: row["previous_secret_until"]
         )
     }
 }

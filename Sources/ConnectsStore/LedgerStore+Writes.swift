@@ -62,6 +62,10 @@ extension LedgerStore {
                 throw ConnectsError(.notFound, "no webhook \(id)")
             }
             return .webhook(webhook)
+        case .resendDelivery(let webhookID, let eventID):
+            return .webhook(try resend(eventID: eventID, webhookID: webhookID, db: db, now: now))
+        case .rotateWebhookSecret(let webhookID, let secret, let overlapUntil):
+            return .webhook(try rotateSecret(webhookID: webhookID, to: secret, overlapUntil: overlapUntil, db: db))
         case .savePolicy(let document):
             return .policy(version: try save(document, db: db, now: now), document)
         }

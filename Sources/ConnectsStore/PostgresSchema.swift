@@ -14,6 +14,13 @@ enum PostgresSchema {
         ("v8-staff", WebSessionSchema.staff(for: .postgres)),
         ("v9-notifications-read", NotificationSchema.statements(for: .postgres)),
         ("v10-key-revocation", ["ALTER TABLE api_keys ADD COLUMN revoked_at BIGINT"]),
+        (
+            "v11-webhook-secret-rotation",
+            [
+                "ALTER TABLE webhooks ADD COLUMN previous_secret TEXT",
+                "ALTER TABLE webhooks ADD COLUMN previous_secret_until BIGINT",
+            ]
+        ),
     ]
 
     /// An arbitrary constant: the advisory lock that lets one node migrate while the others wait.

@@ -288,6 +288,10 @@ extension SQLiteStore {
         migrator.registerMigration("v13-key-revocation") { db in
             try db.execute(sql: "ALTER TABLE api_keys ADD COLUMN revoked_at INTEGER")
         }
+        migrator.registerMigration("v14-webhook-secret-rotation") { db in
+            try db.execute(sql: "ALTER TABLE webhooks ADD COLUMN previous_secret TEXT")
+            try db.execute(sql: "ALTER TABLE webhooks ADD COLUMN previous_secret_until INTEGER")
+        }
         return migrator
     }
 }

@@ -35,6 +35,10 @@ public enum StoreOperation: Sendable {
     case createWebhook(Webhook)
     /// Stops deliveries to a webhook (`not_found` when there is none).
     case deleteWebhook(id: String)
+    /// Delivers an event to a webhook again.
+    case resendDelivery(webhookID: String, eventID: String)
+    /// Gives a webhook a new signing secret; the old one signs too until `overlapUntil`.
+    case rotateWebhookSecret(webhookID: String, secret: String, overlapUntil: Instant)
     /// Stores a policy as the next version, unless it equals the newest.
     case savePolicy(Policy)
 

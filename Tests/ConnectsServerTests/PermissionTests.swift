@@ -61,6 +61,9 @@ struct PermissionTests {
         POST /v1/accounts/{id}/notifications/read  accounts.markNotificationsRead  admin, service, freelancer (own), client (own)
         POST /v1/webhooks  events.manageWebhooks  admin, service
         GET /v1/webhooks  events.manageWebhooks  admin, service
+        GET /v1/webhooks/{id}/deliveries  events.manageWebhooks  admin, service
+        POST /v1/webhooks/{id}/deliveries/{eventId}/resend  events.manageWebhooks  admin, service
+        POST /v1/webhooks/{id}/rotate-secret  events.manageWebhooks  admin, service
         DELETE /v1/webhooks/{id}  events.manageWebhooks  admin, service
         POST /v1/portal-sessions  portal.createSession  admin, service
         GET /portal/style.css  public

@@ -208,6 +208,66 @@ struct WebhookTests {
         }
     }
 
+    @Test(
+        "a webhook's deliveries are listed with their attempts; one is sent again on request; a rotated secret signs beside the old one for the overlap",
+        arguments: StoreKind.allCases)
+    func deliveryManagement(_ kind: StoreKind) async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.application().test(.live) { hook in
+            let url = "http://127.0.0.1:\(hook.port!)/hook"
+            try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: JobScenarioTests.start)) {
+                api, _ in
+                let created = try await api.send(.post, "/v1/webhooks", body: #"{"url":"\#(url)","events":["*"]}"#)
+                let id = created.json["id"]?.stringValue ?? ""
+                let oldSecret = created.json["secret"]?.stringValue ?? ""
+                receiver.use(secret: oldSecret)
+                receiver.failNext(1)
+                _ = try await api.makeFreelancer()
+                for _ in 0..<3 { _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":5}"#) }
+                let listed = try await api.send(.get, "/v1/webhooks/\(id)/deliveries")
+                let records = listed.json["data"]?.arrayValue ?? []
+                // Two events, both delivered; the first after a failure (2 attempts, its error kept until it
+                // was delivered, then cleared).
+                #expect(records.count == 2 && records.allSatisfy { $0["state"]?.stringValue == "delivered" })
+                #expect(records.map { $0["attempts"]?.intValue } == [1, 2], "\(listed.text)")
+                #expect(receiver.received.count == 2)
+
+                // Sent again on request: the receiver gets the same event id once more.
+                let eventID = try #require(records.first?["eventId"]?.stringValue)
+                let resent = try await api.send(
+                    .post, "/v1/webhooks/\(id)/deliveries/\(eventID)/resend", idempotencyKey: "resend-1")
+                #expect(resent.status == 202)
+                _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":5}"#)
+                #expect(receiver.received.filter { $0.id == eventID }.count == 2)
+                #expect(try await api.send(.post, "/v1/webhooks/\(id)/deliveries/evt_nope/resend").status == 404)
+
+                // Rotated with an hour's overlap: deliveries carry two signatures, so a receiver still on the
+                // old secret accepts them, and so does one on the new.
+                let rotated = try await api.send(
+                    .post, "/v1/webhooks/\(id)/rotate-secret", body: #"{"overlapSeconds":3600}"#)
+                let newSecret = try #require(rotated.json["secret"]?.stringValue)
+                #expect(
+                    rotated.status == 200 && newSecret != oldSecret && rotated.json["previousSecretExpiresAt"] != .null)
+                _ = try await api.makeFreelancer()
+                _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":5}"#)
+                #expect(receiver.received.last?.isSignatureValid == true)
+                receiver.use(secret: newSecret)
+                _ = try await api.makeFreelancer()
+                _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":5}"#)
+                #expect(receiver.received.last?.isSignatureValid == true)
+                // After the overlap only the new secret signs.
+                _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":3600}"#)
+                receiver.use(secret: oldSecret)
+                _ = try await api.makeFreelancer()
+                _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":5}"#)
+                #expect(receiver.received.last?.isSignatureValid == false)
+                #expect(
+                    try await api.send(.post, "/v1/webhooks/\(id)/rotate-secret", body: #"{"overlapSeconds":-1}"#)
+                        .status == 422)
+            }
+        }
+    }
+
     @Test("connects about to expire are announced once, a week before", arguments: StoreKind.allCases)
     func expiryNotice(_ kind: StoreKind) async throws {
         try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: JobScenarioTests.start)) {

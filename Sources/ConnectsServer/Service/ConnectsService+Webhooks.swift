@@ -34,4 +34,35 @@ extension ConnectsService {
         try write.caller.authorize(.manageWebhooks)
         return try await perform(.deleteWebhook(id: id), write, movesConnects: false)
     }
+
+    /// A webhook's deliveries, newest event first: state, attempts, last error.
+    func deliveries(
+        of webhookID: String, limit: Int, before cursor: Int64?, by caller: Caller
+    ) async throws -> Page<DeliveryRecord> {
+        try caller.authorize(.manageWebhooks)
+        guard try await store.webhook(id: webhookID) != nil else {
+            throw ConnectsError(.notFound, "no webhook \(webhookID)")
+        }
+        return try await store.deliveries(webhookID: webhookID, limit: limit, before: cursor)
+    }
+
+    /// Sends an event to a webhook again, with a fresh run of retries.
+    func resend(_ eventID: String, to webhookID: String, _ write: WriteRequest) async throws -> WriteOutcome {
+        try write.caller.authorize(.manageWebhooks)
+        return try await perform(.resendDelivery(webhookID: webhookID, eventID: eventID), write, movesConnects: false)
+    }
+
+    /// Gives a webhook a new secret (shown in the result this once); the old one also signs deliveries for
+    /// `overlapSeconds`, so that a receiver can switch without refusing any.
+    func rotateSecret(of webhookID: String, overlapSeconds: Int64, _ write: WriteRequest) async throws -> WriteOutcome {
+        try write.caller.authorize(.manageWebhooks)
+        guard (0...Limits.webhookSecretOverlapSecondsMax).contains(overlapSeconds) else {
+            throw ConnectsError.invalidField(
+                "overlapSeconds", "must be 0 to \(Limits.webhookSecretOverlapSecondsMax) (a week)")
+        }
+        let operation = StoreOperation.rotateWebhookSecret(
+            webhookID: webhookID, secret: WebhookSigner.makeSecret(),
+            overlapUntil: now().adding(milliseconds: overlapSeconds * 1_000))
+        return try await perform(operation, write, movesConnects: false)
+    }
 }
