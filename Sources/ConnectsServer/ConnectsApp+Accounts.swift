@@ -111,6 +111,17 @@ extension ConnectsApp {
     }
 
     /// `limit` (1...500, default 50) and `cursor` of a list request.
+    /// `limit` and a cursor that is `prefix` and an event's sequence number (lists of events, newest
+    /// first): the sequence to list before.
+    static func sequencePage(_ request: Request, prefix: Character) throws(ConnectsError) -> (Int, Int64?) {
+        let (limit, cursor) = try pageParameters(request)
+        guard let cursor else { return (limit, nil) }
+        guard cursor.first == prefix, let sequence = Int64(cursor.dropFirst()) else {
+            throw ConnectsError.invalidField("cursor", "is not a cursor this list gave out")
+        }
+        return (limit, sequence)
+    }
+
     static func pageParameters(_ request: Request) throws(ConnectsError) -> (Int, String?) {
         let query = request.uri.queryParameters
         var limit = Limits.pageSizeDefault

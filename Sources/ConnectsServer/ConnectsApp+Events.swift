@@ -8,14 +8,7 @@ extension ConnectsApp {
     /// Notifications and webhooks.
     func addEventRoutes(to table: inout RouteTable) {
         table.on(.get, "/v1/accounts/{id}/notifications", .readAccount) { request, context in
-            let (limit, cursor) = try Self.pageParameters(request)
-            var before: Int64?
-            if let cursor {
-                guard cursor.first == "e", let sequence = Int64(cursor.dropFirst()) else {
-                    throw ConnectsError.invalidField("cursor", "is not a cursor this list gave out")
-                }
-                before = sequence
-            }
+            let (limit, before) = try Self.sequencePage(request, prefix: "e")
             let (page, unread) = try await service.notifications(
                 of: try context.parameters.require("id"), limit: limit, before: before, by: context.requireCaller())
             let data = page.items.map { notification -> JSONValue in
@@ -76,14 +69,7 @@ extension ConnectsApp {
         }
 
         table.on(.get, "/v1/webhooks/{id}/deliveries", .manageWebhooks) { request, context in
-            let (limit, cursor) = try Self.pageParameters(request)
-            var before: Int64?
-            if let cursor {
-                guard cursor.first == "d", let sequence = Int64(cursor.dropFirst()) else {
-                    throw ConnectsError.invalidField("cursor", "is not a cursor this list gave out")
-                }
-                before = sequence
-            }
+            let (limit, before) = try Self.sequencePage(request, prefix: "d")
             let page = try await service.deliveries(
                 of: try context.parameters.require("id"), limit: limit, before: before, by: context.requireCaller())
             return Self.json(
