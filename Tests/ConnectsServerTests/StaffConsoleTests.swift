@@ -20,9 +20,13 @@ struct StaffConsoleTests {
         return "csrf=\(csrf)&once=\(once)"
     }
 
+    /// Opens the sign-in page (which sets the form's token in a cookie) and signs in from it.
     static func signIn(_ browser: Browser, _ name: String, _ password: String = password) async throws -> Reply {
+        let page = try await browser.send(.GET, "/sign-in")
+        let token = page.text.firstMatch(of: /name="csrf" value="([A-Z0-9]+)"/)?.1 ?? ""
         let form =
-            "name=\(name)&password=" + (password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            "csrf=\(token)&name=\(name)&password="
+            + (password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         return try await browser.send(.POST, "/sign-in", form: form)
     }
 
@@ -50,23 +54,35 @@ struct StaffConsoleTests {
 
             let unknown = try await Self.signIn(browser, "nobody")
             let wrong = try await Self.signIn(browser, "alice", "not the password")
-            #expect(unknown.status == 401 && wrong.status == 401 && browser.cookie == nil)
+            #expect(
+                unknown.status == 401 && wrong.status == 401 && browser.cookie?.hasPrefix("connects_session=") != true)
             #expect(
                 unknown.text.contains("That name and password do not match")
                     && unknown.text.contains(#"value="nobody""#))
+            let withoutToken = { (text: String) in text.replacing(/name="csrf" value="[A-Z0-9]+"/, with: "") }
             #expect(
-                unknown.text.replacingOccurrences(of: "nobody", with: "alice") == wrong.text,
+                withoutToken(unknown.text.replacingOccurrences(of: "nobody", with: "alice"))
+                    == withoutToken(wrong.text),
                 "a wrong name and a wrong password must read the same")
+            // A sign-in posted without the token its page set (from another site) changes nothing.
+            let stranger = Browser(port: api.port)
+            let forged = try await stranger.send(.POST, "/sign-in", form: "name=alice&password=correct+horse+battery")
+            try await stranger.close()
+            #expect(forged.status == 403 && forged.text.contains("This form is out of date"))
 
             for _ in 2...Limits.signInFailuresBeforeLock {
                 #expect(try await Self.signIn(browser, "alice", "not the password").status == 401)
             }
             // Locked: even the right password is refused, and says for how long.
             let locked = try await Self.signIn(browser, "alice")
-            #expect(locked.status == 429 && locked.text.contains("too many failed sign-ins") && browser.cookie == nil)
+            #expect(
+                locked.status == 429 && locked.text.contains("too many failed sign-ins")
+                    && browser.cookie?.hasPrefix("connects_session=") != true)
             _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":\#(Limits.signInLockSeconds)}"#)
             let signedIn = try await Self.signIn(browser, "alice")
-            #expect(signedIn.status == 303 && signedIn.headers[.location] == "/console" && browser.cookie != nil)
+            #expect(
+                signedIn.status == 303 && signedIn.headers[.location] == "/console"
+                    && browser.cookie?.hasPrefix("connects_session=") == true)
             #expect(try await browser.send(.GET, "/").headers[.location] == "/console")
             // The failures are forgotten after a success.
             let member = try await database.store.staffMember(name: "alice")
@@ -150,10 +166,11 @@ struct StaffConsoleTests {
             let adjust = try Self.formFields(accountPage.text)
             let bad = try await agent.send(
                 .POST, "/console/accounts/\(ana)/adjustments", form: adjust + "&amount=ten&reason=Courtesy&ticket=")
+            #expect(bad.text.contains("Enter the support ticket"))
             #expect(
                 bad.status == 422 && bad.text.contains("Enter a whole number") && bad.text.contains(#"value="ten""#))
             let tooMuch = try await agent.send(
-                .POST, "/console/accounts/\(ana)/adjustments", form: adjust + "&amount=1000&reason=Courtesy&ticket=")
+                .POST, "/console/accounts/\(ana)/adjustments", form: adjust + "&amount=1000&reason=Courtesy&ticket=T-9")
             #expect(tooMuch.status == 422, "\(tooMuch.status)")
             #expect(tooMuch.text.contains("An admin can do it"))
             let courtesy = try await agent.send(

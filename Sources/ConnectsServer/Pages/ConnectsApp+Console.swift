@@ -10,19 +10,25 @@ extension ConnectsApp {
     /// ledger with actors and reasons, adjust it or reverse an entry (with a reason and a ticket, under
     /// the agent's name), and the policy (an admin may change it, validated as `PUT /v1/policy` is).
     func addConsolePages(to table: inout RouteTable) {
-        table.on(.get, "/sign-in", nil) { _, context in
+        table.on(.get, "/sign-in", nil) { request, context in
             if context.webSession?.staffName != nil {
                 return Response(status: .seeOther, headers: [.location: "/console"])
             }
-            return pages.page("sign-in", ["name": ""])
+            return signInPage(["name": ""], request)
         }
 
         table.on(.post, "/sign-in", nil) { request, context in
-            // A sign-in form posted from another site would sign the browser in as someone else.
-            if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" {
-                return pages.message("That did not work", "Sign in from this site's own page.", status: .forbidden)
-            }
+            // A sign-in form posted from another site would sign the browser in as someone else: the form
+            // carries the token its page set in a cookie (which another site can neither read nor set).
             let form = try await Self.readForm(request)
+            let token = request.cookies[Self.signInCookie]?.value
+            guard request.headers[HTTPField.Name("Sec-Fetch-Site")!] != "cross-site", let token, !token.isEmpty,
+                form["csrf"] == token
+            else {
+                return pages.message(
+                    "This form is out of date", "Nothing was changed. Open the sign-in page again and sign in from it.",
+                    status: .forbidden)
+            }
             let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
             do {
                 let (secret, _) = try await service.signIn(
@@ -35,8 +41,8 @@ extension ConnectsApp {
                 Self.show(
                     [("name", error.code == .rateLimited ? error.detail : "That name and password do not match")],
                     in: &values)
-                let status = HTTPResponse.Status(code: ProblemResponse.status(of: error.code))
-                return pages.page("sign-in", values, status: status)
+                return signInPage(
+                    values, request, status: HTTPResponse.Status(code: ProblemResponse.status(of: error.code)))
             }
         }
 
@@ -91,7 +97,7 @@ extension ConnectsApp {
             if errors.isEmpty, let amount {
                 let outcome = await Self.refusalAsOutcome {
                     try await service.adjust(
-                        accountID, by: amount, reason: reason, ticket: ticket.isEmpty ? nil : ticket, form.write)
+                        accountID, by: amount, reason: reason, ticket: ticket, form.write)
                 }
                 switch try outcome.get() {
                 case .done(.success(let result), _):
@@ -134,7 +140,7 @@ extension ConnectsApp {
             if errors.isEmpty {
                 let outcome = await Self.refusalAsOutcome {
                     try await service.reverse(
-                        entryID, reason: reason, ticket: ticket.isEmpty ? nil : ticket, form.write)
+                        entryID, reason: reason, ticket: ticket, form.write)
                 }
                 switch try outcome.get() {
                 case .done(.success(let result), _):
@@ -196,6 +202,24 @@ extension ConnectsApp {
         }
     }
 
+    /// The cookie that carries the sign-in form's token (there is no session yet to keep it).
+    static let signInCookie = "connects_signin"
+
+    /// The sign-in page, with a new form token set in its cookie and in the form.
+    func signInPage(
+        _ values: [String: Any], _ request: Request, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let token = APIKey.makeSecret(prefix: "")
+        var values = values
+        values["csrf"] = token
+        var response = pages.page("sign-in", values, status: status)
+        response.setCookie(
+            Cookie(
+                name: Self.signInCookie, value: token, maxAge: 3_600, path: "/sign-in", secure: isSecure(request),
+                httpOnly: true, sameSite: .strict))
+        return response
+    }
+
     /// The signed-in staff member's caller and session; `unauthenticated` when signed out, `forbidden`
     /// for a freelancer's or client's session (the console is the staff's).
     static func staffSignedIn(_ context: ConnectsRequestContext) throws(ConnectsError) -> (Caller, WebSession) {
@@ -222,15 +246,17 @@ extension ConnectsApp {
         }
     }
 
-    /// A reason is required (it is what the next agent reads); a ticket is optional.
+    /// A reason and a ticket are required on the console's forms: the reason is what the account's history
+    /// says, the ticket what the next agent looks up. (The API leaves the ticket to the caller.)
     static func reasonAndTicketProblems(reason: String, ticket: String) -> [(field: String, message: String)] {
         var errors: [(field: String, message: String)] = []
         if reason.isEmpty || reason.count > Limits.reasonLengthMax {
             errors.append(
                 ("reason", "Write why, in 1 to \(Limits.reasonLengthMax) characters: the account's history shows it"))
         }
-        if ticket.count > Limits.labelLengthMax {
-            errors.append(("ticket", "A ticket reference has at most \(Limits.labelLengthMax) characters"))
+        if ticket.isEmpty || ticket.count > Limits.labelLengthMax {
+            errors.append(
+                ("ticket", "Enter the support ticket this answers, in 1 to \(Limits.labelLengthMax) characters"))
         }
         return errors
     }

@@ -105,11 +105,11 @@ extension ConnectsApp {
         guard configuration.isDemo else {
             // A real deployment's front page is the staff's sign-in: freelancers and clients enter
             // through the marketplace.
-            table.on(.get, "/", nil) { _, context in
+            table.on(.get, "/", nil) { request, context in
                 if context.webSession?.staffName != nil {
                     return Response(status: .seeOther, headers: [.location: "/console"])
                 }
-                return pages.page("sign-in", ["name": ""])
+                return signInPage(["name": ""], request)
             }
             return
         }
