@@ -76,7 +76,9 @@ extension LedgerStore {
                     WHERE notification_cursors.read_through_seq < ?2
                     """, [accountID, sequence, now])
             }
-            for id in Set(ids) {
+            // One already read through the cursor keeps that time.
+            let readThrough = try Self.readCursor(db, accountID: accountID)?.sequence ?? 0
+            for id in Set(ids) where sequences[id]! > readThrough {
                 try db.execute(
                     """
                     INSERT INTO notification_reads (account_id, event_seq, read_at) VALUES (?, ?, ?)

@@ -316,6 +316,10 @@ struct WebhookTests {
             (items, unread) = try await feed()
             #expect(unread == 0 && items.allSatisfy { $0["readAt"]?.stringValue != nil })
             #expect(items[1]["readAt"] == firstRead, "read again keeps the first time")
+            let throughCursor = items[0]["readAt"]
+            _ = try await api.send(
+                .post, "/v1/accounts/\(alice)/notifications/read", body: #"{"ids":["\#(newest)"]}"#, key: key)
+            #expect(try await feed().items[0]["readAt"] == throughCursor, "marked again by id, the same time")
 
             // A new notification is unread; the cursor never moves back.
             try await api.adjust(alice, 5)
