@@ -94,6 +94,9 @@ extension Policy {
         if let hours = returns.ifUnviewedAfterHours {
             try Self.check((1...8_760).contains(hours), "returns.ifUnviewedAfterHours", "must be 1 to 8760 or null")
         }
+        if let days = returns.ifWaitingAfterDays {
+            try Self.check((1...365).contains(days), "returns.ifWaitingAfterDays", "must be 1 to 365 or null")
+        }
         if let days = returns.closeJobAfterInactiveDays {
             try Self.check(
                 (1...3_650).contains(days), "returns.closeJobAfterInactiveDays", "must be 1 to 3650 or null")

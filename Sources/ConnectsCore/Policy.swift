@@ -117,6 +117,32 @@ public struct Policy: Codable, Hashable, Sendable {
         public var ifUnviewedAfterHours: Int64?
         public var closeJobAfterInactiveDays: Int64?
         public var graceDays: Int64
+        /// A proposal's fee comes back once it has waited this many days on an open job without being
+        /// hired or declined (the forum's "15-30 days"); `nil` (the default) leaves the rule off.
+        public var ifWaitingAfterDays: Int64?
+
+        public init(
+            onJobExpiry: Bool, onDecline: Bool, ifUnviewedAfterHours: Int64?, closeJobAfterInactiveDays: Int64?,
+            graceDays: Int64, ifWaitingAfterDays: Int64? = nil
+        ) {
+            self.onJobExpiry = onJobExpiry
+            self.onDecline = onDecline
+            self.ifUnviewedAfterHours = ifUnviewedAfterHours
+            self.closeJobAfterInactiveDays = closeJobAfterInactiveDays
+            self.graceDays = graceDays
+            self.ifWaitingAfterDays = ifWaitingAfterDays
+        }
+
+        /// Proposals submitted at or before this instant and still waiting (neither hired nor declined, on
+        /// an open job) get their fees back at `now` (`ifWaitingAfterDays`); `nil` when the rule is off.
+        public func waitingCutoff(now: Instant) -> Instant? {
+            ifWaitingAfterDays.map { now.adding(days: -$0) }
+        }
+
+        /// When the waiting rule falls due for a proposal submitted at `submittedAt`.
+        public func waitingReturnDue(submittedAt: Instant) -> Instant? {
+            ifWaitingAfterDays.map { submittedAt.adding(days: $0) }
+        }
 
         /// Proposals submitted at or before this instant and never opened get their fees back at `now`
         /// (`ifUnviewedAfterHours`); `nil` when the rule is off.

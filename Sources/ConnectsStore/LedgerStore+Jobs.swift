@@ -519,6 +519,15 @@ extension LedgerStore {
                 WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL AND submitted_at <= ? LIMIT ?
                 """, [cutoff, limit])
         }
+        if let cutoff = returns.waitingCutoff(now: now) {
+            ids += try db.values(
+                String.self,
+                """
+                SELECT DISTINCT job_id FROM proposals
+                WHERE status IN ('submitted', 'viewed') AND returned_at IS NULL AND kept_by IS NULL AND submitted_at <= ?
+                LIMIT ?
+                """, [cutoff, limit])
+        }
         var seen: Set<String> = []
         return ids.filter { seen.insert($0).inserted }
     }
@@ -548,6 +557,18 @@ extension LedgerStore {
             candidates.append(
                 earliest.flatMap {
                     returns.unviewedReturnDue(submittedAt: Instant(millisecondsSinceEpoch: $0))?.millisecondsSinceEpoch
+                })
+        }
+        if returns.ifWaitingAfterDays != nil {
+            let earliest = try db.value(
+                Int64.self,
+                """
+                SELECT MIN(submitted_at) FROM proposals
+                WHERE status IN ('submitted', 'viewed') AND returned_at IS NULL AND kept_by IS NULL
+                """)
+            candidates.append(
+                earliest.flatMap {
+                    returns.waitingReturnDue(submittedAt: Instant(millisecondsSinceEpoch: $0))?.millisecondsSinceEpoch
                 })
         }
         return candidates.compactMap { $0 }.min()

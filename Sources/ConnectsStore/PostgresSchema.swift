@@ -21,6 +21,16 @@ enum PostgresSchema {
                 "ALTER TABLE webhooks ADD COLUMN previous_secret_until BIGINT",
             ]
         ),
+        ("v12-proposals-waiting", v12),
+    ]
+
+    /// The proposals still waiting on their job (`returns.ifWaitingAfterDays`), by submission time: the
+    /// scheduler seeks the ones due. The same statement on SQLite.
+    static let v12 = [
+        """
+        CREATE INDEX proposals_waiting ON proposals(submitted_at)
+        WHERE status IN ('submitted', 'viewed') AND returned_at IS NULL AND kept_by IS NULL
+        """
     ]
 
     /// An arbitrary constant: the advisory lock that lets one node migrate while the others wait.

@@ -292,6 +292,9 @@ extension SQLiteStore {
             try db.execute(sql: "ALTER TABLE webhooks ADD COLUMN previous_secret TEXT")
             try db.execute(sql: "ALTER TABLE webhooks ADD COLUMN previous_secret_until INTEGER")
         }
+        migrator.registerMigration("v15-proposals-waiting") { db in
+            for statement in PostgresSchema.v12 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

@@ -78,6 +78,39 @@ struct JobBookTests {
             ])
     }
 
+    @Test("returns.ifWaitingAfterDays gives a waiting proposal's fee back once, opened or not, but not a declined one")
+    func waitingReturns() throws {
+        var fair = policy
+        fair.returns.ifWaitingAfterDays = 15
+        #expect(fair.returns.waitingCutoff(now: t0) == t0.adding(days: -15))
+        #expect(policy.returns.waitingCutoff(now: t0) == nil)
+        #expect(throws: ConnectsError.self) {
+            var wrong = fair
+            wrong.returns.ifWaitingAfterDays = 0
+            try wrong.validate()
+        }
+        var book = try book()
+        for (id, freelancer) in [("prop_1", "acct_a"), ("prop_2", "acct_b"), ("prop_3", "acct_c")] {
+            try book.submit(id: id, applicant: applicant(freelancer), boost: nil, now: t0, policy: fair)
+        }
+        try book.view("prop_2", now: t0)
+        try book.decline("prop_3", now: t0, policy: fair)
+        _ = book.takeEffects()
+        try book.runDue(now: t0.adding(days: 15).adding(milliseconds: -1), policy: fair)
+        #expect(book.takeEffects().isEmpty)
+        try book.runDue(now: t0.adding(days: 15), policy: fair)
+        #expect(
+            book.takeEffects() == [
+                .returnConnects(
+                    proposalID: "prop_1", payerID: "acct_a", part: .fee, rule: "returns.ifWaitingAfterDays"),
+                .returnConnects(
+                    proposalID: "prop_2", payerID: "acct_b", part: .fee, rule: "returns.ifWaitingAfterDays"),
+            ])
+        try book.runDue(now: t0.adding(days: 20), policy: fair)
+        #expect(book.takeEffects().isEmpty, "returned once")
+        #expect(book.job.status == .open && book.proposals["prop_2"]?.isActive == true)
+    }
+
     @Test("with the fairer lines on, an inactive client's job closes with returns, and unviewed fees come back")
     func fairerReturns() throws {
         var fair = policy

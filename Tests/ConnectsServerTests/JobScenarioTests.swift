@@ -167,6 +167,41 @@ struct JobScenarioTests {
         }
     }
 
+    @Test(
+        "with returns.ifWaitingAfterDays, a proposal left waiting gets its fee back, opened or not; a declined one does not",
+        arguments: StoreKind.allCases)
+    func waiting(_ kind: StoreKind) async throws {
+        try await Self.run(kind, Self.policy { $0.returns.ifWaitingAfterDays = 15 }) { market in
+            let job = try await market.postJob(budgetMinor: 1_000)
+            let (alice, bob, carol) = (
+                try await market.freelancer(), try await market.freelancer(), try await market.freelancer()
+            )
+            let ignored = try await market.submit(job, alice)
+            let opened = try await market.submit(job, bob)
+            let declined = try await market.submit(job, carol)
+            _ = try await market.act("view", opened)
+            _ = try await market.act("decline", declined)
+            _ = try await market.advance(days: 14)
+            #expect(try await market.api.available(alice) == 48)
+            _ = try await market.advance(days: 1, hours: 1)
+            for proposal in [ignored, opened] {
+                #expect(
+                    try await market.proposal(proposal)["returned"]?["rule"]?.stringValue
+                        == "returns.ifWaitingAfterDays")
+            }
+            #expect(try await market.api.available(alice) == 50)
+            #expect(try await market.api.available(bob) == 50)
+            #expect(try await market.api.available(carol) == 48)
+            // Still in the running: the client may hire the one who waited; nothing is charged or returned twice.
+            let hired = try await market.api.send(
+                .post, "/v1/jobs/\(job)/hire", body: #"{"proposalId":"\#(opened["id"]?.stringValue ?? "")"}"#,
+                idempotencyKey: UUID().uuidString)
+            #expect(hired.status == 200 || hired.status == 201, "\(hired.text)")
+            #expect(try await market.api.available(bob) == 50)
+            #expect(try await market.api.available(alice) == 50)
+        }
+    }
+
     @Test("a missed hiring deadline closes the job and returns every fee", arguments: StoreKind.allCases)
     func hiringDeadline(_ kind: StoreKind) async throws {
         try await Self.run(kind) { market in

@@ -237,6 +237,9 @@ public struct JobBook: Sendable {
         }
         expire(now: now, policy: policy)
         if let cutoff = policy.returns.unviewedCutoff(now: now) { returnUnviewed(now: now, submittedBy: cutoff) }
+        if job.status == .open, let cutoff = policy.returns.waitingCutoff(now: now) {
+            returnWaiting(now: now, submittedBy: cutoff)
+        }
     }
 
     /// Closes the boost auction: every bid still holding a slot is captured.
@@ -274,6 +277,17 @@ public struct JobBook: Sendable {
         {
             release(proposal.id, outbid: false)
             settleWithReturn(proposal.id, rule: "returns.ifUnviewedAfterHours", now: now)
+        }
+    }
+
+    /// Returns the fees of proposals submitted by `cutoff` that still wait on the open job, opened or
+    /// not, neither hired nor declined (`returns.ifWaitingAfterDays`). The proposal stays in the running:
+    /// the client may still hire it.
+    mutating func returnWaiting(now: Instant, submittedBy cutoff: Instant) {
+        for proposal in sortedProposals()
+        where proposal.isActive && !proposal.isSettled && proposal.submittedAt <= cutoff {
+            release(proposal.id, outbid: false)
+            settleWithReturn(proposal.id, rule: "returns.ifWaitingAfterDays", now: now)
         }
     }
 

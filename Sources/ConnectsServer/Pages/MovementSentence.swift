@@ -62,6 +62,7 @@ enum MovementSentence {
         case "returns.jobRemoved": return "the job was removed by the marketplace"
         case "returns.hiringDeadline": return "the client did not hire by their own deadline"
         case "returns.ifUnviewedAfterHours": return "the client did not open your proposal in time"
+        case "returns.ifWaitingAfterDays": return "your proposal waited without a hire or a decline"
         case "returns.onDecline": return "the client declined"
         case "returns.onJobExpiry": return "the job expired"
         case "returns.closeJobAfterInactiveDays": return "the client stopped responding"
