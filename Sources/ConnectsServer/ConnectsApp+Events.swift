@@ -62,10 +62,10 @@ extension ConnectsApp {
             return Self.respond(try await service.createWebhook(url: url, events: events, write))
         }
 
-        table.on(.get, "/v1/webhooks", .manageWebhooks) { _, context in
-            let webhooks = try await service.webhooks(by: context.requireCaller())
-            return Self.json(
-                .object(["data": .array(webhooks.map { Self.render($0, showingSecret: false) }), "nextCursor": .null]))
+        table.on(.get, "/v1/webhooks", .manageWebhooks) { request, context in
+            let (limit, cursor) = try Self.pageParameters(request)
+            let page = try await service.webhooks(limit: limit, after: cursor, by: context.requireCaller())
+            return Self.json(Representation.page(page) { Self.render($0, showingSecret: false) })
         }
 
         table.on(.get, "/v1/webhooks/{id}/deliveries", .manageWebhooks) { request, context in

@@ -195,10 +195,13 @@ extension LedgerStore {
     }
 
     /// The registered webhooks.
-    public func webhooks() async throws -> [Webhook] {
+    public func webhooks(limit: Int, after cursor: String?) async throws -> Page<Webhook> {
         try await read { db in
-            try db.fetchAll("SELECT * FROM webhooks WHERE deleted_at IS NULL ORDER BY id LIMIT 500").map(
-                Webhook.init(row:))
+            let rows = try db.fetchAll(
+                "SELECT * FROM webhooks WHERE deleted_at IS NULL AND (CAST(?1 AS TEXT) IS NULL OR id > ?1) ORDER BY id LIMIT ?2",
+                [cursor, limit + 1])
+            let webhooks = rows.prefix(limit).map(Webhook.init(row:))
+            return Page(items: Array(webhooks), nextCursor: rows.count > limit ? webhooks.last?.id : nil)
         }
     }
 

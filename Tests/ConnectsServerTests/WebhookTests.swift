@@ -268,6 +268,22 @@ struct WebhookTests {
         }
     }
 
+    @Test("webhooks are listed page by page, like every other list")
+    func webhookPages() async throws {
+        try await ServerHarness.run { api, _ in
+            for index in 0..<3 {
+                let body = #"{"url":"http://127.0.0.1:9/hook\#(index)","events":["*"]}"#
+                #expect(try await api.send(.post, "/v1/webhooks", body: body).status == 201)
+            }
+            let first = try await api.send(.get, "/v1/webhooks?limit=2")
+            let cursor = try #require(first.json["nextCursor"]?.stringValue)
+            let second = try await api.send(.get, "/v1/webhooks?limit=2&cursor=\(cursor)")
+            let urls = (first.json["data"]?.arrayValue ?? []) + (second.json["data"]?.arrayValue ?? [])
+            #expect(Set(urls.compactMap { $0["url"]?.stringValue }).count == 3)
+            #expect(second.json["nextCursor"] == .null && first.json["data"]?.arrayValue?.count == 2)
+        }
+    }
+
     @Test("connects about to expire are announced once, a week before", arguments: StoreKind.allCases)
     func expiryNotice(_ kind: StoreKind) async throws {
         try await ServerHarness.run(on: kind, policy: .standard, clock: .test(startingAt: JobScenarioTests.start)) {

@@ -24,9 +24,9 @@ extension ConnectsService {
     }
 
     /// The registered webhooks.
-    func webhooks(by caller: Caller) async throws -> [Webhook] {
+    func webhooks(limit: Int, after cursor: String?, by caller: Caller) async throws -> Page<Webhook> {
         try caller.authorize(.manageWebhooks)
-        return try await store.webhooks()
+        return try await store.webhooks(limit: limit, after: cursor)
     }
 
     /// Stops deliveries to a webhook.
