@@ -95,20 +95,14 @@ extension ConnectsApp {
             errors += Self.reasonAndTicketProblems(reason: reason, ticket: ticket)
             var failure: ConnectsError?
             if errors.isEmpty, let amount {
-                let outcome = await Self.refusalAsOutcome {
-                    try await service.adjust(
-                        accountID, by: amount, reason: reason, ticket: ticket, form.write)
+                let done = try await Self.consoleWrite(replayedTo: "/console/accounts/\(accountID)") {
+                    try await service.adjust(accountID, by: amount, reason: reason, ticket: ticket, form.write)
                 }
-                switch try outcome.get() {
-                case .done(.success(let result), _):
-                    return Response(
-                        status: .seeOther,
-                        headers: [.location: "/console/accounts/\(accountID)?done=\(result.entry?.id ?? "")#done"])
-                case .done(.failure(let error), _):
+                switch done {
+                case .success(let next): return next
+                case .failure(let error):
                     failure = error
                     errors.append(("amount", Self.consoleSentence(for: error)))
-                case .replayed:
-                    return Response(status: .seeOther, headers: [.location: "/console/accounts/\(accountID)"])
                 }
             }
             var values = try await consoleAccountValues(accountID, [:], caller: caller, session: session)
@@ -138,23 +132,14 @@ extension ConnectsApp {
             var errors = Self.reasonAndTicketProblems(reason: reason, ticket: ticket)
             var failure: ConnectsError?
             if errors.isEmpty {
-                let outcome = await Self.refusalAsOutcome {
-                    try await service.reverse(
-                        entryID, reason: reason, ticket: ticket, form.write)
+                let done = try await Self.consoleWrite(replayedTo: "/console/entries/\(entryID)") {
+                    try await service.reverse(entryID, reason: reason, ticket: ticket, form.write)
                 }
-                switch try outcome.get() {
-                case .done(.success(let result), _):
-                    let entry = result.entry
-                    return Response(
-                        status: .seeOther,
-                        headers: [
-                            .location: "/console/accounts/\(entry?.accountID ?? "")?done=\(entry?.id ?? "")#done"
-                        ])
-                case .done(.failure(let error), _):
+                switch done {
+                case .success(let next): return next
+                case .failure(let error):
                     failure = error
                     errors.append(("reason", Self.consoleSentence(for: error)))
-                case .replayed:
-                    return Response(status: .seeOther, headers: [.location: "/console/entries/\(entryID)"])
                 }
             }
             var values = try await consoleEntryValues(entryID, caller: caller, session: session)
@@ -232,17 +217,30 @@ extension ConnectsApp {
         return (caller, session)
     }
 
-    /// What a write came to, with a refusal decided before the store was asked (a limit, a rule of the
-    /// core) treated like one the store gave, so that the form shows it; other failures stay errors.
-    static func refusalAsOutcome(
-        _ write: () async throws -> WriteOutcome
-    ) async -> Result<WriteOutcome, any Error> {
+    /// Carries out a console form's write that makes an entry: the redirect to its account with the new
+    /// entry highlighted (or, for a form sent again, to `replayedTo`), or the refusal the form shows.
+    /// A refusal decided before the store was asked (a limit, a rule of the core) is shown like one the
+    /// store gave; forbidden, not found and signed out stay errors, answered as pages.
+    static func consoleWrite(
+        replayedTo: String, _ write: () async throws -> WriteOutcome
+    ) async throws -> Result<Response, ConnectsError> {
+        let outcome: WriteOutcome
         do {
-            return .success(try await write())
+            outcome = try await write()
         } catch let error as ConnectsError where ![.forbidden, .notFound, .unauthenticated].contains(error.code) {
-            return .success(.done(.failure(error), response: ProblemResponse.render(error)))
-        } catch {
             return .failure(error)
+        }
+        switch outcome {
+        case .done(.success(let result), _):
+            let entry = result.entry
+            return .success(
+                Response(
+                    status: .seeOther,
+                    headers: [.location: "/console/accounts/\(entry?.accountID ?? "")?done=\(entry?.id ?? "")#done"]))
+        case .done(.failure(let error), _):
+            return .failure(error)
+        case .replayed:
+            return .success(Response(status: .seeOther, headers: [.location: replayedTo]))
         }
     }
 
