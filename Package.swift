@@ -57,12 +57,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // SVG charts drawn by the project, for the web pages and the simulator's report.
+        .target(name: "ConnectsCharts", swiftSettings: swiftSettings),
+        // The economy simulator: a synthetic marketplace run on the real core and store.
+        .target(
+            name: "ConnectsSimulator",
+            dependencies: ["ConnectsCore", "ConnectsStore", "ConnectsCharts"],
+            swiftSettings: swiftSettings
+        ),
         // The Hummingbird 2 application: JSON API, auth, metrics, OpenAPI document.
         .target(
             name: "ConnectsServer",
             dependencies: [
                 "ConnectsCore",
                 "ConnectsStore",
+                "ConnectsCharts",
+                "ConnectsSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -96,6 +106,7 @@ let package = Package(
                 "ConnectsCore",
                 "ConnectsStore",
                 "ConnectsServer",
+                "ConnectsSimulator",
                 "ConnectsBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,10 +151,18 @@ let package = Package(
                 "ConnectsCore",
                 "ConnectsStore",
                 "ConnectsServer",
+                "ConnectsSimulator",
                 "ConnectsTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConnectsSimulatorTests",
+            dependencies: [
+                "ConnectsCore", "ConnectsStore", "ConnectsSimulator", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

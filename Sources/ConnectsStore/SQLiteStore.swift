@@ -21,10 +21,22 @@ public final class SQLiteStore: LedgerStore {
     let checkpointer: WriteAheadLogCheckpointer
     public let logger: Logger
 
+    /// Whether a write waits for its commit to reach the disk.
+    public enum Durability: Sendable {
+        /// Answered once on disk: every database anyone keeps.
+        case synced
+        /// Never synced (`synchronous = OFF`): for a database nobody keeps, such as the simulator's,
+        /// which the machine's crash may lose or corrupt.
+        case unsynced
+    }
+
     /// Opens (creating if needed) the database at `path` and migrates it.
     ///
     /// - Parameter migrate: run migrations; when `false`, a database that is not fully migrated is refused.
-    public init(path: String, migrate: Bool = true, logger: Logger = Logger(label: "connects.store")) throws {
+    public init(
+        path: String, migrate: Bool = true, durability: Durability = .synced,
+        logger: Logger = Logger(label: "connects.store")
+    ) throws {
         _ = Self.libraryConfigured
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -36,7 +48,7 @@ public final class SQLiteStore: LedgerStore {
         // NORMAL is GRDB's own choice in WAL mode; it is stated here because the WriteAheadLogSyncer
         // relies on it: SQLite still syncs the log before each checkpoint, and the database after.
         try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: durability == .synced ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = OFF")
             // Room for a whole group-committed batch in memory, so it is written once, at commit, rather
             // than spilled page by page mid-transaction (64 MiB).
             try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -51,7 +63,9 @@ public final class SQLiteStore: LedgerStore {
             }
         }
         self.pool = pool
-        self.committer = GroupCommitter(writer: pool, syncer: WriteAheadLogSyncer(logPath: path + "-wal"))
+        self.committer = GroupCommitter(
+            writer: pool,
+            syncer: durability == .synced ? WriteAheadLogSyncer(logPath: path + "-wal") : WriteAheadLogSyncer(sync: {}))
         self.checkpointer = checkpointer
         self.logger = logger
     }

@@ -21,7 +21,10 @@ extension Connects {
         @Option(name: .customLong("admin-key"), help: "Register this key as an admin key (or set CONNECTS_ADMIN_KEY).")
         var adminKey: String?
 
-        @Option(help: "A policy file (YAML; the document of GET /v1/policy) to put in force.")
+        @Option(
+            help:
+                "A policy file (YAML; the document of GET /v1/policy, or only the settings it changes) to put in force."
+        )
         var policy: String?
 
         @Flag(
@@ -87,7 +90,7 @@ extension Connects {
             logger.logLevel = .info
             let store = try await databaseOptions.open(logger: logger)
             logger.info("database opened", metadata: ["database": "\(databaseOptions.displayName)"])
-            let policyDocument = try policy.map(PolicyFile.load)
+            let policyDocument = try policy.map(YAMLFile.policy)
             let app = try await buildApplication(
                 store: store,
                 configuration: ServerConfiguration(

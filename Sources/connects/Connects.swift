@@ -9,7 +9,9 @@ struct Connects: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connects",
         abstract: "A self-hostable bid-credit engine for freelance marketplaces.",
-        subcommands: [Serve.self, Migrate.self, Verify.self, Backup.self, Staff.self, BenchCommand.self],
+        subcommands: [
+            Serve.self, Migrate.self, Verify.self, Backup.self, Staff.self, Simulate.self, BenchCommand.self,
+        ],
         defaultSubcommand: Serve.self
     )
 }

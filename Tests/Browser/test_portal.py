@@ -385,6 +385,17 @@ def test_the_demo_front_page_lets_a_newcomer_enter_as_a_demo_freelancer():
         driver.find_element(By.LINK_TEXT, "Policy").click()
         assert shows(driver, "Save as a new version")
         look(driver, "console-policy-admin")
+        # Before saving a fairer draft, the admin tries it on a simulated marketplace: nothing is saved.
+        driver.execute_script(
+            "const t = document.getElementById('document');"
+            "t.value = t.value.replace(/\"onDecline\"\\s*:\\s*false/, '\"onDecline\" : true');")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Try it on a simulated marketplace first']").click()
+        assert shows(driver, "The draft against the policy in force", seconds=180)
+        returned = driver.find_element(By.XPATH, "//tr[th[normalize-space()='Returned']]").find_elements(By.TAG_NAME, "td")
+        in_force, draft = (int(cell.text.replace(",", "")) for cell in returned[:2])
+        assert draft > in_force, (in_force, draft)
+        assert len(driver.find_elements(By.CSS_SELECTOR, ".simulation svg")) >= 3
+        look(driver, "console-policy-simulation")
     finally:
         driver.quit()
         server.stop()

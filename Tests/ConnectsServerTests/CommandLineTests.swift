@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ConnectsCore
+import ConnectsSimulator
 import ConnectsStore
 import ConnectsTestSupport
 import Foundation
@@ -197,6 +198,54 @@ struct CommandLineTests {
         }
         await restored.stop()
         #expect(try Self.run(["verify", "--database", copy]).0 == 0)
+    }
+
+    @Test("simulate compares two policy files that name only what they change, and writes JSON and HTML")
+    func simulate() throws {
+        let folder = URL(fileURLWithPath: try Self.temporaryPath()).deletingLastPathComponent()
+        let fair = folder.appendingPathComponent("fair.yaml").path
+        try "returns: {onDecline: true}\n".write(toFile: fair, atomically: true, encoding: .utf8)
+        let model = folder.appendingPathComponent("model.yaml").path
+        try "clients: {ghost: 0.5, hire: 0.3}\n".write(toFile: model, atomically: true, encoding: .utf8)
+        let json = folder.appendingPathComponent("report.json").path
+        let html = folder.appendingPathComponent("report.html").path
+        let (status, output) = try Self.run([
+            "simulate", "--vs", fair, "--model", model, "--freelancers", "120", "--clients", "25", "--days", "20",
+            "--seed", "3", "--json", json, "--html", html,
+        ])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("default") && output.contains("fair") && output.contains("Proposals per job"))
+        let comparison = try JSONDecoder().decode(
+            SimulationComparison.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
+        #expect(comparison.reports.map(\.label) == ["default", "fair"])
+        // B is the default policy but for the one line its file names; the model likewise.
+        var expected = Policy.standard
+        expected.returns.onDecline = true
+        #expect(comparison.reports[0].policy == .standard && comparison.reports[1].policy == expected)
+        #expect(comparison.reports[1].model.clients.ghost == 0.5)
+        #expect(comparison.reports[1].model.freelancers == BehaviourModel.standard.freelancers)
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<svg"))
+
+        // A policy line out of its range is named, and nothing runs.
+        let invalid = folder.appendingPathComponent("invalid.yaml").path
+        try "returns: {ifWaitingAfterDays: 0}\n".write(toFile: invalid, atomically: true, encoding: .utf8)
+        let refused = try Self.runCapturingErrors(["simulate", "--policy", invalid, "--days", "1"])
+        #expect(refused.0 != 0)
+        #expect(refused.1.contains("ifWaitingAfterDays"), "\(refused.1)")
+    }
+
+    /// Runs the binary to completion; returns exit status and standard error.
+    static func runCapturingErrors(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = try binary
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     static func get(_ url: String) async throws -> Int {

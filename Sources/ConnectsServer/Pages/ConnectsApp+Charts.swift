@@ -1,3 +1,4 @@
+import ConnectsCharts
 import ConnectsCore
 import ConnectsStore
 import Foundation

@@ -1,4 +1,5 @@
 import ConnectsCore
+import ConnectsSimulator
 import ConnectsStore
 import Foundation
 import HTTPTypes
@@ -169,6 +170,16 @@ extension ConnectsApp {
                     throw ConnectsError.invalidField("policy", "is not JSON")
                 }
                 let document = try Self.decodePolicy(json)
+                if form["action"] == "simulate" {
+                    let comparison = try await service.simulate(document, by: caller)
+                    var values = try await consolePolicyValues(caller: caller, session: session)
+                    values["document"] = text
+                    values["simulation"] = comparison.htmlTable
+                    values["simulationCharts"] = comparison.htmlCharts
+                    values["simulationSize"] = Self.simulationSize(comparison)
+                    values["supportNote"] = SimulationComparison.supportNote
+                    return pages.page("console-policy", values)
+                }
                 let write = WriteRequest(
                     caller: caller, idempotencyKey: nil, fingerprint: "",
                     render: { _ in StoredResponse(status: 200, contentType: "application/json", body: []) })
@@ -178,10 +189,12 @@ extension ConnectsApp {
                     return Response(status: .seeOther, headers: [.location: "/console/policy?saved=\(version)"])
                 }
                 return Response(status: .seeOther, headers: [.location: "/console/policy"])
-            } catch let error as ConnectsError where error.code == .validationFailed {
+            } catch let error as ConnectsError where error.code == .validationFailed || error.code == .requestInProgress
+            {
                 var values = try await consolePolicyValues(caller: caller, session: session)
                 values["document"] = text
-                Self.show([("document", "Not saved: \(error.detail)")], in: &values)
+                let outcome = form["action"] == "simulate" ? "Not simulated" : "Not saved"
+                Self.show([("document", "\(outcome): \(error.detail)")], in: &values)
                 return pages.page("console-policy", values, status: .unprocessableContent)
             }
         }
@@ -353,6 +366,12 @@ extension ConnectsApp {
         values["reason"] = ""
         values["ticket"] = ""
         return values
+    }
+
+    /// "400 freelancers and 80 clients over 60 days": the marketplace a draft was tried on.
+    static func simulationSize(_ comparison: SimulationComparison) -> String {
+        let settings = comparison.reports[0].settings
+        return "\(settings.freelancers) freelancers and \(settings.clients) clients over \(settings.days) days"
     }
 
     /// The policy in force as its document, the recent versions, and (for an admin) the form to change it.
