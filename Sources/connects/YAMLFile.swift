@@ -9,24 +9,27 @@ import Yams
 enum YAMLFile {
     /// The policy in the file at `path`, its missing parts the default policy's, checked whole.
     static func policy(_ path: String) throws -> Policy {
-        let policy = try load(path, over: Policy.standard, what: "policy")
-        do {
-            try policy.validate()
-        } catch {
-            throw ValidationError("the policy file \(path) is invalid: \(error.detail)")
+        try checked(load(path, over: Policy.standard, what: "policy"), path, what: "policy") {
+            (policy) throws(ConnectsError) in try policy.validate()
         }
-        return policy
     }
 
     /// The behaviour model in the file at `path`, its missing parts the defaults, checked.
     static func model(_ path: String) throws -> BehaviourModel {
-        let model = try load(path, over: BehaviourModel.standard, what: "behaviour model")
-        do {
-            try model.validate()
-        } catch {
-            throw ValidationError("the behaviour model \(path) is invalid: \(error.detail)")
+        try checked(load(path, over: BehaviourModel.standard, what: "behaviour model"), path, what: "behaviour model") {
+            (model) throws(ConnectsError) in try model.validate()
         }
-        return model
+    }
+
+    private static func checked<Document>(
+        _ document: Document, _ path: String, what: String, _ validate: (Document) throws(ConnectsError) -> Void
+    ) throws -> Document {
+        do {
+            try validate(document)
+        } catch {
+            throw ValidationError("the \(what) file \(path) is invalid: \(error.detail)")
+        }
+        return document
     }
 
     /// `defaults` with the file's values laid over it, key by key at every depth (a list is replaced
