@@ -1,0 +1,278 @@
+import AsyncHTTPClient
+import ConnectsCore
+import ConnectsTestSupport
+import Foundation
+import HTTPTypes
+import Synchronization
+import Testing
+
+/// `connects serve` killed with SIGKILL at random moments under concurrent load, and restarted each
+/// time on the same database: every acknowledged effect is there exactly once.
+///
+/// CI kills it a few times on each store; `scripts/soak` runs as many kills as asked
+/// (`CONNECTS_SOAK_KILLS`) and prints the figures.
+@Suite("Crashes: a server killed at random moments under load", .serialized, .timeLimit(.minutes(30)))
+struct CrashTests {
+    static let adminKey = "crash-campaign-admin-key-0123456789"
+    static var kills: Int { Int(ProcessInfo.processInfo.environment["CONNECTS_SOAK_KILLS"] ?? "") ?? 3 }
+    static let freelancerCount = 24
+    static let jobCount = 6
+    static let fee: Int64 = 3
+    static let allotment: Int64 = 100
+
+    /// One request of the load, sent until it gets an answer (the same key each time).
+    struct Operation: Sendable {
+        enum Effect: Sendable {
+            case adjustment(freelancer: Int, amount: Int64)
+            case purchase(freelancer: Int, quantity: Int64)
+            case proposal(freelancer: Int, job: Int)
+        }
+
+        var effect: Effect
+        var path: String
+        var body: String
+        var key = UUID().uuidString
+    }
+
+    /// An operation's first answer, and how many times it was sent.
+    struct Answer: Sendable {
+        var status: Int
+        var body: String
+        var attempts: Int
+    }
+
+    @Test(
+        "SIGKILL at random moments under load: nothing acknowledged lost or doubled, keys replay",
+        arguments: StoreKind.allCases)
+    func killedAtRandom(_ kind: StoreKind) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "connects-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var postgresName: String?
+        let location: String
+        switch kind {
+        case .sqlite: location = folder.appendingPathComponent("connects.sqlite").path
+        case .postgres: (postgresName, location) = try await TestDatabase.createPostgresDatabase()
+        }
+        defer { if let postgresName { Task { try? await TestDatabase.dropPostgresDatabase(postgresName) } } }
+        // A policy file that names only what it changes: plans of 100, nothing else credited, no expiry.
+        let policy = folder.appendingPathComponent("policy.yaml").path
+        try """
+        plans: [{key: basic, allotment: \(Self.allotment)}]
+        rewards: []
+        expiry: {days: null}
+        """.write(toFile: policy, atomically: true, encoding: .utf8)
+        let node = Node(
+            arguments: ["--database", location, "--admin-key", Self.adminKey, "--policy", policy], folder: folder)
+        try await node.start()
+
+        // The marketplace, before the first kill.
+        var freelancers: [String] = []
+        for index in 0..<Self.freelancerCount {
+            let reply = try await node.send(
+                .post, "/v1/accounts", #"{"externalId":"crash-\#(index)","kind":"freelancer","plan":"basic"}"#)
+            freelancers.append(try #require(reply.json["id"]?.stringValue, "\(reply.text)"))
+        }
+        let client = try #require(
+            await node.send(.post, "/v1/accounts", #"{"externalId":"crash-client","kind":"client"}"#).json["id"]?
+                .stringValue)
+        var jobs: [String] = []
+        for index in 0..<Self.jobCount {
+            let reply = try await node.send(
+                .post, "/v1/jobs", #"{"clientId":"\#(client)","title":"Job \#(index)","connectCost":\#(Self.fee)}"#)
+            jobs.append(try #require(reply.json["id"]?.stringValue, "\(reply.text)"))
+        }
+
+        // The load: rounds of proposals (one in four boosted), adjustments and purchases, 16 at a time,
+        // each sent until it is answered, while the server is killed and restarted.
+        var operations: [Operation] = []
+        var random = SystemRandomNumberGenerator()
+        func round(_ number: Int) -> [Operation] {
+            var round: [Operation] = []
+            for (index, freelancer) in freelancers.enumerated() {
+                round.append(
+                    Operation(
+                        effect: .adjustment(freelancer: index, amount: 5),
+                        path: "/v1/accounts/\(freelancer)/adjustments",
+                        body: #"{"amount":5,"reason":"round \#(number)"}"#))
+                round.append(
+                    Operation(
+                        effect: .purchase(freelancer: index, quantity: 10),
+                        path: "/v1/accounts/\(freelancer)/purchases",
+                        body:
+                            #"{"quantity":10,"paymentReference":"\#(UUID().uuidString)","amountPaid":{"currency":"USD","minor":150}}"#
+                    ))
+                let job = (index + number) % jobs.count
+                let boost = (index + number) % 4 == 0 ? #","boost":\#(1 + index % 5)"# : ""
+                round.append(
+                    Operation(
+                        effect: .proposal(freelancer: index, job: job), path: "/v1/jobs/\(jobs[job])/proposals",
+                        body: #"{"freelancerId":"\#(freelancer)"\#(boost)}"#))
+            }
+            return round.shuffled(using: &random)
+        }
+        let answers = Answers()
+        let killer = Task {
+            defer { answers.isKilling.withLock { $0 = false } }
+            for _ in 0..<Self.kills {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 150...900)))
+                try await node.killAndRestart()
+            }
+        }
+        var number = 0
+        while number < Self.jobCount || answers.isKilling.withLock({ $0 }) {
+            let batch = round(number)
+            operations += batch
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for chunk in stride(from: 0, to: batch.count, by: 16).map({ batch[$0..<min($0 + 16, batch.count)] }) {
+                    for operation in chunk {
+                        group.addTask {
+                            let answer = try await node.sendUntilAnswered(operation)
+                            answers.first.withLock { $0[operation.key] = answer }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            number += 1
+            if number > 200 { break }
+        }
+        try await killer.value
+        let killed = node.kills
+        #expect(killed == Self.kills)
+
+        // A clean restart, then every check against what was acknowledged.
+        try await node.killAndRestart()
+        let answered = answers.first.withLock { $0 }
+        var expected = freelancers.map { _ in Self.allotment }
+        var proposalsByJob = jobs.map { _ in Set<String>() }
+        var acknowledged = 0
+        for operation in operations {
+            let answer = try #require(answered[operation.key])
+            // Every request got a definitive answer: done, or refused with a stable code.
+            #expect((200..<300).contains(answer.status) || (400..<500).contains(answer.status), "\(answer)")
+            guard (200..<300).contains(answer.status) else { continue }
+            acknowledged += 1
+            switch operation.effect {
+            case .adjustment(let freelancer, let amount): expected[freelancer] += amount
+            case .purchase(let freelancer, let quantity): expected[freelancer] += quantity
+            case .proposal(let freelancer, let job):
+                expected[freelancer] -= Self.fee
+                let id = try #require(JSONValue.parse(answer.body)?["id"]?.stringValue)
+                proposalsByJob[job].insert(id)
+            }
+        }
+        // Balances are the model's: each acknowledged effect once, nothing else. Each job holds exactly
+        // the proposals acknowledged for it.
+        var lost: Int64 = 0
+        var doubled: Int64 = 0
+        for (index, freelancer) in freelancers.enumerated() {
+            let total = try await node.send(.get, "/v1/accounts/\(freelancer)").json["balance"]?["total"]?.intValue ?? 0
+            if total < expected[index] { lost += expected[index] - total } else { doubled += total - expected[index] }
+        }
+        for (index, job) in jobs.enumerated() {
+            let listed = try await node.send(.get, "/v1/jobs/\(job)/proposals?limit=500").json["data"]?.arrayValue ?? []
+            let ids = Set(listed.compactMap { $0["id"]?.stringValue })
+            lost += Int64(proposalsByJob[index].subtracting(ids).count)
+            doubled += Int64(listed.count - proposalsByJob[index].intersection(ids).count)
+        }
+        #expect(lost == 0 && doubled == 0, "connects or proposals lost: \(lost), doubled: \(doubled)")
+        // Every key replays its first answer.
+        var replayed = 0
+        for operation in operations {
+            let again = try await node.send(.post, operation.path, operation.body, idempotencyKey: operation.key)
+            let first = try #require(answered[operation.key])
+            #expect(again.status == first.status && again.text == first.body, "\(operation.path)")
+            if again.isReplay { replayed += 1 }
+        }
+        #expect(replayed == operations.count)
+        await node.stop()
+        let (status, output) = try CommandLineTests.run(["verify", "--database", location])
+        #expect(status == 0, "\(output)")
+        let retried = answered.values.filter { $0.attempts > 1 }.count
+        print(
+            """
+            crash campaign (\(kind)): \(operations.count) requests, \(acknowledged) acknowledged, \(retried) retried \
+            after a kill, \(killed) kills survived, \(acknowledged + freelancers.count + jobs.count) effects checked, \
+            \(replayed) keys replayed; lost: \(lost), doubled: \(doubled); verify: \(status == 0 ? "ok" : "FAILED")
+            """)
+    }
+
+    /// The first answer to each key, recorded from many tasks, and whether the killer is still at work.
+    final class Answers: Sendable {
+        let first = Mutex<[String: Answer]>([:])
+        let isKilling = Mutex(true)
+    }
+
+    /// One `connects serve` process, killed and restarted on the same database; requests go to its
+    /// current port.
+    final class Node: Sendable {
+        let arguments: [String]
+        let folder: URL
+        private let server = Mutex<ServeProcess?>(nil)
+        private let killCount = Mutex(0)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+
+        init(arguments: [String], folder: URL) {
+            self.arguments = arguments
+            self.folder = folder
+        }
+
+        var kills: Int { killCount.withLock { $0 } }
+
+        func start() async throws {
+            let log = folder.appendingPathComponent("serve-\(kills).log")
+            let started = try await ServeProcess.start(arguments, log: log)
+            server.withLock { $0 = started }
+        }
+
+        /// SIGKILL: no shutdown, no flush; then a new process on the same database.
+        func killAndRestart() async throws {
+            guard let running = server.withLock({ $0 }) else { return }
+            kill(running.process.processIdentifier, SIGKILL)
+            for _ in 0..<400 where running.process.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+            server.withLock { $0 = nil }
+            killCount.withLock { $0 += 1 }
+            try await start()
+        }
+
+        func stop() async {
+            await server.withLock { $0 }?.stop()
+            try? await client.shutdown()
+        }
+
+        func send(
+            _ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, idempotencyKey: String? = nil
+        ) async throws -> Reply {
+            guard let port = server.withLock({ $0?.port }) else { throw CrashError.down }
+            return try await API(client: client, port: port).send(
+                method, path, body: body, key: CrashTests.adminKey,
+                idempotencyKey: idempotencyKey ?? (method == .post ? UUID().uuidString : nil))
+        }
+
+        /// Sends `operation` until the server answers it with anything but unavailable; a connection
+        /// that breaks (the server killed) or a server down means: again, with the same key.
+        func sendUntilAnswered(_ operation: Operation) async throws -> Answer {
+            for attempt in 1...2_000 {
+                if let reply = try? await send(.post, operation.path, operation.body, idempotencyKey: operation.key),
+                    reply.status != 503, reply.code != "request_in_progress"
+                {
+                    return Answer(status: reply.status, body: reply.text, attempts: attempt)
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            throw CrashError.neverAnswered(operation.path)
+        }
+    }
+
+    enum CrashError: Error {
+        case down
+        case neverAnswered(String)
+    }
+}
+
+extension JSONValue {
+    /// The JSON document in `text`, if it is one.
+    static func parse(_ text: String) -> JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
+}
