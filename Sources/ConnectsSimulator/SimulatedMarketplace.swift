@@ -309,7 +309,6 @@ struct SimulatedMarketplace {
             case .failure:
                 // Not sent after all (a job full, say): the client never sees it.
                 jobs[jobIndex].proposals.removeAll { $0.freelancer == index }
-                counts.refused += 1
             }
         }
     }

@@ -93,7 +93,6 @@ public struct SimulationReport: Codable, Hashable, Sendable {
         var ghosted = 0
         var proposals = 0
         var boosted = 0
-        var refused = 0
         var purchases = 0
         var daysShort = 0
     }
