@@ -257,3 +257,152 @@ struct ErrorCodeTests {
         }
     }
 }
+
+/// A catalogue of bad input across the routes that move connects or change what moves them: each is
+/// refused with its stable code, and nothing changes.
+@Suite("Bad input catalogue")
+struct BadInputCatalogueTests {
+    @Test(
+        "malformed, mistyped, missing, out of range, unknown and wrong-kind input: its code, and nothing moves",
+        arguments: StoreKind.allCases)
+    func catalogue(_ kind: StoreKind) async throws {
+        try await ServerHarness.run(on: kind, clock: .test()) { api, _ in
+            let freelancer = try await api.makeFreelancer()
+            let client = try await api.makeClient()
+            let posted = try await api.send(
+                .post, "/v1/jobs", body: #"{"clientId":"\#(client)","title":"Logo","connectCost":4}"#,
+                idempotencyKey: UUID().uuidString)
+            let job = try #require(posted.json["id"]?.stringValue, "\(posted.text)")
+            let huge = "9223372036854775808"
+            let cases: [(path: String, body: String, status: Int, code: String)] = [
+                // Proposals: boosts negative, zero, fractional, huge, of the wrong type; unknown and wrong-kind ids.
+                (
+                    "/v1/jobs/\(job)/proposals", #"{"freelancerId":"\#(freelancer)","boost":-1}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/jobs/\(job)/proposals", #"{"freelancerId":"\#(freelancer)","boost":0}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/jobs/\(job)/proposals", #"{"freelancerId":"\#(freelancer)","boost":2.5}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/jobs/\(job)/proposals", #"{"freelancerId":"\#(freelancer)","boost":\#(huge)}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/jobs/\(job)/proposals", #"{"freelancerId":"\#(freelancer)","boost":"5"}"#, 422,
+                    "validation_failed"
+                ),
+                ("/v1/jobs/\(job)/proposals", #"{}"#, 422, "validation_failed"),
+                ("/v1/jobs/\(job)/proposals", #"{"freelancerId":"acct_NOSUCHACCOUNT"}"#, 404, "not_found"),
+                ("/v1/jobs/\(job)/proposals", #"{"freelancerId":"\#(client)"}"#, 404, "not_found"),
+                ("/v1/jobs/\(freelancer)/proposals", #"{"freelancerId":"\#(freelancer)"}"#, 404, "not_found"),
+                // Purchases: quantities negative, zero, fractional, huge; money of another currency or missing.
+                (
+                    "/v1/accounts/\(freelancer)/purchases",
+                    #"{"quantity":-10,"paymentReference":"p1","amountPaid":{"currency":"USD","minor":-150}}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/accounts/\(freelancer)/purchases",
+                    #"{"quantity":0,"paymentReference":"p2","amountPaid":{"currency":"USD","minor":0}}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/accounts/\(freelancer)/purchases",
+                    #"{"quantity":1.5,"paymentReference":"p3","amountPaid":{"currency":"USD","minor":22}}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/accounts/\(freelancer)/purchases",
+                    #"{"quantity":\#(huge),"paymentReference":"p4","amountPaid":{"currency":"USD","minor":1}}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/accounts/\(freelancer)/purchases",
+                    #"{"quantity":10,"paymentReference":"p5","amountPaid":{"currency":"EUR","minor":150}}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/accounts/\(freelancer)/purchases", #"{"quantity":10,"paymentReference":"p6"}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/accounts/acct_NOSUCHACCOUNT/purchases",
+                    #"{"quantity":10,"paymentReference":"p7","amountPaid":{"currency":"USD","minor":150}}"#, 404,
+                    "not_found"
+                ),
+                // Adjustments: huge and negative past the balance; rewards and plans unknown; enums unknown.
+                (
+                    "/v1/accounts/\(freelancer)/adjustments", #"{"amount":\#(huge),"reason":"x"}"#, 422,
+                    "validation_failed"
+                ),
+                ("/v1/accounts/\(freelancer)/adjustments", #"{"amount":-1000000,"reason":"x"}"#, 422, "limit_exceeded"),
+                (
+                    "/v1/accounts/\(freelancer)/adjustments", #"{"amount":-50,"reason":"x"}"#, 409,
+                    "insufficient_connects"
+                ),
+                ("/v1/accounts/\(freelancer)/rewards", #"{"reward":"no_such_reward"}"#, 404, "not_found"),
+                ("/v1/accounts/\(freelancer)/rewards", #"{"reward":7}"#, 422, "validation_failed"),
+                ("/v1/accounts", #"{"externalId":"x","kind":"robot"}"#, 422, "validation_failed"),
+                ("/v1/accounts", #"{"externalId":"","kind":"freelancer"}"#, 422, "validation_failed"),
+                ("/v1/jobs/\(job)/close", #"{"reason":"bored"}"#, 422, "validation_failed"),
+                ("/v1/jobs/\(job)/hire", #"{"proposalId":"prop_NOSUCH"}"#, 404, "not_found"),
+                // Dates invalid and out of range; strings with NUL or too long.
+                (
+                    "/v1/jobs", #"{"clientId":"\#(client)","title":"T","hiringDeadline":"2026-13-40T00:00:00Z"}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/jobs", #"{"clientId":"\#(client)","title":"T","hiringDeadline":"2001-01-01T00:00:00Z"}"#, 422,
+                    "validation_failed"
+                ),
+                (
+                    "/v1/jobs", #"{"clientId":"\#(client)","title":"T","hiringDeadline":"tomorrow"}"#, 422,
+                    "validation_failed"
+                ),
+                ("/v1/jobs", #"{"clientId":"\#(client)","title":"a\u0000b"}"#, 422, "validation_failed"),
+                (
+                    "/v1/jobs", #"{"clientId":"\#(client)","title":"\#(String(repeating: "é", count: 501))"}"#, 422,
+                    "validation_failed"
+                ),
+                ("/v1/jobs", #"{"clientId":"\#(freelancer)","title":"T"}"#, 422, "validation_failed"),
+                (
+                    "/v1/jobs", #"{"clientId":"\#(client)","title":"T","budget":{"currency":"USD","minor":-5}}"#, 422,
+                    "validation_failed"
+                ),
+                ("/v1/test-clock", #"{"to":"2026-02-30T00:00:00Z"}"#, 422, "validation_failed"),
+            ]
+            func state() async throws -> [JSONValue] {
+                var state: [JSONValue] = []
+                for account in [freelancer, client] {
+                    state.append(try await api.send(.get, "/v1/accounts/\(account)").json["balance"] ?? .null)
+                    state.append(try await api.send(.get, "/v1/accounts/\(account)/entries?limit=500").json)
+                }
+                state.append(try await api.send(.get, "/v1/jobs?limit=500").json)
+                state.append(try await api.send(.get, "/v1/jobs/\(job)/proposals").json)
+                return state
+            }
+            let before = try await state()
+            for (path, body, status, code) in cases {
+                let reply = try await api.send(.post, path, body: body, idempotencyKey: UUID().uuidString)
+                #expect(reply.status == status && reply.code == code, "\(path) \(body): \(reply.status) \(reply.text)")
+            }
+            let after = try await state()
+            for (index, (was, now)) in zip(before, after).enumerated() {
+                #expect(was == now, "a refused request changed something (\(index)): \(was) -> \(now)")
+            }
+
+            // Unusual but valid text is kept as it was sent: right-to-left marks, 4-byte characters.
+            for title in ["\u{202E}ogoL", "Logo 🎨 for a café", "ロゴ"] {
+                let reply = try await api.send(
+                    .post, "/v1/jobs", body: #"{"clientId":"\#(client)","title":"\#(title)"}"#,
+                    idempotencyKey: UUID().uuidString)
+                #expect(reply.status == 201 && reply.json["title"]?.stringValue == title, "\(reply.text)")
+            }
+        }
+    }
+}
