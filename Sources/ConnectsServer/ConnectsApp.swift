@@ -1,4 +1,5 @@
 import ConnectsCore
+import ConnectsSimulator
 import ConnectsStore
 import Crypto
 import Foundation
@@ -35,6 +36,10 @@ public struct ServerConfiguration: Sendable {
     /// Failed authentications one address may make a minute before its requests are refused unread
     /// (`--auth-failures-per-minute`); `nil` for no limit.
     public var failedAuthenticationsPerMinute: Int?
+    /// The marketplace an admin's draft policy is tried on from the console.
+    public var draftSimulation: Simulation.Settings
+    /// 400 freelancers, 80 clients, 60 days: a few seconds on a release build.
+    public static let defaultDraftSimulation = Simulation.Settings(freelancers: 400, clients: 80, days: 60, seed: 1)
 
     public init(
         host: String = "127.0.0.1",
@@ -48,7 +53,8 @@ public struct ServerConfiguration: Sendable {
         publicURL: String? = nil,
         secureCookies: Bool = false,
         allowsPrivateWebhookTargets: Bool = false,
-        failedAuthenticationsPerMinute: Int? = 60
+        failedAuthenticationsPerMinute: Int? = 60,
+        draftSimulation: Simulation.Settings = defaultDraftSimulation
     ) {
         self.host = host
         self.port = port
@@ -62,6 +68,7 @@ public struct ServerConfiguration: Sendable {
         self.secureCookies = secureCookies
         self.allowsPrivateWebhookTargets = allowsPrivateWebhookTargets
         self.failedAuthenticationsPerMinute = failedAuthenticationsPerMinute
+        self.draftSimulation = draftSimulation
     }
 }
 

@@ -28,6 +28,7 @@ public func buildApplication(
     var configured = ConnectsService(
         store: store, policyBox: PolicyBox(policy), clock: configuration.clock, metrics: ServerMetrics())
     configured.allowsPrivateWebhookTargets = configuration.allowsPrivateWebhookTargets
+    configured.draftSimulation = configuration.draftSimulation
     let service = configured
     let app = ConnectsApp(service: service, configuration: configuration, pages: try PageRenderer.load())
     if configuration.clock.isTestClock {

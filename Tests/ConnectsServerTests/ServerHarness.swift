@@ -42,7 +42,9 @@ struct ServerHarness {
                     port: 0, adminKey: adminKey, policy: policy, rateLimitPerSecond: rateLimitPerSecond, clock: clock,
                     schedulerInterval: clock.isTestClock ? nil : .seconds(1),
                     allowsPrivateWebhookTargets: allowsPrivateWebhookTargets,
-                    failedAuthenticationsPerMinute: failedAuthenticationsPerMinute
+                    failedAuthenticationsPerMinute: failedAuthenticationsPerMinute,
+                    // A debug build among the other suites: small enough for the HTTP client's timeout.
+                    draftSimulation: .init(freelancers: 120, clients: 25, days: 30, seed: 1)
                 )
             )
             // HummingbirdTesting runs the server on a free port; the requests go through a client of

@@ -2,9 +2,6 @@ import ConnectsCore
 import ConnectsSimulator
 
 extension ConnectsService {
-    /// The marketplace a draft policy is tried on from the console: small enough to answer in seconds.
-    static let draftSimulation = Simulation.Settings(freelancers: 400, clients: 80, days: 60, seed: 1)
-
     /// Runs the economy simulator on the policy in force and on `draft`, side by side, each on a
     /// temporary SQLite database of its own (whatever store the server runs on). One at a time on a
     /// node: a second request meanwhile is refused as in progress.
@@ -16,8 +13,8 @@ extension ConnectsService {
         }
         defer { inFlight.end("simulation") }
         return try await SimulationComparison.run([
-            Simulation(label: "in force", policy: policy.economy, settings: Self.draftSimulation),
-            Simulation(label: "draft", policy: draft, settings: Self.draftSimulation),
+            Simulation(label: "in force", policy: policy.economy, settings: draftSimulation),
+            Simulation(label: "draft", policy: draft, settings: draftSimulation),
         ])
     }
 }

@@ -1,4 +1,5 @@
 import ConnectsCore
+import ConnectsSimulator
 import ConnectsStore
 
 /// The operations of Connects, each authorized by its ``Action``'s permission and carried out through
@@ -15,6 +16,8 @@ struct ConnectsService: Sendable {
     let metrics: ServerMetrics
     /// Whether webhooks may target private and reserved addresses (``WebhookTarget``).
     var allowsPrivateWebhookTargets = false
+    /// The marketplace a draft policy is tried on from the console (``ServerConfiguration/draftSimulation``).
+    var draftSimulation = ServerConfiguration.defaultDraftSimulation
     let inFlight = InFlightRequests()
     /// Staff sign-ins per address (this node's count; the failures per name are counted in the database).
     let signInThrottle = RateLimiter(count: Limits.signInFailuresPerAddress, perSeconds: 900)
