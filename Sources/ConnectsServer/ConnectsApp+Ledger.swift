@@ -9,7 +9,7 @@ extension ConnectsApp {
         table.on(.get, "/v1/accounts/{id}/entries", .readAccount) { request, context in
             let accountID = try context.parameters.require("id")
             let query = try Self.entryQuery(request)
-            if request.headers[.accept]?.contains("text/csv") == true {
+            if Self.prefersCSV(accept: request.headers[.accept]) {
                 _ = try await service.account(accountID, by: context.requireCaller())
                 return csvResponse(accountID: accountID, query: query)
             }
@@ -117,5 +117,31 @@ extension ConnectsApp {
                 try await writer.finish(nil)
             }
         )
+    }
+
+    /// Whether an `Accept` header asks for the history as CSV rather than JSON: only when `text/csv` is
+    /// preferred by its quality. A generated client lists every type the document names at equal
+    /// quality (`application/json, text/csv, ...`); that means JSON, the default.
+    static func prefersCSV(accept: String?) -> Bool {
+        guard let accept else { return false }
+        var csv = 0.0
+        var json = 0.0
+        for range in accept.split(separator: ",").prefix(32) {
+            let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let type = parts.first else { continue }
+            let quality =
+                parts.dropFirst().lazy.compactMap { parameter in
+                    parameter.hasPrefix("q=") ? Double(parameter.dropFirst(2)) : nil
+                }.first ?? 1
+            switch type {
+            case "text/csv", "text/*": csv = max(csv, quality)
+            case "application/json", "application/*": json = max(json, quality)
+            case "*/*":
+                csv = max(csv, quality)
+                json = max(json, quality)
+            default: break
+            }
+        }
+        return csv > json
     }
 }

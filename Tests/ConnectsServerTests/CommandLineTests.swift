@@ -10,37 +10,11 @@ import Testing
 /// The `connects` executable, run as a user runs it.
 @Suite("The connects command")
 struct CommandLineTests {
-    /// The `connects` binary built beside this test bundle.
-    static var binary: URL {
-        get throws {
-            var candidates: [URL] = []
-            if let override = ProcessInfo.processInfo.environment["CONNECTS_BINARY"] {
-                candidates.append(URL(fileURLWithPath: override))
-            }
-            for start in [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0])] {
-                var folder = start
-                for _ in 0..<4 {
-                    candidates.append(folder.appendingPathComponent("connects"))
-                    folder.deleteLastPathComponent()
-                }
-            }
-            guard
-                let found = candidates.first(where: {
-                    FileManager.default.isExecutableFile(atPath: $0.path) && !$0.hasDirectoryPath
-                })
-            else {
-                throw CommandLineError.notBuilt(candidates.map(\.path))
-            }
-            return found
-        }
-    }
-
-    enum CommandLineError: Error { case notBuilt([String]) }
 
     /// Runs the binary to completion; returns exit status and standard output.
     static func run(_ arguments: [String]) throws -> (Int32, String) {
         let process = Process()
-        process.executableURL = try binary
+        process.executableURL = try ServeProcess.binary
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
@@ -237,7 +211,7 @@ struct CommandLineTests {
     /// Runs the binary to completion; returns exit status and standard error.
     static func runCapturingErrors(_ arguments: [String]) throws -> (Int32, String) {
         let process = Process()
-        process.executableURL = try binary
+        process.executableURL = try ServeProcess.binary
         process.arguments = arguments
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice

@@ -133,6 +133,14 @@ struct LedgerHTTPTests {
             let fields = unquoted.split(separator: ",", omittingEmptySubsequences: false)
             #expect(fields.count == lines[0].split(separator: ",").count)
             #expect(fields[2] == "adjustment" && fields[3] == "6" && fields[5] == "21")
+            // CSV only when preferred: a generated client lists every documented type at equal quality.
+            for (accept, isCSV) in [
+                ("application/json, text/csv, application/problem+json", false), ("text/csv;q=0.9, */*;q=0.1", true),
+                ("application/json;q=0.5, text/csv", true), ("*/*", false), ("text/*", true),
+            ] {
+                let reply = try await api.send(.get, "/v1/accounts/\(account)/entries", headers: [.accept: accept])
+                #expect(reply.headers[.contentType]?.hasPrefix("text/csv") == isCSV, "Accept: \(accept)")
+            }
             let createdAt = String(lines[1].split(separator: ",")[1])
             #expect(RFC3339Parse(createdAt).map(RFC3339Text) == createdAt)
             var cursor: String?
