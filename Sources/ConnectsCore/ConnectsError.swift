@@ -26,6 +26,9 @@ public struct ConnectsError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let payloadTooLarge = Code("payload_too_large")
         public static let rateLimited = Code("rate_limited")
         public static let methodNotAllowed = Code("method_not_allowed")
+        /// The database cannot be reached for now; nothing was done, or what was done is replayed under
+        /// the same Idempotency-Key on retry.
+        public static let unavailable = Code("unavailable")
 
         public var description: String { rawValue }
     }

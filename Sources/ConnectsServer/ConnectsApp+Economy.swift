@@ -103,14 +103,16 @@ extension ConnectsApp {
             if advance != nil, to != nil {
                 throw ConnectsError.invalidField("to", "send advanceSeconds or to, not both")
             }
+            // A move runs every scheduled pass due on its way: at most ten years, either way it is asked.
+            let tenYears: Int64 = 10 * 366 * 86_400
             if let seconds = advance {
-                guard (0...(10 * 366 * 86_400)).contains(seconds) else {
+                guard (0...tenYears).contains(seconds) else {
                     throw ConnectsError.invalidField("advanceSeconds", "must be 0 to ten years, forward only")
                 }
                 target = current.adding(milliseconds: seconds * 1_000)
             } else if let raw = to {
-                guard let to = RFC3339.parse(raw) else {
-                    throw ConnectsError.invalidField("to", "must be an RFC 3339 time no earlier than now")
+                guard let to = RFC3339.parse(raw), to <= current.adding(milliseconds: tenYears * 1_000) else {
+                    throw ConnectsError.invalidField("to", "must be an RFC 3339 time from now to ten years ahead")
                 }
                 target = to
             } else {

@@ -16,6 +16,7 @@ enum ProblemResponse {
         case .payloadTooLarge: return 413
         case .validationFailed, .limitExceeded: return 422
         case .rateLimited: return 429
+        case .unavailable: return 503
         default: return 409
         }
     }
@@ -28,6 +29,7 @@ enum ProblemResponse {
         .alreadyApplied: "Already applied", .invalidState: "Invalid state", .accountClosed: "Account closed",
         .paymentReferenceUsed: "Payment reference used", .limitExceeded: "Limit exceeded",
         .payloadTooLarge: "Payload too large", .rateLimited: "Rate limited", .methodNotAllowed: "Method not allowed",
+        .unavailable: "Unavailable",
     ]
 
     /// The stored form of a refusal.
@@ -79,6 +81,14 @@ struct ProblemMiddleware: RouterMiddleware {
                 ProblemResponse.render(ConnectsError(.rateLimited, error.detail))
             )
             response.headers[.retryAfter] = String(error.retryAfterSeconds)
+            return response
+        } catch StoreError.unavailable(let detail) {
+            // The detail may name the database's address: logged, not sent.
+            context.logger.warning(
+                "database unavailable", metadata: ["error": "\(detail)", "http.path": "\(request.uri.path)"])
+            var response = Response(
+                ProblemResponse.render(ConnectsError(.unavailable, "the database cannot be reached; retry shortly")))
+            response.headers[.retryAfter] = "1"
             return response
         } catch StoreError.overloaded {
             var response = Response(

@@ -156,7 +156,34 @@ public final class PostgresStore: LedgerStore, Service {
         return nil
     }
 
+    /// Whether `error` says the database server cannot be reached, or went away during the transaction:
+    /// refused or broken connections, and the server shutting down, crashing or still starting
+    /// (SQLSTATE classes 08 and 57P). Whatever the transaction did was rolled back, or committed before
+    /// the answer was lost; either way the caller may retry with the same Idempotency-Key.
+    static func isUnreachable(_ error: any Error) -> Bool {
+        if let state = sqlState(of: error) {
+            return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
+        }
+        if let error = error as? PSQLError {
+            return [.connectionError, .serverClosedConnection, .uncleanShutdown].contains(error.code)
+        }
+        // The pool's own refusals (no connection could be made for a minute, the pool shutting down) are
+        // of a type in postgres-nio's underscored module, not imported here for one name.
+        return String(reflecting: type(of: error)).hasSuffix(".ConnectionPoolError")
+    }
+
     private func transaction<T: Sendable>(
+        readOnly: Bool, _ body: @escaping @Sendable (any SQLSession) throws -> T
+    ) async throws -> T {
+        do {
+            return try await connectedTransaction(readOnly: readOnly, body)
+        } catch  where Self.isUnreachable(error) {
+            logger.warning("database unreachable", metadata: ["error": "\(error)"])
+            throw StoreError.unavailable("the database cannot be reached")
+        }
+    }
+
+    private func connectedTransaction<T: Sendable>(
         readOnly: Bool, _ body: @escaping @Sendable (any SQLSession) throws -> T
     ) async throws -> T {
         try await client.withConnection { connection in

@@ -7,11 +7,12 @@ import Synchronization
 import Testing
 
 /// `connects serve` killed with SIGKILL at random moments under concurrent load, and restarted each
-/// time on the same database: every acknowledged effect is there exactly once.
+/// time on the same database; and the PostgreSQL server under it killed and started again while the
+/// node stays up: every acknowledged effect is there exactly once.
 ///
-/// CI kills it a few times on each store; `scripts/soak` runs as many kills as asked
-/// (`CONNECTS_SOAK_KILLS`) and prints the figures.
-@Suite("Crashes: a server killed at random moments under load", .serialized, .timeLimit(.minutes(30)))
+/// CI kills each a few times; `scripts/soak` runs as many kills as asked (`CONNECTS_SOAK_KILLS`) and
+/// prints the figures.
+@Suite("Crashes: a server or its database killed at random moments under load", .serialized, .timeLimit(.minutes(30)))
 struct CrashTests {
     static let adminKey = "crash-campaign-admin-key-0123456789"
     static var kills: Int { Int(ProcessInfo.processInfo.environment["CONNECTS_SOAK_KILLS"] ?? "") ?? 3 }
@@ -20,6 +21,21 @@ struct CrashTests {
     static let fee: Int64 = 3
     static let allotment: Int64 = 100
     static let reward: Int64 = 10
+
+    /// What is killed: the `connects serve` process on one store, or the PostgreSQL server under a node.
+    enum Victim: Sendable, CustomStringConvertible {
+        case server(StoreKind)
+        case database
+
+        static let all: [Victim] = [.server(.sqlite), .server(.postgres), .database]
+
+        var description: String {
+            switch self {
+            case .server(let kind): "\(kind)"
+            case .database: "postgres, the database server killed"
+            }
+        }
+    }
 
     /// One request of the load, sent until it gets an answer (the same key each time).
     struct Operation: Sendable {
@@ -48,19 +64,30 @@ struct CrashTests {
 
     @Test(
         "SIGKILL at random moments under load: nothing acknowledged lost or doubled, keys replay",
-        arguments: StoreKind.allCases)
-    func killedAtRandom(_ kind: StoreKind) async throws {
+        arguments: Victim.all)
+    func killedAtRandom(_ victim: Victim) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "connects-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        var postgresName: String?
+        let postgresName: String?
+        let cluster: PostgresCluster?
         let location: String
-        switch kind {
-        case .sqlite: location = folder.appendingPathComponent("connects.sqlite").path
-        case .postgres: (postgresName, location) = try await TestDatabase.createPostgresDatabase()
+        switch victim {
+        case .server(.sqlite):
+            (postgresName, cluster, location) = (nil, nil, folder.appendingPathComponent("connects.sqlite").path)
+        case .server(.postgres):
+            let (name, url) = try await TestDatabase.createPostgresDatabase()
+            (postgresName, cluster, location) = (name, nil, url)
+        case .database:
+            let started = try await PostgresCluster.start()
+            (postgresName, cluster, location) = (nil, started, started.url)
         }
-        defer { if let postgresName { Task { try? await TestDatabase.dropPostgresDatabase(postgresName) } } }
+        defer {
+            if let postgresName { Task { try? await TestDatabase.dropPostgresDatabase(postgresName) } }
+            // Also when the test fails midway; when it does not, it was destroyed below already.
+            if let cluster { Task { await cluster.destroy() } }
+        }
         // A policy file that names only what it changes: plans of 100, one reward, no expiry.
         let policy = folder.appendingPathComponent("policy.yaml").path
         try """
@@ -151,8 +178,16 @@ struct CrashTests {
             defer { answers.isKilling.withLock { $0 = false } }
             for _ in 0..<Self.kills {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 150...900)))
-                try await node.killAndRestart()
+                if let cluster {
+                    // Down for a moment under load; the node reconnects by itself.
+                    try await cluster.kill()
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 200...800)))
+                    try await cluster.startServer()
+                } else {
+                    try await node.killAndRestart()
+                }
             }
+            return Self.kills
         }
         var number = 0
         while number < Self.jobCount || answers.isKilling.withLock({ $0 }) {
@@ -177,9 +212,8 @@ struct CrashTests {
             number += 1
             if number > 200 { break }
         }
-        try await killer.value
-        let killed = node.kills
-        #expect(killed == Self.kills)
+        let killed = try await killer.value
+        #expect(killed == (cluster == nil ? node.kills : Self.kills))
 
         // A clean restart, then every check against what was acknowledged.
         try await node.killAndRestart()
@@ -241,6 +275,11 @@ struct CrashTests {
         #expect(replayed == keyed.count)
         await node.stop()
         let (status, output) = try CommandLineTests.run(["verify", "--database", location])
+        await cluster?.destroy()
+        let unavailable = node.unavailable.withLock { $0 }
+        // While the database is down, a node answers 503 `unavailable` with Retry-After (those whose
+        // connection broke at once; the others wait for the pool's connection, up to its minute).
+        #expect(unavailable.withoutRetryAfter == 0, "503s without Retry-After")
         #expect(status == 0, "\(output)")
         let retried = answered.values.filter { $0.attempts > 1 }.count
         let refusals = Dictionary(
@@ -249,9 +288,9 @@ struct CrashTests {
         ).map { "\($0.value.count) \($0.key)" }.sorted().joined(separator: ", ")
         print(
             """
-            crash campaign (\(kind)): \(operations.count) requests, \(acknowledged) acknowledged (refused: \(refusals)), \
+            crash campaign (\(victim)): \(operations.count) requests, \(acknowledged) acknowledged (refused: \(refusals)), \
             \(retried) retried \
-            after a kill, \(killed) kills survived, \(acknowledged + freelancers.count + jobs.count) effects checked, \
+            after a kill (\(unavailable.seen) answered 503 unavailable), \(killed) kills survived, \(acknowledged + freelancers.count + jobs.count) effects checked, \
             \(replayed) keys replayed; lost: \(lost), doubled: \(doubled); verify: \(status == 0 ? "ok" : "FAILED")
             """)
     }
@@ -269,7 +308,11 @@ struct CrashTests {
         let folder: URL
         private let server = Mutex<ServeProcess?>(nil)
         private let killCount = Mutex(0)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        /// 503s seen, and those without a Retry-After.
+        let unavailable = Mutex((seen: 0, withoutRetryAfter: 0))
+        /// The process-wide client, which needs no shutdown: a test that fails midway must not crash the
+        /// whole run in a client's deinit.
+        let client = HTTPClient.shared
 
         init(arguments: [String], folder: URL) {
             self.arguments = arguments
@@ -296,7 +339,6 @@ struct CrashTests {
 
         func stop() async {
             await server.withLock { $0 }?.stop()
-            try? await client.shutdown()
         }
 
         func send(
@@ -311,21 +353,40 @@ struct CrashTests {
         /// Sends `operation` until the server answers it with anything but unavailable; a connection
         /// that breaks (the server killed) or a server down means: again, with the same key.
         func sendUntilAnswered(_ operation: Operation) async throws -> Answer {
-            for attempt in 1...2_000 {
-                if let reply = try? await send(.post, operation.path, operation.body, idempotencyKey: operation.key),
-                    reply.status != 503, reply.code != "request_in_progress"
-                {
+            // Three minutes: a node waits up to the pool's minute for a connection while its database
+            // is down, and a retry meanwhile is answered request_in_progress.
+            let deadline = ContinuousClock.now + .seconds(180)
+            var attempt = 0
+            var last = "no answer"
+            while ContinuousClock.now < deadline {
+                attempt += 1
+                let reply: Reply
+                do {
+                    reply = try await send(.post, operation.path, operation.body, idempotencyKey: operation.key)
+                } catch {
+                    last = "\(error)"
+                    try await Task.sleep(for: .milliseconds(20))
+                    continue
+                }
+                if reply.status != 503, reply.code != "request_in_progress" {
                     return Answer(status: reply.status, body: reply.text, attempts: attempt)
+                }
+                last = "\(reply.status) \(reply.code ?? "")"
+                if reply.status == 503 {
+                    unavailable.withLock {
+                        $0.seen += 1
+                        if reply.headers[.retryAfter] == nil { $0.withoutRetryAfter += 1 }
+                    }
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            throw CrashError.neverAnswered(operation.path)
+            throw CrashError.neverAnswered(operation.path, attempts: attempt, last: last)
         }
     }
 
     enum CrashError: Error {
         case down
-        case neverAnswered(String)
+        case neverAnswered(String, attempts: Int, last: String)
     }
 }
 

@@ -75,6 +75,12 @@ struct EconomyScenarioTests {
             // Advancing again without reaching a new cycle grants nothing more.
             _ = try await api.send(.post, "/v1/test-clock", body: #"{"advanceSeconds":3600}"#)
             #expect(try await api.available(account) == 80)
+            // A move runs every pass on its way, so it is bounded: ten years, whichever way it is asked.
+            for body in [#"{"to":"2999-01-01T00:00:00Z"}"#, #"{"advanceSeconds":\#(10 * 366 * 86_400 + 1)}"#] {
+                let refused = try await api.send(.post, "/v1/test-clock", body: body)
+                #expect(refused.status == 422 && refused.code == "validation_failed", "\(body)")
+            }
+            #expect(try await api.available(account) == 80)
             #expect(try await database.verify().isClean)
         }
     }
