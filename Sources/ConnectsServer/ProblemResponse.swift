@@ -77,24 +77,14 @@ struct ProblemMiddleware: RouterMiddleware {
             response.headers[.allow] = allowed.joined(separator: ", ")
             return response
         } catch let error as RateLimited {
-            var response = Response(
-                ProblemResponse.render(ConnectsError(.rateLimited, error.detail))
-            )
-            response.headers[.retryAfter] = String(error.retryAfterSeconds)
-            return response
+            return Self.retryLater(ConnectsError(.rateLimited, error.detail), after: error.retryAfterSeconds)
         } catch StoreError.unavailable(let detail) {
             // The detail may name the database's address: logged, not sent.
             context.logger.warning(
                 "database unavailable", metadata: ["error": "\(detail)", "http.path": "\(request.uri.path)"])
-            var response = Response(
-                ProblemResponse.render(ConnectsError(.unavailable, "the database cannot be reached; retry shortly")))
-            response.headers[.retryAfter] = "1"
-            return response
+            return Self.retryLater(ConnectsError(.unavailable, "the database cannot be reached; retry shortly"))
         } catch StoreError.overloaded {
-            var response = Response(
-                ProblemResponse.render(ConnectsError(.rateLimited, "the server is busy; retry shortly")))
-            response.headers[.retryAfter] = "1"
-            return response
+            return Self.retryLater(ConnectsError(.rateLimited, "the server is busy; retry shortly"))
         } catch {
             context.logger.error(
                 "request failed",
@@ -106,6 +96,13 @@ struct ProblemMiddleware: RouterMiddleware {
             return Response(
                 StoredResponse(status: 500, contentType: "application/problem+json", body: body.serialized))
         }
+    }
+
+    /// A refusal the caller may send again, unchanged, after `seconds` (`Retry-After`).
+    static func retryLater(_ error: ConnectsError, after seconds: Int = 1) -> Response {
+        var response = Response(ProblemResponse.render(error))
+        response.headers[.retryAfter] = String(seconds)
+        return response
     }
 }
 

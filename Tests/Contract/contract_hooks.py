@@ -1,7 +1,7 @@
 """Schemathesis hooks for the contract test (scripts/contract-test loads them by SCHEMATHESIS_HOOKS).
 
-Every response object is closed. The published document leaves objects open (a client generated from it must keep working when a later
-version adds a field). The contract test reads it closed: each response object with stated `properties`
+Every response object is closed. The published document leaves objects open (a client generated
+from it must keep working when a later version adds a field). The contract test reads it closed: each response object with stated `properties`
 gets `additionalProperties: false`, so a field the server writes without the document stating it fails
 the run (schemathesis's response_schema_conformance check). Request schemas are left as published: a
 component a response shares with a request is closed in a copy (`Closed...`) only the responses use.
@@ -60,8 +60,7 @@ def before_load_schema(context, raw_schema):
 # A proposal or an invitation names a freelancer, and a link carries values from one response only: the
 # job's. The script opens a freelancer with connects to spare before the run (CONTRACT_FREELANCER), and
 # every proposal and invitation the run sends names it, so that a job posted by a linked client is
-# proposed to, viewed, declined, withdrawn and hired for real instead of answering 404. Wrong-typed
-# bodies are left as generated.
+# proposed to, viewed, declined, withdrawn and hired for real instead of answering 404.
 FREELANCER_OPERATIONS = {("POST", "/v1/jobs/{id}/proposals"), ("POST", "/v1/jobs/{id}/invitations")}
 
 # The generator draws small values again and again ("0"): as Idempotency-Keys, most writes would be
