@@ -38,6 +38,15 @@ public struct ServerConfiguration: Sendable {
     public var failedAuthenticationsPerMinute: Int?
     /// The marketplace an admin's draft policy is tried on from the console.
     public var draftSimulation: Simulation.Settings
+    /// How long events, deliveries and idempotency records are kept (`--event-retention-days`); the
+    /// hourly housekeeping removes what is older.
+    public var retention: Retention
+    /// How long a client may take to send a whole request, and a keep-alive connection may stay idle
+    /// (`--read-timeout`); past it the connection is closed (``RequestReadDeadline``).
+    public var readTimeout: Duration
+    /// The most connections served at once (`--max-connections`); past it, new ones wait in the listen
+    /// queue until one closes.
+    public var connectionsMax: Int
     /// 400 freelancers, 80 clients, 60 days: a few seconds on a release build.
     public static let defaultDraftSimulation = Simulation.Settings(freelancers: 400, clients: 80, days: 60, seed: 1)
 
@@ -54,7 +63,10 @@ public struct ServerConfiguration: Sendable {
         secureCookies: Bool = false,
         allowsPrivateWebhookTargets: Bool = false,
         failedAuthenticationsPerMinute: Int? = 60,
-        draftSimulation: Simulation.Settings = defaultDraftSimulation
+        draftSimulation: Simulation.Settings = defaultDraftSimulation,
+        retention: Retention = .standard,
+        readTimeout: Duration = .seconds(75),
+        connectionsMax: Int = 2_048
     ) {
         self.host = host
         self.port = port
@@ -69,6 +81,9 @@ public struct ServerConfiguration: Sendable {
         self.allowsPrivateWebhookTargets = allowsPrivateWebhookTargets
         self.failedAuthenticationsPerMinute = failedAuthenticationsPerMinute
         self.draftSimulation = draftSimulation
+        self.retention = retention
+        self.readTimeout = readTimeout
+        self.connectionsMax = connectionsMax
     }
 }
 

@@ -2,6 +2,7 @@ import ConnectsCore
 import ConnectsStore
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -54,18 +55,25 @@ public func buildApplication(
     }
     services.append(
         PeriodicService(name: "housekeeping", interval: .seconds(3600), logger: logger) {
-            // Idempotency records are kept a day longer than API.md's promise of 7 days.
-            let removed = try await store.pruneIdempotencyRecords(
-                olderThan: configuration.clock.now().adding(days: -(Limits.idempotencyRetentionDays + 1)))
-            if removed > 0 {
-                logger.info("pruned idempotency records", metadata: ["idempotency.removed": "\(removed)"])
+            let pruned = try await store.prune(now: configuration.clock.now(), retention: configuration.retention)
+            if pruned.total > 0 {
+                logger.info(
+                    "pruned what retention no longer keeps",
+                    metadata: [
+                        "pruned.events": "\(pruned.events)", "pruned.deliveries": "\(pruned.deliveries)",
+                        "pruned.webhooks": "\(pruned.webhooks)", "pruned.idempotency": "\(pruned.idempotencyRecords)",
+                        "pruned.signins": "\(pruned.signIns)",
+                    ])
             }
-            let signIns = try await store.pruneWebSessions(expiredBefore: configuration.clock.now())
-            if signIns > 0 { logger.info("pruned web sessions", metadata: ["sessions.removed": "\(signIns)"]) }
         })
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "connects"),
+        // The handlers are an autoclosure: each connection gets its own deadline.
+        server: .http1(
+            configuration: .init(additionalChannelHandlers: [RequestReadDeadline(timeout: configuration.readTimeout)])),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "connects",
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.connectionsMax, logger: logger)),
         services: services,
         onServerRunning: { channel in
             // The port actually bound: with `--port 0` the system picks one, and whoever started the

@@ -205,10 +205,15 @@ extension LedgerStore {
         }
     }
 
-    /// Stops deliveries to a webhook; the webhook, or `nil` when there is none (or it was deleted).
+    /// Stops deliveries to a webhook and forgets its secrets (nothing is signed for it again); the
+    /// webhook, or `nil` when there is none (or it was deleted).
     static func deleteWebhook(id: String, db: any SQLSession, now: Instant) throws -> Webhook? {
         guard let webhook = try liveWebhook(id, db: db) else { return nil }
-        try db.execute("UPDATE webhooks SET deleted_at = ? WHERE id = ?", [now, id])
+        try db.execute(
+            """
+            UPDATE webhooks SET deleted_at = ?, secret = '', previous_secret = NULL, previous_secret_until = NULL
+            WHERE id = ?
+            """, [now, id])
         try db.execute(
             "UPDATE deliveries SET state = 'failed', last_error = 'webhook deleted' WHERE webhook_id = ? AND state = 'pending'",
             [id])
@@ -225,7 +230,7 @@ extension LedgerStore {
                 SELECT d.attempts, w.id AS w_id, w.url, w.events AS w_events, w.secret, w.created_at AS w_created_at,
                   w.previous_secret, w.previous_secret_until, e.seq, e.id AS e_id, e.type, e.account_id, e.data, e.created_at
                 FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.seq = d.event_seq
-                WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+                WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 AND w.deleted_at IS NULL
                   AND NOT EXISTS (
                     SELECT 1 FROM deliveries p WHERE p.webhook_id = d.webhook_id AND p.account_id = d.account_id
                       AND p.state = 'pending' AND p.event_seq < d.event_seq)

@@ -1,6 +1,7 @@
 import ConnectsCore
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
@@ -167,6 +168,10 @@ public final class PostgresStore: LedgerStore, Service {
         if let error = error as? PSQLError {
             return [.connectionError, .serverClosedConnection, .uncleanShutdown].contains(error.code)
         }
+        // Prepared statements report a closed connection in the older error type, and a connection
+        // reset under a statement surfaces as the socket's own error.
+        if let error = error as? PostgresError, case .connectionClosed = error { return true }
+        if error is IOError || error is ChannelError { return true }
         // The pool's own refusals (no connection could be made for a minute, the pool shutting down) are
         // of a type in postgres-nio's underscored module, not imported here for one name.
         return String(reflecting: type(of: error)).hasSuffix(".ConnectionPoolError")

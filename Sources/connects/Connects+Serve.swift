@@ -69,9 +69,36 @@ extension Connects {
             help: "Seconds between scheduler passes (cycle grants, expiry, job decisions).")
         var schedulerIntervalSeconds: Int = 5
 
+        @Option(
+            name: .customLong("event-retention-days"),
+            help: """
+                Days events (notifications, webhook payloads) and finished deliveries are kept; an event \
+                still to be delivered is kept however old. The ledger is kept for good.
+                """)
+        var eventRetentionDays: Int64 = Retention.standard.eventDays
+
+        @Option(
+            name: .customLong("read-timeout"),
+            help: "Seconds a client may take to send a whole request, and a keep-alive connection may stay idle.")
+        var readTimeoutSeconds = 75
+
+        @Option(
+            name: .customLong("max-connections"),
+            help: "Connections served at once; more wait to be accepted until one closes.")
+        var maxConnections = 2_048
+
         func validate() throws {
             guard (1...3600).contains(schedulerIntervalSeconds) else {
                 throw ValidationError("--scheduler-interval must be 1...3600 seconds")
+            }
+            guard Retention.eventDaysRange.contains(eventRetentionDays) else {
+                throw ValidationError("--event-retention-days must be 1...3650")
+            }
+            guard (1...3600).contains(readTimeoutSeconds) else {
+                throw ValidationError("--read-timeout must be 1...3600 seconds")
+            }
+            guard (1...1_000_000).contains(maxConnections) else {
+                throw ValidationError("--max-connections must be 1...1000000")
             }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
             if let rate = rateLimitPerSecond, rate < 1 { throw ValidationError("--rate-limit must be at least 1") }
@@ -105,7 +132,11 @@ extension Connects {
                     publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
                     secureCookies: secureCookies,
                     allowsPrivateWebhookTargets: allowPrivateWebhookURLs,
-                    failedAuthenticationsPerMinute: authFailuresPerMinute > 0 ? authFailuresPerMinute : nil
+                    failedAuthenticationsPerMinute: authFailuresPerMinute > 0 ? authFailuresPerMinute : nil,
+                    retention: Retention(
+                        eventDays: eventRetentionDays, idempotencyDays: Retention.standard.idempotencyDays),
+                    readTimeout: .seconds(readTimeoutSeconds),
+                    connectionsMax: maxConnections
                 ),
                 logger: logger
             )

@@ -4,6 +4,7 @@ import ConnectsStore
 import ConnectsTestSupport
 import Foundation
 import HTTPTypes
+import NIOHTTP1
 import Testing
 
 @Suite("Who may call each route")
@@ -185,6 +186,80 @@ extension PermissionTests {
     }
 }
 
+extension PermissionTests {
+    @Test(
+        "every page refuses each signed-in caller the table leaves out, and anyone signed out, with a page; nothing changes"
+    )
+    func pageRefusals() async throws {
+        try await ServerHarness.run(policy: .standard) { api, database in
+            let world = try await World.make(api)
+            // Browsers signed in as a freelancer and a client who own nothing of the world, a support
+            // agent and an admin of the console, and one signed in as nobody.
+            try await StaffAccounts.add(
+                name: "sam", role: .support, password: StaffConsoleTests.password, replacing: false,
+                to: database.store, now: ServerClock.systemNow())
+            try await StaffAccounts.add(
+                name: "ada", role: .admin, password: StaffConsoleTests.password, replacing: false,
+                to: database.store, now: ServerClock.systemNow())
+            var callers: [(role: String, browser: PortalTests.Browser, fields: String)] = []
+            for kind in ["freelancer", "client"] {
+                let account =
+                    try await api.send(.post, "/v1/accounts", body: #"{"externalId":"\#(UUID())","kind":"\#(kind)"}"#)
+                    .json["id"]?.stringValue ?? ""
+                let browser = PortalTests.Browser(port: api.port)
+                _ = try await browser.send(.GET, try await PortalTests.link(api, for: account))
+                callers.append(
+                    (kind, browser, Self.formFields(try await browser.send(.GET, "/portal/notifications").text)))
+            }
+            for (name, role) in [("sam", "support"), ("ada", "admin")] {
+                let browser = PortalTests.Browser(port: api.port)
+                #expect(try await StaffConsoleTests.signIn(browser, name).status == 303)
+                callers.append((role, browser, Self.formFields(try await browser.send(.GET, "/console").text)))
+            }
+            let nobody = PortalTests.Browser(port: api.port)
+            let before = try await world.state(api)
+            var checked = 0
+            for line in routePermissions(store: database.store) {
+                let parts = line.components(separatedBy: "  ")
+                guard parts.count == 3, !parts[0].contains(" /v1/") else { continue }
+                let route = parts[0].split(separator: " ", maxSplits: 1)
+                let method = HTTPMethod(rawValue: String(route[0]))
+                let path = world.fillPage(String(route[1]))
+                let allowed = parts[2].components(separatedBy: ", ")
+                let signedOut = try await nobody.send(method, path, form: method == .POST ? "" : nil)
+                #expect([303, 401, 403].contains(signedOut.status), "signed out \(parts[0]): \(signedOut.status)")
+                checked += 1
+                for caller in callers {
+                    // "(own)" is the signed-in account: every page without an id, and a proposal sent
+                    // from a job's page, are the caller's own; the world's objects are not.
+                    let isOwn = path == String(route[1]) || parts[0] == "POST /portal/jobs/{id}/proposals"
+                    let names = isOwn ? [caller.role, "\(caller.role) (own)"] : [caller.role]
+                    guard !allowed.contains(where: names.contains) else { continue }
+                    // A form of the caller's session with a key of its own: refused for who asks, not as
+                    // a form out of date.
+                    let form = caller.fields + "&once=\(UUID().uuidString.replacingOccurrences(of: "-", with: ""))"
+                    let reply = try await caller.browser.send(method, path, form: method == .POST ? form : nil)
+                    let expected: Set<Int> = allowed.contains("\(caller.role) (own)") ? [403, 404] : [403]
+                    #expect(expected.contains(reply.status), "\(caller.role) \(parts[0]): \(reply.status)")
+                    #expect(!reply.text.contains("This form is out of date"), "\(caller.role) \(parts[0])")
+                    #expect(reply.headers[.contentType]?.hasPrefix("text/html") == true, "\(caller.role) \(parts[0])")
+                    checked += 1
+                }
+            }
+            #expect(checked > 60, "\(checked)")
+            #expect(try await world.state(api) == before)
+            for caller in callers { try await caller.browser.close() }
+            try await nobody.close()
+        }
+    }
+
+    /// The fields of a form on `page`: its session's token, and what the forms of the pages ask for.
+    private static func formFields(_ page: String) -> String {
+        let csrf = page.firstMatch(of: /name="csrf" value="([A-Z0-9]+)"/)?.1 ?? ""
+        return "csrf=\(csrf)&reason=matrix&ticket=T-1&amount=1&title=Logo&proposal=x"
+    }
+}
+
 /// A small marketplace to call every route on: a freelancer with a proposal on a client's job, an entry,
 /// a webhook, and keys of callers who own none of it.
 private struct World {
@@ -239,6 +314,18 @@ private struct World {
         return path.replacingOccurrences(of: "{id}", with: id)
             .replacingOccurrences(of: "{freelancerId}", with: freelancer)
             .replacingOccurrences(of: "{code}", with: "WELCOME")
+    }
+
+    /// A page's path with its parameters naming this world's objects.
+    func fillPage(_ path: String) -> String {
+        let id: String
+        switch path.split(separator: "/").dropFirst().first {
+        case "jobs", "my-jobs": id = job
+        case "proposals", "my-proposals": id = proposal
+        case "entries": id = entry
+        default: id = freelancer
+        }
+        return path.replacingOccurrences(of: "{id}", with: id)
     }
 
     /// A body the route would accept from its owner, so that a refusal comes from who calls, not from

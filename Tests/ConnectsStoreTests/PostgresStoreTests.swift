@@ -1,8 +1,11 @@
 import ConnectsCore
-import ConnectsStore
 import ConnectsTestSupport
 import Foundation
+import NIOCore
+import PostgresNIO
 import Testing
+
+@testable import ConnectsStore
 
 /// What only the PostgreSQL store has: durable commits by setting, and migrations shared by nodes.
 @Suite("The PostgreSQL store")
@@ -54,5 +57,16 @@ struct PostgresStoreTests {
             throw error
         }
         try await TestDatabase.dropPostgresDatabase(name)
+    }
+
+    @Test("a closed connection is the database being unreachable (503 with Retry-After), not a bare 500")
+    func unreachable() {
+        // What a prepared statement reports when its connection closed (seen under the crash campaign's
+        // database kills, answered 500 before).
+        #expect(PostgresStore.isUnreachable(PostgresError.connectionClosed))
+        #expect(PostgresStore.isUnreachable(IOError(errnoCode: ECONNRESET, reason: "read(descriptor:pointer:size:)")))
+        #expect(PostgresStore.isUnreachable(ChannelError.ioOnClosedChannel))
+        #expect(!PostgresStore.isUnreachable(StoreError.overloaded))
+        #expect(!PostgresStore.isUnreachable(PostgresError.protocol("unexpected message")))
     }
 }

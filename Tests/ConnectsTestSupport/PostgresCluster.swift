@@ -17,29 +17,58 @@ public final class PostgresCluster: Sendable {
     let bin: String
     let folder: String
     let port: Int
+    /// Server settings (`name=value`) given at every start.
+    let settings: [String]
     private let postmaster = Mutex<Process?>(nil)
 
-    private init(bin: String, folder: String, port: Int) {
+    private init(bin: String, folder: String, port: Int, settings: [String]) {
         self.bin = bin
         self.folder = folder
         self.port = port
+        self.settings = settings
         self.url = "postgres://postgres@127.0.0.1:\(port)/postgres"
     }
 
-    /// Creates a cluster in a new temporary folder and starts it on a free port.
-    public static func start() async throws -> PostgresCluster {
+    /// Creates a cluster in a new temporary folder and starts it on a free port, with `settings`
+    /// (`name=value`, as `postgres -c` takes them).
+    public static func start(settings: [String] = []) async throws -> PostgresCluster {
+        let cluster = try await make(settings: settings)
+        try await cluster.runAsOwner(
+            "\(cluster.bin)/initdb",
+            ["-D", cluster.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
+        try await cluster.startServer()
+        return cluster
+    }
+
+    /// A streaming standby of this cluster, from a base backup, started and replaying: a synchronous
+    /// one when this cluster was started with `synchronous_standby_names=*`. Promoted, it is a primary
+    /// of its own, with none of this one's settings.
+    public func startStandby() async throws -> PostgresCluster {
+        let standby = try await Self.make(settings: [])
+        try await standby.runAsOwner(
+            "\(bin)/pg_basebackup",
+            [
+                "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-D", standby.data, "-R", "-X", "stream",
+                "--checkpoint=fast",
+            ])
+        try await standby.startServer()
+        return standby
+    }
+
+    /// Makes a standby the primary (`pg_ctl promote`), waiting until it accepts writes.
+    public func promote() async throws {
+        try await runAsOwner("\(bin)/pg_ctl", ["promote", "-D", data, "-w", "-t", "60"])
+    }
+
+    /// A new folder in /tmp, not TMPDIR: the test command's TMPDIR is private to root, and the server's
+    /// user must reach its folder.
+    private static func make(settings: [String]) async throws -> PostgresCluster {
         let bin = try binaries()
-        // In /tmp, not TMPDIR: the test command's TMPDIR is private to root, and the server's user must
-        // reach its folder.
         let folder = URL(fileURLWithPath: "/tmp/connects-pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        let cluster = PostgresCluster(bin: bin, folder: folder.path, port: try freePort())
         if getuid() == 0 { try await run("/bin/chown", ["postgres:", folder.path]) }
-        try await cluster.runAsOwner(
-            "\(bin)/initdb", ["-D", cluster.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
-        try await cluster.startServer()
-        return cluster
+        return PostgresCluster(bin: bin, folder: folder.path, port: try freePort(), settings: settings)
     }
 
     var data: String { folder + "/data" }
@@ -48,10 +77,12 @@ public final class PostgresCluster: Sendable {
     /// kill, once crash recovery has replayed the write-ahead log).
     public func startServer() async throws {
         let process = Process()
-        let arguments = [
-            "-D", data, "-c", "listen_addresses=127.0.0.1", "-p", "\(port)", "-k", folder, "-c", "max_connections=100",
-            "-c", "fsync=on",
-        ]
+        let arguments =
+            [
+                "-D", data, "-c", "listen_addresses=127.0.0.1", "-p", "\(port)", "-k", folder, "-c",
+                "max_connections=100",
+                "-c", "fsync=on",
+            ] + settings.flatMap { ["-c", $0] }
         (process.executableURL, process.arguments) = Self.asOwner("\(bin)/postgres", arguments)
         let log = URL(fileURLWithPath: folder + "/log")
         if !FileManager.default.fileExists(atPath: log.path) {

@@ -59,7 +59,7 @@ final class PostgresSession: SQLSession {
 
     func countingChanges(_ sql: String, _ arguments: SQLArguments) throws -> Int {
         try runLater()
-        return try connection.query(query(sql, arguments), logger: logger).wait().metadata.rows ?? 0
+        return try connection.answer(to: connection.query(query(sql, arguments), logger: logger)).metadata.rows ?? 0
     }
 
     func fetchAll(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
@@ -91,9 +91,9 @@ final class PostgresSession: SQLSession {
         if !arguments.values.isEmpty,
             let prepared = try statements.known(sql, on: connection) ?? statements.prepare(sql, on: connection)
         {
-            return try rows(of: try prepared.execute(Self.binds(arguments)).wait())
+            return try rows(of: try connection.answer(to: prepared.execute(Self.binds(arguments))))
         }
-        return try rows(of: try connection.query(query(sql, arguments), logger: logger).wait().rows)
+        return try rows(of: try connection.answer(to: connection.query(query(sql, arguments), logger: logger)).rows)
     }
 
     /// The arguments as a prepared statement's values, each a slice of one buffer they are all written
@@ -262,7 +262,7 @@ final class PreparedStatements: Sendable {
         let id = connection.id
         let isFull = byConnection.withLock { ($0[id]?.count ?? 0) >= Self.perConnectionMax }
         if isFull { return nil }
-        let statement = try connection.prepare(query: PostgresSession.numberingPlaceholders(sql)).wait()
+        let statement = try connection.answer(to: connection.prepare(query: PostgresSession.numberingPlaceholders(sql)))
         byConnection.withLock { cache in
             if cache[id] == nil, cache.count >= Self.connectionsMax { cache.removeAll() }
             cache[id, default: [:]][sql] = statement
@@ -280,5 +280,28 @@ extension SQLValue {
         case .text(let text): text.utf8.count
         case .blob(let bytes): bytes.count
         }
+    }
+}
+
+extension PostgresConnection {
+    /// Waits for `future`, the answer to a statement just sent on this connection, or fails if the
+    /// connection had closed by the time the statement was written.
+    ///
+    /// postgres-nio hands a statement to its channel without a promise for the write itself: a
+    /// statement written after the connection closed is never answered, and a plain `wait()` never
+    /// returns. Found by the crash campaign: after the database server was killed, transactions waited
+    /// for good on threads of the store's pool (`gdb`: `PostgresSession.run` in `EventLoopFuture.wait`),
+    /// and their idempotency keys answered `request_in_progress` until the node was restarted.
+    ///
+    /// The check runs on the connection's event loop after the write (a loop runs its tasks in order):
+    /// a write made while the connection was open is failed by postgres-nio itself if it closes later.
+    func answer<Value: Sendable>(to future: EventLoopFuture<Value>) throws -> Value {
+        let answer = future.eventLoop.makePromise(of: Value.self)
+        future.whenComplete { answer.completeWith($0) }
+        future.eventLoop.execute {
+            // Completing a promise a second time does nothing: an answer that came first stands.
+            if self.isClosed { answer.fail(StoreError.unavailable("the database connection closed")) }
+        }
+        return try answer.futureResult.wait()
     }
 }
