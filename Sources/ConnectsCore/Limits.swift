@@ -7,6 +7,11 @@ public enum Limits {
     public static let balanceMax: Int64 = 1_000_000_000
     /// The largest request body, in bytes.
     public static let requestBodyBytesMax = 64 * 1024
+    /// The most bytes of a request's headers, all of them together (and so any one): past it the
+    /// connection is closed unanswered.
+    public static let requestHeaderBytesMax = 32 * 1024
+    /// The most header fields a request may carry.
+    public static let requestHeaderCountMax = 100
     /// The longest idempotency key, in UTF-8 bytes.
     public static let idempotencyKeyBytesMax = 255
     /// How long an idempotency record is promised to be kept, in days (API.md).

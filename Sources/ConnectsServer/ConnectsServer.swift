@@ -70,7 +70,11 @@ public func buildApplication(
         router: router,
         // The handlers are an autoclosure: each connection gets its own deadline.
         server: .http1(
-            configuration: .init(additionalChannelHandlers: [RequestReadDeadline(timeout: configuration.readTimeout)])),
+            configuration: .init(
+                additionalChannelHandlers: [RequestReadDeadline(timeout: configuration.readTimeout)],
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: Limits.requestHeaderBytesMax, maxHeaderListSize: Limits.requestHeaderBytesMax,
+                    maxHeaderFieldCount: Limits.requestHeaderCountMax))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "connects",
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.connectionsMax, logger: logger)),

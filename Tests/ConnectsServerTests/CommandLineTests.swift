@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ConnectsCore
+import ConnectsServer
 import ConnectsSimulator
 import ConnectsStore
 import ConnectsTestSupport
@@ -225,6 +226,38 @@ struct CommandLineTests {
     static func get(_ url: String) async throws -> Int {
         let (_, response) = try await URLSession.shared.data(from: URL(string: url)!)
         return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+}
+
+extension CommandLineTests {
+    @Test("API keys and staff passwords never reach the server's log, and a key's secret is never listed")
+    func secretsStayOutOfTheLog() async throws {
+        let path = try Self.temporaryPath()
+        let password = "correct horse battery staple"
+        try await StaffAccounts.add(
+            name: "sam", role: .support, password: password, replacing: false, to: try SQLiteStore(path: path),
+            now: ServerClock.systemNow())
+        let log = URL(fileURLWithPath: path + ".log")
+        let server = try await ServeProcess.start(
+            ["--database", path, "--admin-key", ServerHarness.adminKey], log: log)
+        defer { if server.process.isRunning { server.process.terminate() } }
+        let api = API(client: .shared, port: server.port)
+        let freelancer = try await api.makeFreelancer()
+        let key = try await api.makeKey(role: "freelancer", accountID: freelancer)
+        #expect(try await api.send(.get, "/v1/accounts/\(freelancer)", key: key).status == 200)
+        #expect(try await api.send(.get, "/v1/accounts/\(freelancer)", key: key + "x").status == 401)
+        let listed = try await api.send(.get, "/v1/keys")
+        #expect(listed.status == 200 && !listed.text.contains(key))
+        let browser = PortalTests.Browser(port: server.port)
+        #expect(try await StaffConsoleTests.signIn(browser, "sam", "wrong horse battery staple").status == 401)
+        #expect(try await StaffConsoleTests.signIn(browser, "sam", password).status == 303)
+        try await browser.close()
+        await server.stop()
+        let written = ServeProcess.readLog(log)
+        #expect(written.contains("serving"))
+        for secret in [ServerHarness.adminKey, key, password, "wrong horse battery staple"] {
+            #expect(!written.contains(secret), "the log holds a secret")
+        }
     }
 }
 

@@ -55,7 +55,10 @@ struct FailoverTests {
                 }
             }
         }
-        try await Task.sleep(for: .seconds(2))
+        // The kill comes once the writers are well under way (a few dozen writes acknowledged).
+        for _ in 0..<600 where sent.requests.withLock({ $0.count { $0.answer?.status == 201 } }) < 32 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         try await primary.kill()
         // The node has lost its database: it is stopped (SIGKILL: its requests waiting on the dead
         // primary end unanswered), the standby promoted, and a node started on it.
