@@ -49,24 +49,29 @@ struct SlowClientTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let server = try await ServeProcess.start(
             [
-                "--database", folder.appendingPathComponent("c.sqlite").path, "--read-timeout", "3",
+                "--database", folder.appendingPathComponent("c.sqlite").path, "--read-timeout", "10",
                 "--max-connections", "3",
             ],
             log: folder.appendingPathComponent("serve.log"))
         defer { if server.process.isRunning { server.process.terminate() } }
 
-        // Three connections take every slot: each is answered once (so the server has surely accepted
-        // it: one accept can take several queued connections at once), then says nothing.
-        let silent = try (0..<3).map { _ in try RawConnection(port: server.port) }
-        for connection in silent { #expect(try await connection.request("GET /healthz").hasPrefix("HTTP/1.1 200")) }
+        // Three connections take every slot: each is opened and answered once (so the server has surely
+        // accepted it: one accept can take several queued connections at once), then stays idle. Each
+        // is opened only when its request follows, as the read timeout counts from the accept.
+        var idle: [RawConnection] = []
+        for _ in 0..<3 {
+            let connection = try RawConnection(port: server.port)
+            #expect(try await connection.request("GET /healthz").hasPrefix("HTTP/1.1 200"))
+            idle.append(connection)
+        }
         // A fourth is queued by the system, unread: its request gets no answer while the three are open.
         let fourth = try RawConnection(port: server.port)
         try fourth.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        #expect(await fourth.receive(waitingSeconds: 1) == nil, "answered past the limit")
+        #expect(await fourth.receive(waitingSeconds: 2) == nil, "answered past the limit")
         // The read timeout closes the idle ones; as the first closes, the fourth is accepted and answered.
-        let answer = await fourth.receive(waitingSeconds: 10)
+        let answer = await fourth.receive(waitingSeconds: 30)
         #expect(answer?.hasPrefix("HTTP/1.1 200") == true, "\(answer ?? "no answer")")
-        #expect(silent.contains { !$0.isOpen }, "answered before an idle connection was closed")
+        #expect(idle.contains { !$0.isOpen }, "answered before an idle connection was closed")
         await server.stop()
     }
 }
@@ -126,7 +131,7 @@ private final class RawConnection {
     /// Sends `line` (`METHOD /path`) as a whole request and returns the answer's first bytes.
     func request(_ line: String) async throws -> String {
         try send("\(line) HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        return await receive(waitingSeconds: 5) ?? ""
+        return await receive(waitingSeconds: 15) ?? ""
     }
 
     /// What arrives within `waitingSeconds`; `nil` when nothing does, or the server closed. It polls, so
