@@ -42,14 +42,14 @@ struct SlowClientTests {
         await server.stop()
     }
 
-    @Test("past --max-connections a new connection waits until an idle one is closed at the read timeout")
+    @Test("past --max-connections a new connection waits until an open one closes")
     func connectionLimit() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connects-slow-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let server = try await ServeProcess.start(
             [
-                "--database", folder.appendingPathComponent("c.sqlite").path, "--read-timeout", "10",
+                "--database", folder.appendingPathComponent("c.sqlite").path, "--read-timeout", "300",
                 "--max-connections", "3",
             ],
             log: folder.appendingPathComponent("serve.log"))
@@ -68,10 +68,11 @@ struct SlowClientTests {
         let fourth = try RawConnection(port: server.port)
         try fourth.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(await fourth.receive(waitingSeconds: 2) == nil, "answered past the limit")
-        // The read timeout closes the idle ones; as the first closes, the fourth is accepted and answered.
-        let answer = await fourth.receive(waitingSeconds: 30)
+        // One idle connection closes (the client's doing here; the read timeout's in the trickle test):
+        // the fourth is accepted and answered.
+        idle.removeFirst()
+        let answer = await fourth.receive(waitingSeconds: 60)
         #expect(answer?.hasPrefix("HTTP/1.1 200") == true, "\(answer ?? "no answer")")
-        #expect(idle.contains { !$0.isOpen }, "answered before an idle connection was closed")
         await server.stop()
     }
 }
