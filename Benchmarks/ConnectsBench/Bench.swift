@@ -28,7 +28,7 @@ public enum Bench {
         /// A PostgreSQL cluster (`postgres://user@host:port/db`) in which to create fresh databases for
         /// the PostgreSQL figures (3, and 4 again); those are skipped without it.
         public var postgresURL: String?
-        /// The figures to measure (1...7); all when empty.
+        /// The figures to measure (1...10); all when empty.
         public var only: Set<Int> = []
         public var progress: @Sendable (String) -> Void
 
@@ -117,6 +117,8 @@ public enum Bench {
                 await store.shutdown()
                 database.drop()
             }
+            show(report)
+            if wanted(10) { try await manyLots(options, report: &report) }
             show(report)
             if wanted(5) { try await jobClose(options, report: &report) }
             show(report)
@@ -311,6 +313,67 @@ public enum Bench {
                 ratioLabel: "sqlite batch1000"
             )
         )
+    }
+
+    // MARK: Figure 10: writes to an account with many lots
+
+    /// Writes to one account, in-process on SQLite: a credit of one connect (a new lot, as a daily
+    /// streak's reward) and a spend of one, taken in turns by 64 writers (enough that a shared commit's
+    /// sync does not hide the writer's work), on an account holding 10 live lots and on one holding
+    /// 10,000. A write reads the lots its decision needs (`LotSelection`), not every lot: the two rates
+    /// should be within 20% of each other.
+    static func manyLots(_ options: Options, report: inout BenchReport) async throws {
+        let store = try SQLiteStore(path: "\(options.workDirectory)/lots.sqlite")
+        let policy = Policy.standard.ledgerPolicy(version: 1)
+        let sizes = [10, options.isSmoke ? 500 : 10_000]
+        // Both accounts are filled before either is measured, so that both run on the same database.
+        var accounts: [String] = []
+        for lots in sizes {
+            options.progress("figure 10: an account with \(lots) live lots")
+            let account = try await store.createFreelancer("lots\(lots)", policy: policy)
+            // The plan's and sign-up's lots are among them; the others are bundles of one connect.
+            _ = try await concurrently(lots - 2, width: 64) { index in
+                try await store.buy(1, for: account, cause: "\(lots)-\(index)", policy: policy)
+            }
+            accounts.append(account)
+        }
+        var rates: [Double] = []
+        for (lots, account) in zip(sizes, accounts) {
+            options.progress("figure 10: writes to one account with \(lots) live lots")
+            let done = SharedCounter()
+            let started = ContinuousClock.now
+            let deadline = started + .seconds(options.seconds / 2)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<64 {
+                    group.addTask {
+                        var turn = worker
+                        while ContinuousClock.now < deadline {
+                            let cause = Cause(type: "bench", id: "\(turn)")
+                            let command: LedgerCommand =
+                                turn % 2 == 0
+                                ? .credit(.init(kind: .reward, source: .reward, amount: 1, cause: cause))
+                                : .debit(.init(kind: .spend, amount: 1, cause: cause))
+                            let result = try await store.perform(
+                                .ledger(accountID: account, command: command),
+                                now: Instant.benchNow.adding(ContinuousClock.now - started), policy: policy,
+                                idempotency: nil)
+                            guard case .done(.success, _) = result else { throw BenchError.setup("\(result)") }
+                            _ = done.next()
+                            turn += 64
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let perSecond = Double(done.current) / (ContinuousClock.now - started).seconds
+            rates.append(perSecond)
+            report.figures.append(
+                BenchFigure(
+                    number: 10, name: "writes/s to one account with \(lots) live lots (SQLite)", value: perSecond,
+                    unit: "/s", goal: lots == 10 ? "" : "within 20% of 10 lots",
+                    ratio: lots == 10 ? nil : perSecond / rates[0], ratioLabel: lots == 10 ? nil : "10 lots")
+            )
+        }
     }
 
     // MARK: Figure 4: cycle grants

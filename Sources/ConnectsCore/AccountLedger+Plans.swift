@@ -82,6 +82,7 @@ extension AccountLedger {
     /// Forfeits unheld plan-granted connects above `cap`, soonest-expiring first. Purchased, rewarded
     /// and returned connects are never forfeited.
     mutating func forfeitPlanConnects(above cap: Int64, cycleStart: Instant, now: Instant, policy: LedgerPolicy) {
+        precondition(hasEveryLot, "a forfeit reads every plan lot of account \(account.id)")
         let planLots = spendableLots(at: now).filter { $0.source == .plan }
         var excess = planLots.reduce(Int64(0)) { $0 + $1.free } - cap
         guard excess > 0 else { return }

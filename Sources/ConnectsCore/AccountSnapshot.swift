@@ -27,18 +27,32 @@ public struct AccountSnapshot: Hashable, Sendable {
     }
 }
 
-extension AccountLedger {
-    /// The account as it reads at `now`: expired lots no longer count.
-    public func snapshot(at now: Instant) -> AccountSnapshot {
-        let horizon = now.adding(days: AccountSnapshot.expiringWindowDays)
+extension AccountSnapshot {
+    /// The last instant `expiring` looks at, from `now`.
+    public static func expiringHorizon(from now: Instant) -> Instant { now.adding(days: expiringWindowDays) }
+
+    /// The expiring list of lots whose unheld connects (`free`) expire at `expiresAt`: those within the
+    /// window, added up per instant, soonest first. A store may pass only the lots that expire after
+    /// `now` and by ``expiringHorizon(from:)``; others are left out here anyway.
+    public static func expiring(
+        _ lots: some Sequence<(expiresAt: Instant?, free: Int64)>, now: Instant
+    ) -> [Expiring] {
+        let horizon = expiringHorizon(from: now)
         var byInstant: [Instant: Int64] = [:]
-        for lot in lots.values where lot.free > 0 {
+        for lot in lots where lot.free > 0 {
             guard let expiresAt = lot.expiresAt, expiresAt > now, expiresAt <= horizon else { continue }
             byInstant[expiresAt, default: 0] += lot.free
         }
-        let expiring = byInstant.sorted { $0.key < $1.key }.map {
-            AccountSnapshot.Expiring(on: $0.key, amount: $0.value)
-        }
+        return byInstant.sorted { $0.key < $1.key }.map { Expiring(on: $0.key, amount: $0.value) }
+    }
+}
+
+extension AccountLedger {
+    /// The account as it reads at `now`: expired lots no longer count. Reads every lot: a ledger
+    /// loaded without ``hasEveryLot`` gets its expiring list from the store instead.
+    public func snapshot(at now: Instant) -> AccountSnapshot {
+        precondition(hasEveryLot, "a snapshot reads every lot of account \(account.id)")
+        let expiring = AccountSnapshot.expiring(lots.values.lazy.map { ($0.expiresAt, $0.free) }, now: now)
         return AccountSnapshot(account: account, balance: balance(at: now), expiring: expiring)
     }
 }

@@ -1,4 +1,3 @@
-import ConnectsCore
 import Foundation
 
 /// RFC 3339 times in UTC (`2026-11-27T19:50:36.123Z`), the only time format of the API.

@@ -27,7 +27,7 @@ extension LedgerStore {
                     .paymentReferenceUsed, "payment reference \(request.paymentReference) already bought other connects"
                 )
             }
-            let snapshot = try loadLedger(db, accountID: earlier.accountID)!.snapshot(at: now)
+            let snapshot = try snapshot(db, accountID: earlier.accountID, now: now)!
             return .purchase(earlier, snapshot, isNew: false)
         }
         let credit = LedgerCommand.credit(
@@ -68,7 +68,7 @@ extension LedgerStore {
         // (on any server node) take turns and each sees what the one before it granted.
         try lockAccounts([accountID], db: db)
         if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [claim.eventKey]) {
-            let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
+            let snapshot = try snapshot(db, accountID: accountID, now: now)!
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
         var facts = RewardClaim.Facts()
@@ -91,7 +91,7 @@ extension LedgerStore {
         }
         switch try claim.decide(facts) {
         case .withhold(let rule):
-            guard let snapshot = try loadLedger(db, accountID: accountID)?.snapshot(at: now) else {
+            guard let snapshot = try snapshot(db, accountID: accountID, now: now) else {
                 throw ConnectsError(.notFound, "no account \(accountID)")
             }
             return .reward(snapshot, nil, granted: false, rule: rule)
@@ -111,7 +111,7 @@ extension LedgerStore {
         let claim = try PromoClaim(code: code, accountID: accountID, policy: policy.economy)
         try db.lock("promo:\(code)")
         if let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [claim.eventKey]) {
-            let snapshot = try loadLedger(db, accountID: accountID)!.snapshot(at: now)
+            let snapshot = try snapshot(db, accountID: accountID, now: now)!
             return .reward(snapshot, try Entry(row: earlier), granted: false, rule: nil)
         }
         let redeemed =

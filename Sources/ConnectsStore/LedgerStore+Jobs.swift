@@ -56,7 +56,7 @@ extension LedgerStore {
     {
         // The agency is locked first (loading its ledger does): the membership row's foreign key would
         // otherwise share-lock it, and two concurrent changes upgrading to the ledger's lock deadlock.
-        let agency = try loadLedger(db, accountID: agencyID)
+        let agency = try loadLedger(db, accountID: agencyID, selecting: .due(spending: 0), now: now)
         _ = try Account.agency(agency?.account, id: agencyID)
         _ = try Account.freelancer(try loadAccount(db, id: freelancerID), id: freelancerID)
         if isMember {
@@ -67,7 +67,7 @@ extension LedgerStore {
             try db.execute(
                 "DELETE FROM agency_members WHERE agency_id = ? AND freelancer_id = ?", [agencyID, freelancerID])
         }
-        return .ledger(agency!.snapshot(at: now), nil, written: [])
+        return .ledger(try snapshot(of: agency!, db: db, now: now), nil, written: [])
     }
 
     static func submit(
@@ -226,7 +226,8 @@ extension LedgerStore {
         }
         var ledgers = try loadLedgers(
             db, accountIDs: effects.map(\.payerID),
-            extraLotIDs: originals.values.flatMap { $0.allocations.map(\.lotID) })
+            selecting: LotSelection.perAccount(effects.lazy.map { ($0.payerID, $0.lotSelection) }),
+            extraLotIDs: originals.values.flatMap { $0.allocations.map(\.lotID) }, now: now)
         var writes = LedgerWrites(for: db)
         func run(_ command: LedgerCommand, payerID: String) throws -> Entry? {
             guard var ledger = ledgers.removeValue(forKey: payerID) else {

@@ -45,7 +45,7 @@ extension LedgerStore {
     }
 
     /// Removes idempotency records older than `cutoff` (API.md keeps them at least 7 days).
-    public func pruneIdempotencyRecords(olderThan cutoff: Instant) async throws -> Int {
+    func pruneIdempotencyRecords(olderThan cutoff: Instant) async throws -> Int {
         try await write { db in
             try db.countingChanges(
                 "DELETE FROM idempotency_records WHERE created_at < ?", [cutoff])

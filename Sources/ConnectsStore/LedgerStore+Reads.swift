@@ -6,15 +6,15 @@ extension LedgerStore {
         try await read { db in try Self.idempotencyRecord(db, caller: caller, key: key) }
     }
 
-    /// The account's record alone (kind, plan, status), or `nil`: one row, where a snapshot also loads
-    /// every live lot and hold to count the balance.
+    /// The account's record alone (kind, plan, status), or `nil`: one row, where a snapshot also reads
+    /// its open holds and the lots that expire soon or have expired.
     public func account(id: String) async throws -> Account? {
         try await read { db in try Self.loadAccount(db, id: id) }
     }
 
     /// The account as it reads at `now`, or `nil`.
     public func snapshot(accountID: String, now: Instant) async throws -> AccountSnapshot? {
-        try await read { db in try Self.loadLedger(db, accountID: accountID)?.snapshot(at: now) }
+        try await read { db in try Self.snapshot(db, accountID: accountID, now: now) }
     }
 
     /// Accounts with `externalID`, optionally of one kind.
@@ -24,7 +24,7 @@ extension LedgerStore {
                 String.self,
                 "SELECT id FROM accounts WHERE external_id = ? AND (CAST(?2 AS TEXT) IS NULL OR kind = ?2) ORDER BY id LIMIT 10",
                 [externalID, kind?.rawValue])
-            return try ids.compactMap { try Self.loadLedger(db, accountID: $0)?.snapshot(at: now) }
+            return try ids.compactMap { try Self.snapshot(db, accountID: $0, now: now) }
         }
     }
 

@@ -28,7 +28,7 @@ public struct Retention: Sendable, Hashable {
 }
 
 /// What one ``LedgerStore/prune(now:retention:)`` removed.
-public struct Pruned: Sendable, Hashable, CustomStringConvertible {
+public struct Pruned: Sendable, Hashable {
     public var events = 0
     public var deliveries = 0
     public var webhooks = 0
@@ -38,11 +38,6 @@ public struct Pruned: Sendable, Hashable, CustomStringConvertible {
     public init() {}
 
     public var total: Int { events + deliveries + webhooks + idempotencyRecords + signIns }
-
-    public var description: String {
-        "\(events) events, \(deliveries) deliveries, \(webhooks) deleted webhooks, "
-            + "\(idempotencyRecords) idempotency records, \(signIns) links and sign-ins"
-    }
 }
 
 extension LedgerStore {

@@ -84,7 +84,7 @@ extension LedgerStore {
     /// each item alone in a savepoint, so that the one refused or failing is logged and left out by itself.
     ///
     /// Together, the batch claims each kind's rows with one statement, loads the ledgers its ledger
-    /// commands move with a few (``loadLedgers(_:accountIDs:extraLotIDs:)``), and writes what they
+    /// commands move with a few (``loadLedgers(_:accountIDs:selecting:extraLotIDs:now:)``), and writes what they
     /// changed with a few more (``LedgerWrites``).
     private func run(_ batch: [ScheduledItem], now: Instant, policy: LedgerPolicy) async -> Int {
         let together = try? await write { db in
@@ -94,7 +94,11 @@ extension LedgerStore {
                 claimed[claim] = Set(rows.compactMap { $0.first(as: String.self) })
             }
             let items = batch.filter { claimed[$0.claim]!.contains($0.id) }
-            var ledgers = try Self.loadLedgers(db, accountIDs: items.compactMap(\.ledgerCommand?.accountID))
+            let commands = items.compactMap(\.ledgerCommand)
+            var ledgers = try Self.loadLedgers(
+                db, accountIDs: commands.map(\.accountID),
+                selecting: LotSelection.perAccount(commands.lazy.map { ($0.accountID, $0.command.lotSelection) }),
+                now: now)
             var writes = LedgerWrites(for: db)
             for item in items {
                 if let (accountID, command) = item.ledgerCommand, var ledger = ledgers.removeValue(forKey: accountID) {

@@ -121,7 +121,7 @@ extension LedgerStore {
     }
 
     /// Removes links and sessions that expired before `cutoff`; returns how many.
-    public func pruneWebSessions(expiredBefore cutoff: Instant) async throws -> Int {
+    func pruneWebSessions(expiredBefore cutoff: Instant) async throws -> Int {
         try await write { db in
             try db.countingChanges("DELETE FROM portal_links WHERE expires_at < ?", [cutoff])
                 + db.countingChanges("DELETE FROM web_sessions WHERE expires_at < ?", [cutoff])

@@ -111,18 +111,47 @@ extension LedgerStore {
     static func execute(
         _ command: LedgerCommand, accountID: String, db: any SQLSession, now: Instant, policy: LedgerPolicy
     ) throws -> OperationResult {
-        guard var ledger = try loadLedger(db, accountID: accountID, extraLotIDs: command.referencedLotIDs) else {
+        guard
+            var ledger = try loadLedger(
+                db, accountID: accountID, selecting: command.lotSelection, extraLotIDs: command.referencedLotIDs,
+                now: now)
+        else {
             throw ConnectsError(.notFound, "no account \(accountID)")
         }
         if let eventKey = command.eventKey,
             let earlier = try db.fetchOne("SELECT * FROM entries WHERE event_key = ?", [eventKey])
         {
-            return .ledger(ledger.snapshot(at: now), try Entry(row: earlier), written: [])
+            return .ledger(try snapshot(of: ledger, db: db, now: now), try Entry(row: earlier), written: [])
         }
         var writes = LedgerWrites(for: db)
         let (entry, written) = try execute(command, on: &ledger, writes: &writes, now: now, policy: policy)
         try writes.flush(db)
-        return .ledger(ledger.snapshot(at: now), entry, written: written.map(\.kind))
+        return .ledger(try snapshot(of: ledger, db: db, now: now), entry, written: written.map(\.kind))
+    }
+
+    /// The account of `ledger` as it reads at `now`, its lots as written so far in this transaction.
+    ///
+    /// A ledger loaded with only the lots its command reads has no complete list of what expires soon:
+    /// that comes from the lots expiring within the window (an index range), not from every lot.
+    static func snapshot(of ledger: AccountLedger, db: any SQLSession, now: Instant) throws -> AccountSnapshot {
+        guard !ledger.hasEveryLot else { return ledger.snapshot(at: now) }
+        let rows = try db.fetchAll(
+            """
+            SELECT expires_at, remaining - held AS free FROM lots
+            WHERE account_id = ? AND remaining > 0 AND expires_at > ? AND expires_at <= ?
+            """,
+            [ledger.account.id, now, AccountSnapshot.expiringHorizon(from: now)])
+        let expiring = AccountSnapshot.expiring(
+            rows.lazy.map { (expiresAt: $0["expires_at"] as Instant?, free: $0["free"] as Int64) }, now: now)
+        return AccountSnapshot(account: ledger.account, balance: ledger.balance(at: now), expiring: expiring)
+    }
+
+    /// The account `accountID` as it reads at `now`, or `nil` if there is none; it reads the lots that
+    /// expire soon, not every lot.
+    static func snapshot(_ db: any SQLSession, accountID: String, now: Instant) throws -> AccountSnapshot? {
+        try loadLedger(db, accountID: accountID, selecting: .due(spending: 0), now: now).map {
+            try snapshot(of: $0, db: db, now: now)
+        }
     }
 
     /// Runs `command` in the core on a loaded ledger and records what it changed in `writes`; the ledger
@@ -157,35 +186,61 @@ extension LedgerStore {
             Account.init(row:))
     }
 
-    /// The account's ledger state: its open lots, any lots named in `extraLotIDs`, and its open holds.
-    static func loadLedger(_ db: any SQLSession, accountID: String, extraLotIDs: [String] = []) throws -> AccountLedger?
-    {
-        try loadLedgers(db, accountIDs: [accountID], extraLotIDs: extraLotIDs)[accountID]
+    /// The account's ledger state: the lots `selection` reads (every open lot by default), any lots
+    /// named in `extraLotIDs`, and its open holds with their lots.
+    static func loadLedger(
+        _ db: any SQLSession, accountID: String, selecting selection: LotSelection = .every,
+        extraLotIDs: [String] = [], now: Instant
+    ) throws -> AccountLedger? {
+        try loadLedgers(
+            db, accountIDs: [accountID], selecting: [accountID: selection], extraLotIDs: extraLotIDs, now: now
+        )[accountID]
     }
 
-    /// The ledgers of `accountIDs` (those that exist), with the lots in `extraLotIDs` that belong to them.
+    /// The ledgers of `accountIDs` (those that exist), each with the lots its selection reads (every
+    /// open lot for an account `selections` leaves out), the lots in `extraLotIDs` that belong to them,
+    /// and their open holds with the lots those reserve.
     ///
     /// A few statements for any number of accounts, instead of several per account: a job's decision
     /// moves thousands of payers' connects, a billing day grants thousands of accounts their allotment.
+    /// A spend adds a statement or two of its own: the first lots in the spend order, from the
+    /// `lots_spend_order` index, however many the account has.
     /// The accounts are read in id order, which on PostgreSQL also locks them in that order, so two
     /// writers that share accounts wait for each other instead of deadlocking.
     static func loadLedgers(
-        _ db: any SQLSession, accountIDs: some Collection<String>, extraLotIDs: some Collection<String> = []
+        _ db: any SQLSession, accountIDs: some Collection<String>, selecting selections: [String: LotSelection] = [:],
+        extraLotIDs: some Collection<String> = [], now: Instant
     ) throws -> [String: AccountLedger] {
         let ids = Set(accountIDs).sorted()
         guard !ids.isEmpty else { return [:] }
         let accountRows = try db.fetchAll(
             "SELECT * FROM accounts WHERE id IN ({list}) ORDER BY id" + db.forUpdate, in: ids)
         var lots: [String: [Lot]] = [:]
-        for row in try db.fetchAll("SELECT * FROM lots WHERE account_id IN ({list}) AND remaining > 0", in: ids) {
-            lots[row["account_id"], default: []].append(try Lot(row: row))
-        }
-        let loaded = Set(lots.values.joined().map(\.id))
-        let missing = Set(extraLotIDs).subtracting(loaded).sorted()
-        if !missing.isEmpty {
-            for row in try db.fetchAll("SELECT * FROM lots WHERE id IN ({list})", in: missing) {
-                lots[row["account_id"], default: []].append(try Lot(row: row))
+        var loaded: Set<String> = []
+        func add(_ rows: [SQLRow]) throws {
+            for row in rows {
+                let lot = try Lot(row: row)
+                if loaded.insert(lot.id).inserted { lots[row["account_id"], default: []].append(lot) }
             }
+        }
+        var every: [String] = []
+        var due: [String] = []
+        for id in ids {
+            switch selections[id] ?? .every {
+            case .every: every.append(id)
+            case .due(let spending):
+                due.append(id)
+                if spending > 0 { try add(spendOrderLots(db, accountID: id, covering: spending, now: now)) }
+            }
+        }
+        if !every.isEmpty {
+            try add(db.fetchAll("SELECT * FROM lots WHERE account_id IN ({list}) AND remaining > 0", in: every))
+        }
+        if !due.isEmpty {
+            try add(
+                db.fetchAll(
+                    "SELECT * FROM lots WHERE account_id IN ({list}) AND remaining > 0 AND expires_at <= ?", in: due,
+                    [now]))
         }
         // Open holds add up to the held balance (an invariant `connects verify` checks) and each holds at
         // least one connect, so an account holding nothing has none to read.
@@ -198,6 +253,11 @@ extension LedgerStore {
                 holds[row["account_id"], default: []].append(try Hold(row: row))
             }
         }
+        let named = Set(extraLotIDs).union(holds.values.joined().flatMap { $0.allocations.map(\.lotID) })
+        let missing = named.subtracting(loaded).sorted()
+        if !missing.isEmpty {
+            try add(db.fetchAll("SELECT * FROM lots WHERE id IN ({list})", in: missing))
+        }
         var ledgers: [String: AccountLedger] = [:]
         ledgers.reserveCapacity(accountRows.count)
         for row in accountRows {
@@ -207,13 +267,51 @@ extension LedgerStore {
                 lots: lots[account.id] ?? [],
                 holds: holds[account.id] ?? [],
                 balance: Balance(total: row["balance_total"], held: row["balance_held"]),
-                lastSequence: row["last_sequence"]
+                lastSequence: row["last_sequence"],
+                hasEveryLot: selections[account.id] ?? .every == .every
             )
             ledger.chainHead = row["last_hash"]
             ledger.identifierOrder = db.dialect.identifierOrder
             ledgers[account.id] = ledger
         }
         return ledgers
+    }
+
+    /// The first lots of `accountID` in the spend order whose unheld connects add up to `amount`, or all
+    /// of its unexpired lots if they add up to less: lots that expire, soonest first, then those that
+    /// never do. Each query reads a prefix of the `lots_spend_order` index; a prefix too short is read
+    /// again eight times as long, so a spend covered by a few lots reads a few rows.
+    static func spendOrderLots(
+        _ db: any SQLSession, accountID: String, covering amount: Int64, now: Instant
+    ) throws -> [SQLRow] {
+        var found: [SQLRow] = []
+        var free: Int64 = 0
+        let parts: [(condition: String, order: String, arguments: SQLArguments)] = [
+            ("expires_at > ?", "expires_at, granted_at, id", [now]),
+            ("expires_at IS NULL", "granted_at, id", []),
+        ]
+        for part in parts where free < amount {
+            var limit = 8
+            while true {
+                var arguments: SQLArguments = [accountID]
+                arguments += part.arguments
+                arguments += [Int64(limit)]
+                let rows = try db.fetchAll(
+                    """
+                    SELECT * FROM lots WHERE account_id = ? AND remaining > 0 AND \(part.condition)
+                    ORDER BY \(part.order) LIMIT ?
+                    """,
+                    arguments)
+                let rowsFree = rows.reduce(Int64(0)) { $0 + ($1["remaining"] as Int64) - ($1["held"] as Int64) }
+                if free + rowsFree >= amount || rows.count < limit {
+                    found += rows
+                    free += rowsFree
+                    break
+                }
+                limit *= 8
+            }
+        }
+        return found
     }
 
     static func entry(_ db: any SQLSession, id: String) throws -> Entry? {

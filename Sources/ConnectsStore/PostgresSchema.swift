@@ -21,7 +21,15 @@ enum PostgresSchema {
                 "ALTER TABLE webhooks ADD COLUMN previous_secret_until BIGINT",
             ]
         ),
-        ("v12-proposals-waiting", v12),
+        ("v12-proposals-waiting", v12), ("v13-lots-spend-order", v13),
+    ]
+
+    /// An account's open lots in the spend order: a spend reads the first few that cover it, and every
+    /// write the few past their expiry, however many lots the account holds (`LotSelection`). It
+    /// replaces `lots_open` (open lots by account), a prefix of it. The same statements on SQLite.
+    static let v13 = [
+        "DROP INDEX lots_open",
+        "CREATE INDEX lots_spend_order ON lots(account_id, expires_at, granted_at, id) WHERE remaining > 0",
     ]
 
     /// The proposals still waiting on their job (`returns.ifWaitingAfterDays`), by submission time: the

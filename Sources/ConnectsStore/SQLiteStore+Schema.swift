@@ -295,6 +295,9 @@ extension SQLiteStore {
         migrator.registerMigration("v15-proposals-waiting") { db in
             for statement in PostgresSchema.v12 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v16-lots-spend-order") { db in
+            for statement in PostgresSchema.v13 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

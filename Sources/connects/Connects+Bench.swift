@@ -23,7 +23,10 @@ extension Connects {
         @Option(help: "Seconds each throughput figure runs.")
         var seconds: Double?
 
-        @Option(help: "Measure only these figures (comma-separated numbers, e.g. 1,2; 8: the core micro-benchmarks).")
+        @Option(
+            help:
+                "Measure only these figures (comma-separated numbers, e.g. 1,2; 8: the core micro-benchmarks; 10: writes to an account with many lots)."
+        )
         var only: String?
 
         @Option(help: "Accounts falling due at once in figure 4 (the goal speaks of 1,000,000).")

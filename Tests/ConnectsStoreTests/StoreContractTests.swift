@@ -460,10 +460,65 @@ struct StoreContractTests {
                     now: t0.adding(days: Int64(day)), policy: policy, idempotency: claim
                 )
             }
-            let removed = try await store.pruneIdempotencyRecords(olderThan: t0.adding(days: 9 - 7))
-            #expect(removed == 1)
+            let pruned = try await store.prune(
+                now: t0.adding(days: 9), retention: Retention(eventDays: 90, idempotencyDays: 7))
+            #expect(pruned.idempotencyRecords == 1)
             #expect(try await store.idempotencyRecord(caller: "key", key: "k0") == nil)
             #expect(try await store.idempotencyRecord(caller: "key", key: "k1") != nil)
+        }
+    }
+
+    @Test(
+        "a write reads the lots it needs: a spend over many lots takes them in the spend order, expired ones expire, a hold's lots settle",
+        arguments: StoreKind.allCases)
+    func manyLots(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let account = try await store.makeAccount()
+            var lasting = policy
+            lasting.expiryDays = nil
+            // Sixty lots granted a day apart, so that they expire in that order; every fifth never expires.
+            for day in 0..<60 {
+                let credit = LedgerCommand.credit(
+                    .init(
+                        kind: .grant, source: .plan, amount: Int64(day % 3 + 1),
+                        cause: Cause(type: "plan_cycle", id: "d\(day)")))
+                let performed = try await store.perform(
+                    .ledger(accountID: account, command: credit), now: t0.adding(days: Int64(day)),
+                    policy: day % 5 == 0 ? lasting : policy, idempotency: nil)
+                guard case .done(.success, _) = performed else { throw StoreTestError.unexpected("\(performed)") }
+            }
+            let hold = try await store.run(
+                .placeHold(.init(amount: 4, cause: Cause(type: "proposal", id: "p"))), on: account,
+                at: t0.adding(days: 60)
+            ).get()!
+            // A year on, the lots of the first days have expired, unswept: the next write expires them.
+            let now = t0.adding(days: 368)
+            let lots = try await store.lots(accountID: account, limit: 500, after: nil).items
+            let order = lots.filter { $0.free > 0 && !$0.isExpired(at: now) }.sorted(by: Lot.spendsBefore)
+            let expiring = order.filter { $0.expiresAt != nil }.reduce(Int64(0)) { $0 + $1.free }
+            // Past every lot that expires, into the first two that never do.
+            let amount = expiring + order.first { $0.expiresAt == nil }!.free + 1
+            var expected: [Allocation] = []
+            var left = amount
+            for lot in order where left > 0 {
+                expected.append(Allocation(lotID: lot.id, amount: min(lot.free, left)))
+                left -= min(lot.free, left)
+            }
+            let taken = try await store.run(spend(amount), on: account, at: now).get()!
+            #expect(taken.allocations == expected)
+            #expect(expected.count > 30, "the spend reads far past one page of lots")
+            let expired = lots.filter { $0.isExpired(at: now) && $0.free > 0 }.reduce(Int64(0)) { $0 + $1.free }
+            #expect(expired > 0)
+            let snapshot = try await store.snapshot(accountID: account, now: now)!
+            #expect(snapshot.balance.total == lots.reduce(Int64(0)) { $0 + $1.remaining } - expired - amount)
+            // The hold's lots were not among those the spend read; capturing it finds them.
+            let captured = try await store.run(
+                .captureHold(id: hold.holdID!, cause: Cause(type: "job", id: "j"), actor: "system"), on: account,
+                at: now
+            ).get()!
+            #expect(captured.allocations == hold.allocations)
+            #expect(try await database.verify().isClean)
         }
     }
 
