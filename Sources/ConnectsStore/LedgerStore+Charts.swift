@@ -25,7 +25,7 @@ extension LedgerStore {
             for row in try db.fetchAll(
                 """
                 SELECT (expires_at - ?1) / ?2 AS period, CAST(sum(remaining - held) AS BIGINT) AS amount FROM lots
-                WHERE account_id = ?3 AND remaining > held AND expires_at > ?1 AND expires_at <= ?4
+                WHERE account_id = ?3 AND remaining > 0 AND remaining > held AND expires_at > ?1 AND expires_at <= ?4
                 GROUP BY (expires_at - ?1) / ?2
                 """, [now, length, accountID, now.adding(milliseconds: length * Int64(periods))])
             {

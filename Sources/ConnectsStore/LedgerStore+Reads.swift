@@ -97,7 +97,7 @@ extension LedgerStore {
                         Int64.self,
                         """
                         SELECT CAST(COALESCE(SUM(remaining - held), 0) AS BIGINT) FROM lots
-                        WHERE account_id = ? AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
+                        WHERE account_id = ? AND remaining > 0 AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
                         """, [accountID, at]) ?? 0
                 balance.total -= unwritten
             } else {
