@@ -16,8 +16,12 @@ public struct AccountLedger: Sendable {
     public private(set) var lots: [String: Lot]
     /// Whether ``lots`` holds every lot with something remaining. A store that loaded only what a
     /// command's ``LedgerCommand/lotSelection`` reads says `false`; the balance is then known only from
-    /// ``balance``, and ``snapshot(at:)`` and a cycle's forfeit, which read every lot, may not run.
+    /// ``balance``, and a cycle's forfeit, which reads every lot, may not run.
     public let hasEveryLot: Bool
+    /// Whether ``lots`` holds at least every lot with an expiry and something remaining (true when
+    /// ``hasEveryLot`` is): what ``snapshot(at:)`` reads for the connects that expire soon. A spend's
+    /// lots in the spend order are often all of them: a store says so, and needs no second read.
+    public let hasEveryExpiringLot: Bool
     /// The open holds.
     public private(set) var holds: [String: Hold]
     /// The account's balance after the last entry.
@@ -48,12 +52,15 @@ public struct AccountLedger: Sendable {
     }
 
     /// Creates the state of `account` from its stored parts: every lot with connects remaining, or
-    /// (`hasEveryLot: false`) those a ``LotSelection`` chose.
+    /// (`hasEveryLot: false`) those a ``LotSelection`` chose, which may still be every lot that expires
+    /// (`hasEveryExpiringLot`).
     public init(
-        account: Account, lots: [Lot], holds: [Hold], balance: Balance, lastSequence: Int64, hasEveryLot: Bool = true
+        account: Account, lots: [Lot], holds: [Hold], balance: Balance, lastSequence: Int64, hasEveryLot: Bool = true,
+        hasEveryExpiringLot: Bool = false
     ) {
         self.account = account
         self.hasEveryLot = hasEveryLot
+        self.hasEveryExpiringLot = hasEveryLot || hasEveryExpiringLot
         self.lots = Dictionary(uniqueKeysWithValues: lots.map { ($0.id, $0) })
         self.holds = Dictionary(uniqueKeysWithValues: holds.filter { $0.state == .open }.map { ($0.id, $0) })
         self.balance = balance

@@ -48,10 +48,10 @@ extension AccountSnapshot {
 }
 
 extension AccountLedger {
-    /// The account as it reads at `now`: expired lots no longer count. Reads every lot: a ledger
-    /// loaded without ``hasEveryLot`` gets its expiring list from the store instead.
+    /// The account as it reads at `now`: expired lots no longer count. Reads every lot that expires: a
+    /// ledger loaded without ``hasEveryExpiringLot`` gets its expiring list from the store instead.
     public func snapshot(at now: Instant) -> AccountSnapshot {
-        precondition(hasEveryLot, "a snapshot reads every lot of account \(account.id)")
+        precondition(hasEveryExpiringLot, "a snapshot reads every expiring lot of account \(account.id)")
         let expiring = AccountSnapshot.expiring(lots.values.lazy.map { ($0.expiresAt, $0.free) }, now: now)
         return AccountSnapshot(account: account, balance: balance(at: now), expiring: expiring)
     }

@@ -22,6 +22,8 @@ extension LedgerStore {
         let length = days * Instant.millisecondsPerDay
         return try await read { db in
             var amounts = [Int64](repeating: 0, count: periods)
+            // `remaining > 0` adds nothing to `remaining > held` but lets the database read the range of
+            // lots_spend_order (whose condition it is) instead of every lot of the account.
             for row in try db.fetchAll(
                 """
                 SELECT (expires_at - ?1) / ?2 AS period, CAST(sum(remaining - held) AS BIGINT) AS amount FROM lots

@@ -24,7 +24,7 @@ extension LedgerStore {
 
     static func postJob(_ job: Job, db: any SQLSession) throws -> OperationResult {
         _ = try Account.poster(try loadAccount(db, id: job.clientID), id: job.clientID)
-        try saveJob(job, db: db)
+        try insertJob(job, db: db)
         return .job(job)
     }
 
@@ -34,7 +34,7 @@ extension LedgerStore {
         guard let job = try loadJob(db, id: jobID) else { throw ConnectsError(.notFound, "no job \(jobID)") }
         var book = JobBook(job: job, proposals: [])
         try book.update(title: title, connectCost: connectCost)
-        try saveJob(book.job, db: db)
+        try saveJob(book.job, stored: job, db: db)
         return .job(book.job)
     }
 
@@ -180,8 +180,8 @@ extension LedgerStore {
             let window = effects[start..<min(start + db.listLengthMax, effects.count)]
             try carryOut(window, book: &book, db: db, now: now, policy: policy)
         }
-        try saveJob(book.job, db: db)
-        if book.initialStatus == .open, book.job.status != .open, book.job.status != .filled {
+        try saveJob(book.job, stored: book.storedJob, db: db)
+        if book.storedJob.status == .open, book.job.status != .open, book.job.status != .filled {
             try emit(
                 "job.closed", accountID: book.job.clientID,
                 data: ["jobId": .string(book.job.id), "status": .string(book.job.status.rawValue)], db: db, now: now
@@ -335,25 +335,46 @@ extension LedgerStore {
             Job.init(row:))
     }
 
-    static func saveJob(_ job: Job, db: any SQLSession) throws {
-        let arguments: SQLArguments = [
-            job.id, job.clientID, job.title, job.budget?.currency, job.budget?.minor, job.connectCost,
-            job.postedAt, job.hiringDeadline,
-            job.expiresAt, job.status.rawValue, job.boostSlots,
-            job.boostClosesAt, job.isAuctionClosed ? 1 : 0,
-            job.lastClientActivityAt, job.proposalCount, job.hiredProposalID,
-        ]
+    static func insertJob(_ job: Job, db: any SQLSession) throws {
         try db.executeLater(
             """
             INSERT INTO jobs (id, client_id, title, budget_currency, budget_minor, connect_cost, posted_at, hiring_deadline,
               expires_at, status, boost_slots, boost_closes_at, auction_closed, last_client_activity_at, proposal_count,
               hired_proposal_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET title = excluded.title, connect_cost = excluded.connect_cost,
-              status = excluded.status, auction_closed = excluded.auction_closed,
-              last_client_activity_at = excluded.last_client_activity_at, proposal_count = excluded.proposal_count,
-              hired_proposal_id = excluded.hired_proposal_id
-            """, arguments)
+            """,
+            [
+                job.id, job.clientID, job.title, job.budget?.currency, job.budget?.minor, job.connectCost,
+                job.postedAt, job.hiringDeadline, job.expiresAt, job.status.rawValue, job.boostSlots,
+                job.boostClosesAt, job.isAuctionClosed ? 1 : 0, job.lastClientActivityAt, job.proposalCount,
+                job.hiredProposalID,
+            ])
+    }
+
+    /// Writes the columns of a stored job that a decision changed, and nothing when none did.
+    ///
+    /// Only those: SQLite rewrites an index entry for every indexed column an `UPDATE` sets, changed or
+    /// not, so setting the status on every proposal would move the job's entries in three indexes.
+    static func saveJob(_ job: Job, stored: Job, db: any SQLSession) throws {
+        var columns: [String] = []
+        var arguments: SQLArguments = []
+        func set(_ column: String, _ value: some SQLValueConvertible, if changed: Bool) {
+            guard changed else { return }
+            columns.append("\(column) = ?")
+            arguments.values.append(value.sqlValue)
+        }
+        set("title", job.title, if: job.title != stored.title)
+        set("connect_cost", job.connectCost, if: job.connectCost != stored.connectCost)
+        set("status", job.status.rawValue, if: job.status != stored.status)
+        set("auction_closed", job.isAuctionClosed ? 1 : 0, if: job.isAuctionClosed != stored.isAuctionClosed)
+        set(
+            "last_client_activity_at", job.lastClientActivityAt,
+            if: job.lastClientActivityAt != stored.lastClientActivityAt)
+        set("proposal_count", job.proposalCount, if: job.proposalCount != stored.proposalCount)
+        set("hired_proposal_id", job.hiredProposalID, if: job.hiredProposalID != stored.hiredProposalID)
+        guard !columns.isEmpty else { return }
+        arguments += [job.id]
+        try db.executeLater("UPDATE jobs SET \(columns.joined(separator: ", ")) WHERE id = ?", arguments)
     }
 
     static func insertProposal(_ proposal: Proposal, db: any SQLSession) throws {

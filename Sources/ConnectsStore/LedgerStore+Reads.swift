@@ -92,6 +92,7 @@ extension LedgerStore {
                 WHERE e.account_id = ? AND e.created_at > ? ORDER BY e.sequence LIMIT ?
                 """, [accountID, at, Limits.openLotsPerAccountMax])
             if later.isEmpty {
+                // `remaining > 0` lets lots_spend_order serve the range (as in the expiry chart).
                 let unwritten =
                     try db.value(
                         Int64.self,

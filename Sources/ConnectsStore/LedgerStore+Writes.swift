@@ -134,7 +134,7 @@ extension LedgerStore {
     /// A ledger loaded with only the lots its command reads has no complete list of what expires soon:
     /// that comes from the lots expiring within the window (an index range), not from every lot.
     static func snapshot(of ledger: AccountLedger, db: any SQLSession, now: Instant) throws -> AccountSnapshot {
-        guard !ledger.hasEveryLot else { return ledger.snapshot(at: now) }
+        guard !ledger.hasEveryExpiringLot else { return ledger.snapshot(at: now) }
         let rows = try db.fetchAll(
             """
             SELECT expires_at, remaining - held AS free FROM lots
@@ -203,8 +203,8 @@ extension LedgerStore {
     ///
     /// A few statements for any number of accounts, instead of several per account: a job's decision
     /// moves thousands of payers' connects, a billing day grants thousands of accounts their allotment.
-    /// A spend adds a statement or two of its own: the first lots in the spend order, from the
-    /// `lots_spend_order` index, however many the account has.
+    /// A spending account's lots come from a statement or two of its own instead (those past expiry,
+    /// then the first in the spend order, from the `lots_spend_order` index), however many it has.
     /// The accounts are read in id order, which on PostgreSQL also locks them in that order, so two
     /// writers that share accounts wait for each other instead of deadlocking.
     static func loadLedgers(
@@ -225,12 +225,18 @@ extension LedgerStore {
         }
         var every: [String] = []
         var due: [String] = []
+        var everyExpiring: Set<String> = []
         for id in ids {
             switch selections[id] ?? .every {
             case .every: every.append(id)
-            case .due(let spending):
+            case .due(let spending) where spending > 0 || ids.count == 1:
+                // One account's first lots cost a statement, as its due lots alone would, and are often
+                // all that expire: the account's snapshot then needs no read of its own.
+                let read = try spendOrderLots(db, accountID: id, covering: spending, now: now)
+                try add(read.rows)
+                if read.hasEveryExpiringLot { everyExpiring.insert(id) }
+            case .due:
                 due.append(id)
-                if spending > 0 { try add(spendOrderLots(db, accountID: id, covering: spending, now: now)) }
             }
         }
         if !every.isEmpty {
@@ -268,7 +274,8 @@ extension LedgerStore {
                 holds: holds[account.id] ?? [],
                 balance: Balance(total: row["balance_total"], held: row["balance_held"]),
                 lastSequence: row["last_sequence"],
-                hasEveryLot: selections[account.id] ?? .every == .every
+                hasEveryLot: selections[account.id] ?? .every == .every,
+                hasEveryExpiringLot: everyExpiring.contains(account.id)
             )
             ledger.chainHead = row["last_hash"]
             ledger.identifierOrder = db.dialect.identifierOrder
@@ -277,41 +284,48 @@ extension LedgerStore {
         return ledgers
     }
 
-    /// The first lots of `accountID` in the spend order whose unheld connects add up to `amount`, or all
-    /// of its unexpired lots if they add up to less: lots that expire, soonest first, then those that
-    /// never do. Each query reads a prefix of the `lots_spend_order` index; a prefix too short is read
-    /// again eight times as long, so a spend covered by a few lots reads a few rows.
+    /// The lots of `accountID` past their expiry, then the first lots in the spend order whose unheld
+    /// connects add up to `amount` (or all of its unexpired lots if they add up to less): lots that
+    /// expire, soonest first, then those that never do; and whether that is every lot that expires.
+    ///
+    /// Each query reads a prefix of the `lots_spend_order` index, where the lots past their expiry come
+    /// first (a spend's selection includes them, and one statement reads both); a prefix too short is
+    /// read again eight times as long, so a spend covered by a few lots reads a few rows.
     static func spendOrderLots(
         _ db: any SQLSession, accountID: String, covering amount: Int64, now: Instant
-    ) throws -> [SQLRow] {
+    ) throws -> (rows: [SQLRow], hasEveryExpiringLot: Bool) {
         var found: [SQLRow] = []
         var free: Int64 = 0
-        let parts: [(condition: String, order: String, arguments: SQLArguments)] = [
-            ("expires_at > ?", "expires_at, granted_at, id", [now]),
-            ("expires_at IS NULL", "granted_at, id", []),
+        var hasEveryExpiringLot = false
+        let parts: [(condition: String, order: String)] = [
+            ("expires_at IS NOT NULL", "expires_at, granted_at, id"), ("expires_at IS NULL", "granted_at, id"),
         ]
-        for part in parts where free < amount {
+        for (index, part) in parts.enumerated() where index == 0 || free < amount {
             var limit = 8
             while true {
-                var arguments: SQLArguments = [accountID]
-                arguments += part.arguments
-                arguments += [Int64(limit)]
                 let rows = try db.fetchAll(
                     """
                     SELECT * FROM lots WHERE account_id = ? AND remaining > 0 AND \(part.condition)
                     ORDER BY \(part.order) LIMIT ?
                     """,
-                    arguments)
-                let rowsFree = rows.reduce(Int64(0)) { $0 + ($1["remaining"] as Int64) - ($1["held"] as Int64) }
-                if free + rowsFree >= amount || rows.count < limit {
+                    [accountID, Int64(limit)])
+                // Connects past their expiry are read but not spent.
+                let rowsFree = rows.reduce(Int64(0)) {
+                    ($1["expires_at"] as Instant?).map { $0 <= now } == true
+                        ? $0 : $0 + ($1["remaining"] as Int64) - ($1["held"] as Int64)
+                }
+                // Every lot past its expiry is read (they come first), however little is spent.
+                let isPastDue = (rows.last?["expires_at"] as Instant?).map { $0 > now } ?? true
+                if (free + rowsFree >= amount && isPastDue) || rows.count < limit {
                     found += rows
                     free += rowsFree
+                    if index == 0 { hasEveryExpiringLot = rows.count < limit }
                     break
                 }
                 limit *= 8
             }
         }
-        return found
+        return (found, hasEveryExpiringLot)
     }
 
     static func entry(_ db: any SQLSession, id: String) throws -> Entry? {

@@ -36,7 +36,7 @@ extension SQLiteStore {
                       entry_id TEXT NOT NULL
                     ) STRICT;
                     CREATE INDEX lots_by_account ON lots(account_id, id);
-                    CREATE INDEX lots_open ON lots(account_id) WHERE remaining > 0;
+                    CREATE INDEX lots_open ON lots(account_id) WHERE remaining > 0; -- dropped by v16
 
                     CREATE TABLE holds (
                       id TEXT PRIMARY KEY NOT NULL,
@@ -189,7 +189,7 @@ extension SQLiteStore {
                       kept_by TEXT,
                       UNIQUE (job_id, freelancer_id)
                     ) STRICT;
-                    CREATE INDEX proposals_by_job ON proposals(job_id, submitted_at);
+                    CREATE INDEX proposals_by_job ON proposals(job_id, submitted_at); -- dropped by v17
                     CREATE INDEX proposals_bidding ON proposals(job_id) WHERE boost_state IN ('held', 'captured');
                     CREATE INDEX proposals_by_freelancer ON proposals(freelancer_id, submitted_at);
                     CREATE INDEX proposals_unviewed ON proposals(submitted_at) WHERE status = 'submitted' AND returned_at IS NULL AND kept_by IS NULL;
@@ -297,6 +297,9 @@ extension SQLiteStore {
         }
         migrator.registerMigration("v16-lots-spend-order") { db in
             for statement in PostgresSchema.v13 { try db.execute(sql: statement) }
+        }
+        migrator.registerMigration("v17-proposals-by-job-dropped") { db in
+            for statement in PostgresSchema.v14 { try db.execute(sql: statement) }
         }
         return migrator
     }

@@ -42,9 +42,10 @@ struct MigrationTests {
         #expect(status == 0, "\(output)")
         #expect(try read() == before)
         let indexes = try await DatabaseQueue(path: path).read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lots'")
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'")
         }
         #expect(indexes.contains("lots_spend_order") && !indexes.contains("lots_open"), "\(indexes)")
+        #expect(indexes.contains("proposals_bidding") && !indexes.contains("proposals_by_job"), "\(indexes)")
         try await Self.checkWrites(on: try SQLiteStore(path: path), location: path, entries: before[0].count)
     }
 
@@ -65,8 +66,9 @@ struct MigrationTests {
             #expect(status == 0, "\(output)")
             #expect(try read() == before)
             let indexes = try Self.psql(
-                url, ["-At", "-c", "SELECT indexname FROM pg_indexes WHERE tablename = 'lots'"])
+                url, ["-At", "-c", "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"])
             #expect(indexes.contains("lots_spend_order") && !indexes.contains("lots_open"), "\(indexes)")
+            #expect(indexes.contains("proposals_bidding") && !indexes.contains("proposals_by_job"), "\(indexes)")
             let store = try await PostgresStore.connect(url: url)
             do {
                 try await Self.checkWrites(on: store, location: url, entries: before[0].count)
@@ -122,15 +124,19 @@ struct MigrationTests {
         process.executableURL = URL(fileURLWithPath: bin)
         process.arguments = [url] + arguments
         let output = Pipe()
-        let errors = Pipe()
+        // Errors go to a file, not a second pipe: reading one pipe to its end while psql fills the other
+        // would block both.
+        let errorPath = try CommandLineTests.temporaryPath()
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
         process.standardOutput = output
-        process.standardError = errors
+        process.standardError = FileHandle(forWritingAtPath: errorPath)
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw MigrationTestError.psql(String(decoding: errorData, as: UTF8.self))
+            let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+            throw MigrationTestError.psql(errors)
         }
         return String(decoding: data, as: UTF8.self)
     }

@@ -106,6 +106,13 @@ struct MarketplacePropertyTests {
                 if case .success(.proposal(let proposal, _)) = result, !proposals.contains(proposal.id) {
                     proposals.append(proposal.id)
                 }
+                // The job as the decision left it is the job as stored: every column it changed was written.
+                if case .success(.proposal(_, let job)) = result {
+                    #expect(try await store.job(id: job.id) == job, "step \(step)")
+                }
+                if case .success(.job(let job)) = result {
+                    #expect(try await store.job(id: job.id) == job, "step \(step)")
+                }
                 if case .failure(let error) = result {
                     let expected: Set<ConnectsError.Code> = [
                         .insufficientConnects, .alreadyApplied, .jobNotOpen, .invalidState, .limitExceeded,

@@ -468,6 +468,28 @@ struct StoreContractTests {
         }
     }
 
+    @Test("a credit expires every lot past its expiry, more than one page of them", arguments: StoreKind.allCases)
+    func manyDueLots(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let account = try await store.makeAccount()
+            for index in 0..<20 { try await store.grant(Int64(index % 3 + 1), to: account) }
+            let now = t0.adding(days: policy.expiryDays! + 1)
+            let credit = LedgerCommand.credit(
+                .init(kind: .grant, source: .plan, amount: 1, cause: Cause(type: "plan_cycle", id: "c2")))
+            let performed = try await store.perform(
+                .ledger(accountID: account, command: credit), now: now, policy: policy, idempotency: nil)
+            guard case .done(.success(let result), _) = performed else {
+                throw StoreTestError.unexpected("\(performed)")
+            }
+            #expect(result.writtenKinds.filter { $0 == .expire }.count == 20)
+            let lots = try await store.lots(accountID: account, limit: 500, after: nil).items
+            #expect(lots.filter { $0.isExpired(at: now) && $0.free > 0 }.isEmpty)
+            #expect(result.snapshot?.balance.total == 1)
+            #expect(try await database.verify().isClean)
+        }
+    }
+
     @Test(
         "a write reads the lots it needs: a spend over many lots takes them in the spend order, expired ones expire, a hold's lots settle",
         arguments: StoreKind.allCases)
@@ -492,6 +514,17 @@ struct StoreContractTests {
                 .placeHold(.init(amount: 4, cause: Cause(type: "proposal", id: "p"))), on: account,
                 at: t0.adding(days: 60)
             ).get()!
+            // Five days before the first expiry, a spend of one reads a page of lots, fewer than expire within
+            // the window; what it answers and a read answers as expiring soon still counts every one.
+            let soon = t0.adding(days: policy.expiryDays! - 5)
+            let spent = try await store.perform(
+                .ledger(accountID: account, command: spend(1)), now: soon, policy: policy, idempotency: nil)
+            let before = try await store.lots(accountID: account, limit: 500, after: nil).items
+            let soonExpiring = AccountSnapshot.expiring(before.map { ($0.expiresAt, $0.free) }, now: soon)
+            #expect(soonExpiring.count > 16, "more lots expire within the window than one page holds")
+            guard case .done(.success(let answered), _) = spent else { throw StoreTestError.unexpected("\(spent)") }
+            #expect(answered.snapshot?.expiring == soonExpiring)
+            #expect(try await store.snapshot(accountID: account, now: soon)?.expiring == soonExpiring)
             // A year on, the lots of the first days have expired, unswept: the next write expires them.
             let now = t0.adding(days: 368)
             let lots = try await store.lots(accountID: account, limit: 500, after: nil).items

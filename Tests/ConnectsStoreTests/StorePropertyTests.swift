@@ -77,6 +77,14 @@ struct StorePropertyTests {
             case .failure(let error):
                 #expect(error.code == .insufficientConnects, "step \(step): \(error)")
             }
+            // What expires soon, as the write answered it and as a read answers it, is what every lot of
+            // the account says: whether the store read them all, or only the first in the spend order.
+            let lots = try await store.lots(accountID: account, limit: 500, after: nil).items
+            let expected = AccountSnapshot.expiring(lots.map { ($0.expiresAt, $0.free) }, now: now)
+            if case .success(let value) = result {
+                #expect(value.snapshot?.expiring == expected, "step \(step)")
+            }
+            #expect(try await store.snapshot(accountID: account, now: now)?.expiring == expected, "step \(step)")
             let report = try await database.verify()
             guard report.isClean else {
                 Issue.record("step \(step): \(report.violations)")

@@ -7,8 +7,9 @@
 /// changed proposals in the same transaction.
 public struct JobBook: Sendable {
     public private(set) var job: Job
-    /// The job's status before this value's decisions: a store reports a job that ends from it.
-    public let initialStatus: Job.Status
+    /// The job before this value's decisions: a store reports a job that ends from its status, and
+    /// writes only the columns that changed.
+    public let storedJob: Job
     public private(set) var proposals: [String: Proposal]
     public private(set) var effects: [JobEffect] = []
     public private(set) var changedProposalIDs: Set<String> = []
@@ -21,7 +22,7 @@ public struct JobBook: Sendable {
 
     public init(job: Job, proposals: [Proposal]) {
         self.job = job
-        self.initialStatus = job.status
+        self.storedJob = job
         self.proposals = Dictionary(uniqueKeysWithValues: proposals.map { ($0.id, $0) })
     }
 
