@@ -217,11 +217,11 @@ extension LedgerStore {
             "SELECT * FROM accounts WHERE id IN ({list}) ORDER BY id" + db.forUpdate, in: ids)
         var lots: [String: [Lot]] = [:]
         var loaded: Set<String> = []
+        func add(_ lot: Lot, of accountID: String) {
+            if loaded.insert(lot.id).inserted { lots[accountID, default: []].append(lot) }
+        }
         func add(_ rows: [SQLRow]) throws {
-            for row in rows {
-                let lot = try Lot(row: row)
-                if loaded.insert(lot.id).inserted { lots[row["account_id"], default: []].append(lot) }
-            }
+            for row in rows { add(try Lot(row: row), of: row["account_id"]) }
         }
         var every: [String] = []
         var due: [String] = []
@@ -233,7 +233,7 @@ extension LedgerStore {
                 // One account's first lots cost a statement, as its due lots alone would, and are often
                 // all that expire: the account's snapshot then needs no read of its own.
                 let read = try spendOrderLots(db, accountID: id, covering: spending, now: now)
-                try add(read.rows)
+                for lot in read.lots { add(lot, of: id) }
                 if read.hasEveryExpiringLot { everyExpiring.insert(id) }
             case .due:
                 due.append(id)
@@ -293,8 +293,8 @@ extension LedgerStore {
     /// read again eight times as long, so a spend covered by a few lots reads a few rows.
     static func spendOrderLots(
         _ db: any SQLSession, accountID: String, covering amount: Int64, now: Instant
-    ) throws -> (rows: [SQLRow], hasEveryExpiringLot: Bool) {
-        var found: [SQLRow] = []
+    ) throws -> (lots: [Lot], hasEveryExpiringLot: Bool) {
+        var found: [Lot] = []
         var free: Int64 = 0
         var hasEveryExpiringLot = false
         let parts: [(condition: String, order: String)] = [
@@ -303,23 +303,21 @@ extension LedgerStore {
         for (index, part) in parts.enumerated() where index == 0 || free < amount {
             var limit = 8
             while true {
-                let rows = try db.fetchAll(
+                let page = try db.fetchAll(
                     """
                     SELECT * FROM lots WHERE account_id = ? AND remaining > 0 AND \(part.condition)
                     ORDER BY \(part.order) LIMIT ?
                     """,
-                    [accountID, Int64(limit)])
-                // Connects past their expiry are read but not spent.
-                let rowsFree = rows.reduce(Int64(0)) {
-                    ($1["expires_at"] as Instant?).map { $0 <= now } == true
-                        ? $0 : $0 + ($1["remaining"] as Int64) - ($1["held"] as Int64)
-                }
-                // Every lot past its expiry is read (they come first), however little is spent.
-                let isPastDue = (rows.last?["expires_at"] as Instant?).map { $0 > now } ?? true
-                if (free + rowsFree >= amount && isPastDue) || rows.count < limit {
-                    found += rows
-                    free += rowsFree
-                    if index == 0 { hasEveryExpiringLot = rows.count < limit }
+                    [accountID, Int64(limit)]
+                ).map(Lot.init(row:))
+                // Connects past their expiry are read but not spent; every lot past its expiry is read
+                // (they come first), however little is spent.
+                let pageFree = page.reduce(Int64(0)) { $0 + ($1.isExpired(at: now) ? 0 : $1.free) }
+                let readsEveryDueLot = page.last.map { !$0.isExpired(at: now) } ?? true
+                if (free + pageFree >= amount && readsEveryDueLot) || page.count < limit {
+                    found += page
+                    free += pageFree
+                    if index == 0 { hasEveryExpiringLot = page.count < limit }
                     break
                 }
                 limit *= 8
