@@ -42,6 +42,9 @@ public struct AccountLedger: Sendable {
         public internal(set) var entries: [Entry] = []
         /// Ids of lots created or updated; ``AccountLedger/lots`` has their new values.
         public internal(set) var lotIDs: Set<String> = []
+        /// The updated lots as they were before these changes; a lot they created is not here. The store
+        /// tells from it a new lot from a stored one, and which of a stored lot's columns moved.
+        public internal(set) var lotsBefore: [String: Lot] = [:]
         /// Holds created or ended, with their new state.
         public internal(set) var holds: [String: Hold] = [:]
         /// Whether the account record itself changed (status, plan).
@@ -149,8 +152,10 @@ public struct AccountLedger: Sendable {
     /// Replaces a lot and marks it for writing.
     mutating func store(_ lot: Lot) {
         precondition(lot.isWellFormed, "lot \(lot.id) would break 0 <= held <= remaining <= amount")
+        if changes.lotIDs.insert(lot.id).inserted, let before = lots[lot.id] {
+            changes.lotsBefore[lot.id] = before
+        }
         lots[lot.id] = lot
-        changes.lotIDs.insert(lot.id)
     }
 
     /// Replaces a hold and marks it for writing; an ended hold leaves the open set.

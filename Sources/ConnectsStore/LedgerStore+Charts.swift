@@ -22,12 +22,12 @@ extension LedgerStore {
         let length = days * Instant.millisecondsPerDay
         return try await read { db in
             var amounts = [Int64](repeating: 0, count: periods)
-            // `remaining > 0` adds nothing to `remaining > held` but lets the database read the range of
-            // lots_spend_order (whose condition it is) instead of every lot of the account.
+            // `availability > 0` adds nothing to `availability = 2` (something free) but lets the database
+            // read the range of lots_spend_order (whose condition it is) instead of every lot of the account.
             for row in try db.fetchAll(
                 """
                 SELECT (expires_at - ?1) / ?2 AS period, CAST(sum(remaining - held) AS BIGINT) AS amount FROM lots
-                WHERE account_id = ?3 AND remaining > 0 AND remaining > held AND expires_at > ?1 AND expires_at <= ?4
+                WHERE account_id = ?3 AND availability > 0 AND availability = 2 AND expires_at > ?1 AND expires_at <= ?4
                 GROUP BY (expires_at - ?1) / ?2
                 """, [now, length, accountID, now.adding(milliseconds: length * Int64(periods))])
             {

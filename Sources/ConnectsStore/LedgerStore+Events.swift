@@ -160,7 +160,7 @@ extension LedgerStore {
         let rows = try db.fetchAll(
             """
             SELECT id, account_id, remaining - held AS amount, expires_at FROM lots
-            WHERE remaining > held AND expiry_noticed = 0 AND expires_at > ?1 AND expires_at <= ?2
+            WHERE availability = 2 AND expiry_noticed = 0 AND expires_at > ?1 AND expires_at <= ?2
             LIMIT ?3
             """, [now, now.adding(days: noticeDays), limit])
         _ = try db.fetchAll("UPDATE lots SET expiry_noticed = 1 WHERE id IN ({list})", in: rows.map { $0["id"] })

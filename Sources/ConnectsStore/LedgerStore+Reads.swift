@@ -92,13 +92,13 @@ extension LedgerStore {
                 WHERE e.account_id = ? AND e.created_at > ? ORDER BY e.sequence LIMIT ?
                 """, [accountID, at, Limits.openLotsPerAccountMax])
             if later.isEmpty {
-                // `remaining > 0` lets lots_spend_order serve the range (as in the expiry chart).
+                // `availability > 0` lets lots_spend_order serve the range (as in the expiry chart).
                 let unwritten =
                     try db.value(
                         Int64.self,
                         """
                         SELECT CAST(COALESCE(SUM(remaining - held), 0) AS BIGINT) FROM lots
-                        WHERE account_id = ? AND remaining > 0 AND remaining > held AND expires_at IS NOT NULL AND expires_at <= ?
+                        WHERE account_id = ? AND availability > 0 AND availability = 2 AND expires_at IS NOT NULL AND expires_at <= ?
                         """, [accountID, at]) ?? 0
                 balance.total -= unwritten
             } else {

@@ -9,7 +9,7 @@ extension LedgerStore {
     public func nextDueTime(policy: LedgerPolicy) async throws -> Instant? {
         try await read { db in
             let cycle = try db.value(Int64.self, "SELECT MIN(next_cycle_at) FROM accounts WHERE status = 'active'")
-            let expiry = try db.value(Int64.self, "SELECT MIN(expires_at) FROM lots WHERE remaining > held")
+            let expiry = try db.value(Int64.self, "SELECT MIN(expires_at) FROM lots WHERE availability = 2")
             let job = try Self.nextJobDueTime(db, policy: policy)
             return [cycle, expiry, job].compactMap { $0 }.min().map(Instant.init(millisecondsSinceEpoch:))
         }
@@ -34,7 +34,7 @@ extension LedgerStore {
                 // (bench figure 4).
                 try db.values(
                     String.self,
-                    "SELECT DISTINCT account_id || '' FROM lots WHERE remaining > held AND expires_at <= ? LIMIT ?",
+                    "SELECT DISTINCT account_id || '' FROM lots WHERE availability = 2 AND expires_at <= ? LIMIT ?",
                     [now, limit]),
                 try Self.dueJobIDs(db, now: now, policy: policy, limit: limit)
             )

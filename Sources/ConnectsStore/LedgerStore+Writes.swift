@@ -138,7 +138,7 @@ extension LedgerStore {
         let rows = try db.fetchAll(
             """
             SELECT expires_at, remaining - held AS free FROM lots
-            WHERE account_id = ? AND remaining > 0 AND expires_at > ? AND expires_at <= ?
+            WHERE account_id = ? AND availability > 0 AND expires_at > ? AND expires_at <= ?
             """,
             [ledger.account.id, now, AccountSnapshot.expiringHorizon(from: now)])
         let expiring = AccountSnapshot.expiring(
@@ -240,12 +240,12 @@ extension LedgerStore {
             }
         }
         if !every.isEmpty {
-            try add(db.fetchAll("SELECT * FROM lots WHERE account_id IN ({list}) AND remaining > 0", in: every))
+            try add(db.fetchAll("SELECT * FROM lots WHERE account_id IN ({list}) AND availability > 0", in: every))
         }
         if !due.isEmpty {
             try add(
                 db.fetchAll(
-                    "SELECT * FROM lots WHERE account_id IN ({list}) AND remaining > 0 AND expires_at <= ?", in: due,
+                    "SELECT * FROM lots WHERE account_id IN ({list}) AND availability > 0 AND expires_at <= ?", in: due,
                     [now]))
         }
         // Open holds add up to the held balance (an invariant `connects verify` checks) and each holds at
@@ -305,7 +305,7 @@ extension LedgerStore {
             while true {
                 let page = try db.fetchAll(
                     """
-                    SELECT * FROM lots WHERE account_id = ? AND remaining > 0 AND \(part.condition)
+                    SELECT * FROM lots WHERE account_id = ? AND availability > 0 AND \(part.condition)
                     ORDER BY \(part.order) LIMIT ?
                     """,
                     [accountID, Int64(limit)]

@@ -11,7 +11,7 @@ struct LedgerWrites {
     /// How the identifiers of the events it queues are ordered: the database's choice.
     private let identifierOrder: Identifier.Order
     private var entries: [SQLValue] = []
-    private var lots: [String: (lot: Lot, accountID: String, isNew: Bool)] = [:]
+    private var lots: [String: LotWrite] = [:]
     private var holds: [String: (hold: Hold, accountID: String)] = [:]
     private var accounts: [String: AccountRow] = [:]
     private var events: [SQLValue] = []
@@ -22,6 +22,14 @@ struct LedgerWrites {
 
     private init(identifierOrder: Identifier.Order) {
         self.identifierOrder = identifierOrder
+    }
+
+    /// A lot as its last command left it, with its availability as stored (`nil` for a lot these
+    /// commands created).
+    private struct LotWrite {
+        var lot: Lot
+        var accountID: String
+        var storedAvailability: Lot.Availability?
     }
 
     /// An account's columns as its last command left them.
@@ -43,13 +51,12 @@ struct LedgerWrites {
             preconditionFailure("the core produced a state that breaks an invariant: \(broken)")
         }
         let accountID = ledger.account.id
-        // A lot that one of these entries created is new; any other is already stored, and only its counts
-        // change (a plain update is one index seek; an upsert is an insert attempt first).
-        let newEntryIDs = Set(changes.entries.map(\.id))
+        // A lot these commands created is new; any other is already stored, and only its counts change (a
+        // plain update is one index seek; an upsert is an insert attempt first). An earlier command of the
+        // same batch knew better what is stored.
         for lotID in changes.lotIDs {
-            let lot = ledger.lots[lotID]!
-            let isNew = lots[lotID]?.isNew ?? newEntryIDs.contains(lot.entryID)
-            lots[lotID] = (lot, accountID, isNew)
+            let stored = lots[lotID].map(\.storedAvailability) ?? changes.lotsBefore[lotID]?.availability
+            lots[lotID] = LotWrite(lot: ledger.lots[lotID]!, accountID: accountID, storedAvailability: stored)
         }
         for hold in changes.holds.values {
             holds[hold.id] = (hold, accountID)
@@ -86,21 +93,32 @@ struct LedgerWrites {
         let lots = lots.sorted { $0.key < $1.key }
         try db.executeLater(
             """
-            INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
+            INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id,
+              availability)
             VALUES {rows}
             """,
-            rows: lots.filter(\.value.isNew).flatMap { id, value -> [SQLValue] in
+            rows: lots.filter { $0.value.storedAvailability == nil }.flatMap { id, value -> [SQLValue] in
                 let lot = value.lot
                 return [
                     .text(id), .text(value.accountID), .text(lot.source.rawValue), .integer(lot.amount),
                     .integer(lot.remaining), .integer(lot.held), lot.grantedAt.sqlValue, lot.expiresAt.sqlValue,
-                    .text(lot.entryID),
+                    .text(lot.entryID), .integer(lot.availability.rawValue),
                 ]
             },
-            width: 9)
+            width: 10)
+        // Most updates (a spend of part of a lot) leave its availability, and with it every index, alone.
+        let updated = lots.filter { $0.value.storedAvailability != nil }
         try Self.lotCounts.run(
-            rows: lots.filter { !$0.value.isNew }.map { id, value in
+            rows: updated.filter { $0.value.storedAvailability == $0.value.lot.availability }.map { id, value in
                 [.integer(value.lot.remaining), .integer(value.lot.held), .text(id)]
+            },
+            db: db)
+        try Self.lotCountsAndAvailability.run(
+            rows: updated.filter { $0.value.storedAvailability != $0.value.lot.availability }.map { id, value in
+                [
+                    .integer(value.lot.remaining), .integer(value.lot.held), .integer(value.lot.availability.rawValue),
+                    .text(id),
+                ]
             },
             db: db)
         try db.executeLater(
@@ -156,6 +174,8 @@ struct LedgerWrites {
     }
 
     private static let lotCounts = RowUpdate("lots", setting: [("remaining", "BIGINT"), ("held", "BIGINT")])
+    private static let lotCountsAndAvailability = RowUpdate(
+        "lots", setting: [("remaining", "BIGINT"), ("held", "BIGINT"), ("availability", "BIGINT")])
     private static let accountBalances = RowUpdate(
         "accounts",
         setting: [

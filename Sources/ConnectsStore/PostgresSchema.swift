@@ -22,6 +22,42 @@ enum PostgresSchema {
             ]
         ),
         ("v12-proposals-waiting", v12), ("v13-lots-spend-order", v13), ("v14-proposals-by-job-dropped", v14),
+        ("v15-lots-availability", v15), ("v16-room-to-update-in-place", v16),
+    ]
+
+    /// Room on the pages of the tables that most movements update (lots, accounts, jobs), so that an
+    /// update that changes no indexed column stays on its page (a HOT update) and adds no index entry. A
+    /// spend's lot (since ``v15``), a movement's account (its balance and chain head) and a proposal's job
+    /// (its count) change none, but a full page has no room: measured on 20,000 lots updated five times over,
+    /// 86% of updates were HOT with a fifth of each page free, 0.4% without. Pages are filled to 80%
+    /// from now on; those written before keep what they have until rewritten. SQLite updates a row in
+    /// place whatever its page holds.
+    static let v16 = [
+        "ALTER TABLE lots SET (fillfactor = 80)", "ALTER TABLE accounts SET (fillfactor = 80)",
+        "ALTER TABLE jobs SET (fillfactor = 80)",
+    ]
+
+    /// A lot's availability (``Lot/Availability``: spent, wholly held, or with connects free) in a column
+    /// of its own, and the partial indexes of open and expiring lots defined on it instead of on
+    /// `remaining` and `held`, which every spend sets. With the counters in their conditions, an update
+    /// of any lot could not stay on its page (a HOT update) and added an entry to each of its five
+    /// indexes (SQLite: deleted and inserted its entry in three); now most touch none. Lots with nothing
+    /// left, most of them in an old database, need no update: their availability is the default's 0.
+    static let v15 =
+        [
+            "ALTER TABLE lots ADD COLUMN availability BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE lots ALTER COLUMN availability DROP DEFAULT",
+            "UPDATE lots SET availability = \(Lot.availabilitySQL) WHERE remaining > 0",
+            "ALTER TABLE lots ADD CONSTRAINT lots_availability CHECK (availability = \(Lot.availabilitySQL))",
+            "DROP INDEX lots_spend_order", "DROP INDEX lots_expiring", "DROP INDEX lots_expiry_unnoticed",
+        ] + lotIndexesOnAvailability
+
+    /// The partial indexes of lots on their availability (``v15``); SQLite's migration v18 creates the
+    /// same on its rebuilt table.
+    static let lotIndexesOnAvailability = [
+        "CREATE INDEX lots_spend_order ON lots(account_id, expires_at, granted_at, id) WHERE availability > 0",
+        "CREATE INDEX lots_expiring ON lots(expires_at) WHERE availability = 2",
+        "CREATE INDEX lots_expiry_unnoticed ON lots(expires_at) WHERE availability = 2 AND expiry_noticed = 0",
     ]
 
     /// `proposals_by_job (job_id, submitted_at)` served no read that `UNIQUE (job_id, freelancer_id)`
@@ -35,6 +71,7 @@ enum PostgresSchema {
     /// replaces `lots_open` (open lots by account), a prefix of it. The same statements on SQLite.
     static let v13 = [
         "DROP INDEX lots_open",
+        // Replaced by v15 (SQLite: v18).
         "CREATE INDEX lots_spend_order ON lots(account_id, expires_at, granted_at, id) WHERE remaining > 0",
     ]
 
@@ -109,7 +146,7 @@ enum PostgresSchema {
         """,
         "CREATE INDEX lots_by_account ON lots(account_id, id)",
         "CREATE INDEX lots_open ON lots(account_id) WHERE remaining > 0",  // dropped by v13
-        "CREATE INDEX lots_expiring ON lots(expires_at) WHERE remaining > held",
+        "CREATE INDEX lots_expiring ON lots(expires_at) WHERE remaining > held",  // replaced by v15 (SQLite: v18)
         """
         CREATE TABLE holds (
           id TEXT COLLATE "C" PRIMARY KEY,
@@ -364,6 +401,7 @@ enum PostgresSchema {
         UPDATE lots SET expiry_noticed = 1
         WHERE EXISTS (SELECT 1 FROM events e WHERE e.dedupe_key = 'expiring:' || lots.id)
         """,
+        // Replaced by v15 (SQLite: v18).
         "CREATE INDEX lots_expiry_unnoticed ON lots(expires_at) WHERE remaining > held AND expiry_noticed = 0",
     ]
 

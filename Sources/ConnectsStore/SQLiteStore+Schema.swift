@@ -117,7 +117,7 @@ extension SQLiteStore {
                     ALTER TABLE accounts ADD COLUMN cycle_start INTEGER;
                     ALTER TABLE accounts ADD COLUMN next_cycle_at INTEGER;
                     CREATE INDEX accounts_cycle_due ON accounts(next_cycle_at) WHERE status = 'active';
-                    CREATE INDEX lots_expiring ON lots(expires_at) WHERE remaining > held;
+                    CREATE INDEX lots_expiring ON lots(expires_at) WHERE remaining > held; -- replaced by v18
 
                     CREATE TABLE policies (
                       version INTEGER PRIMARY KEY CHECK (version >= 1),
@@ -300,6 +300,36 @@ extension SQLiteStore {
         }
         migrator.registerMigration("v17-proposals-by-job-dropped") { db in
             for statement in PostgresSchema.v14 { try db.execute(sql: statement) }
+        }
+        // A lot's availability in a column of its own, and the partial indexes of open and expiring lots
+        // on it (``PostgresSchema/v15`` says why). SQLite adds a column with a `CHECK` only if every row
+        // passes it with the column's default, so the table is rebuilt, as SQLite's `ALTER TABLE` page
+        // describes: nothing refers to lots, and the copy keeps their row order.
+        migrator.registerMigration("v18-lots-availability") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE lots_rebuilt (
+                      id TEXT PRIMARY KEY NOT NULL,
+                      account_id TEXT NOT NULL REFERENCES accounts(id),
+                      source TEXT NOT NULL,
+                      amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND \(Limits.movementMax)),
+                      remaining INTEGER NOT NULL CHECK (remaining BETWEEN 0 AND amount),
+                      held INTEGER NOT NULL CHECK (held BETWEEN 0 AND remaining),
+                      granted_at INTEGER NOT NULL,
+                      expires_at INTEGER,
+                      entry_id TEXT NOT NULL,
+                      expiry_noticed INTEGER NOT NULL DEFAULT 0,
+                      availability INTEGER NOT NULL CHECK (availability = \(Lot.availabilitySQL))
+                    ) STRICT;
+                    INSERT INTO lots_rebuilt
+                    SELECT id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id,
+                      expiry_noticed, \(Lot.availabilitySQL)
+                    FROM lots;
+                    DROP TABLE lots;
+                    ALTER TABLE lots_rebuilt RENAME TO lots;
+                    CREATE INDEX lots_by_account ON lots(account_id, id);
+                    """)
+            for statement in PostgresSchema.lotIndexesOnAvailability { try db.execute(sql: statement) }
         }
         return migrator
     }

@@ -26,6 +26,19 @@ struct MigrationTests {
         "SELECT id || ' ' || status FROM proposals ORDER BY id",
     ]
 
+    /// How many lots have nothing left (0), everything left held (1), connects free (2): from their counts
+    /// before the migration, and from the column it adds (`availability`, SQLite v18, PostgreSQL v15) after.
+    static let availabilityFromCounts = """
+        SELECT availability || ' ' || COUNT(*) FROM (
+          SELECT CASE WHEN remaining > held THEN 2 WHEN remaining > 0 THEN 1 ELSE 0 END AS availability FROM lots
+        ) AS counted GROUP BY availability ORDER BY availability
+        """
+    static let availabilityStored =
+        "SELECT availability || ' ' || COUNT(*) FROM lots GROUP BY availability ORDER BY availability"
+
+    /// The partial indexes of lots, which must now be defined on the availability.
+    static let lotIndexes = ["lots_spend_order", "lots_expiring", "lots_expiry_unnoticed"]
+
     @Test("a SQLite database made by 4d00ee6 migrates without losing an entry, verifies, and takes writes")
     func sqlite() async throws {
         let path = try CommandLineTests.temporaryPath()
@@ -38,14 +51,28 @@ struct MigrationTests {
         }
         let before = try read()
         #expect(before[0].count > 20, "the fixture has a history")
+        let availability = try await DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: Self.availabilityFromCounts)
+        }
+        #expect(availability.contains { $0.hasPrefix("2 ") }, "the fixture has lots with connects free")
         let (status, output) = try CommandLineTests.run(["migrate", "--database", path])
         #expect(status == 0, "\(output)")
         #expect(try read() == before)
-        let indexes = try await DatabaseQueue(path: path).read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'")
+        let (indexes, lotIndexes, stored) = try await DatabaseQueue(path: path).read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"),
+                try String.fetchAll(
+                    db,
+                    sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lots' AND sql IS NOT NULL"),
+                try String.fetchAll(db, sql: Self.availabilityStored)
+            )
         }
         #expect(indexes.contains("lots_spend_order") && !indexes.contains("lots_open"), "\(indexes)")
         #expect(indexes.contains("proposals_bidding") && !indexes.contains("proposals_by_job"), "\(indexes)")
+        #expect(stored == availability)
+        for name in Self.lotIndexes {
+            #expect(lotIndexes.contains { $0.contains(name) && $0.contains("WHERE availability") }, "\(lotIndexes)")
+        }
         try await Self.checkWrites(on: try SQLiteStore(path: path), location: path, entries: before[0].count)
     }
 
@@ -62,6 +89,8 @@ struct MigrationTests {
             }
             let before = try read()
             #expect(before[0].count > 20, "the fixture has a history")
+            let availability = try Self.psql(url, ["-At", "-c", Self.availabilityFromCounts])
+            #expect(availability.contains("2 "), "the fixture has lots with connects free")
             let (status, output) = try CommandLineTests.run(["migrate", "--database", url])
             #expect(status == 0, "\(output)")
             #expect(try read() == before)
@@ -69,6 +98,15 @@ struct MigrationTests {
                 url, ["-At", "-c", "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"])
             #expect(indexes.contains("lots_spend_order") && !indexes.contains("lots_open"), "\(indexes)")
             #expect(indexes.contains("proposals_bidding") && !indexes.contains("proposals_by_job"), "\(indexes)")
+            #expect(try Self.psql(url, ["-At", "-c", Self.availabilityStored]) == availability)
+            let lotIndexes = try Self.psql(
+                url, ["-At", "-c", "SELECT indexdef FROM pg_indexes WHERE tablename = 'lots'"]
+            ).split(separator: "\n")
+            for name in Self.lotIndexes {
+                #expect(
+                    lotIndexes.contains { $0.contains(name) && $0.contains("WHERE") && $0.contains("availability") },
+                    "\(lotIndexes)")
+            }
             let store = try await PostgresStore.connect(url: url)
             do {
                 try await Self.checkWrites(on: store, location: url, entries: before[0].count)

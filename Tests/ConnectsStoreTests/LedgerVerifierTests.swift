@@ -74,10 +74,33 @@ struct LedgerVerifierTests {
         try await withTestDatabase(kind) { database in
             let account = try await populated(database)
             try await database.tamper(
-                "UPDATE lots SET remaining = remaining + 1 WHERE account_id = '\(account)' AND remaining < amount")
+                """
+                UPDATE lots SET remaining = remaining + 1, availability = 2
+                WHERE account_id = '\(account)' AND remaining < amount
+                """)
             let report = try await database.verify()
             #expect(report.violations.contains { $0.invariant == "lots" })
             #expect(report.violations.contains { $0.invariant == "balance" })
+        }
+    }
+
+    /// The indexes that find a spend's lots and the lots to expire are defined on a lot's availability,
+    /// not its counts: a lot marked spent while connects remain would be skipped by both, its connects
+    /// neither spent nor expired. The database refuses the row.
+    @Test("a lot whose availability disagrees with its counts is refused", arguments: StoreKind.allCases)
+    func availabilityTampered(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let account = try await populated(database)
+            for availability in 0...2 {
+                await #expect(throws: (any Error).self) {
+                    try await database.store.write { db in
+                        try db.execute(
+                            "UPDATE lots SET availability = ? WHERE account_id = ? AND availability <> ?",
+                            [Int64(availability), account, Int64(availability)])
+                    }
+                }
+            }
+            #expect(try await database.verify().isClean)
         }
     }
 
@@ -88,8 +111,10 @@ struct LedgerVerifierTests {
             "lots", "balance",
             { account in
                 """
-                INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id)
-                SELECT 'lot_orphan', 'acct_gone', source, amount, remaining, held, granted_at, expires_at, entry_id
+                INSERT INTO lots (id, account_id, source, amount, remaining, held, granted_at, expires_at, entry_id,
+                  availability)
+                SELECT 'lot_orphan', 'acct_gone', source, amount, remaining, held, granted_at, expires_at, entry_id,
+                  availability
                 FROM lots WHERE account_id = '\(account)' AND remaining > 0 LIMIT 1
                 """
             }

@@ -39,8 +39,9 @@ struct PostgresStoreTests {
                     "v1", "v2-event-fan-out", "v3-cycle-due-by-id", "v4-auctions-open", "v5-expiry-noticed",
                     "v6-ledger-rows-unchecked", "v7-web-sessions", "v8-staff", "v9-notifications-read",
                     "v10-key-revocation", "v11-webhook-secret-rotation", "v12-proposals-waiting",
-                    "v13-lots-spend-order", "v14-proposals-by-job-dropped",
-                ] && applied.count == 14)
+                    "v13-lots-spend-order", "v14-proposals-by-job-dropped", "v15-lots-availability",
+                    "v16-room-to-update-in-place",
+                ] && applied.count == 16)
             for store in stores {
                 #expect(await store.isReady())
                 await store.shutdown()
