@@ -53,7 +53,8 @@ struct LedgerWrites {
         let accountID = ledger.account.id
         // A lot these commands created is new; any other is already stored, and only its counts change (a
         // plain update is one index seek; an upsert is an insert attempt first). An earlier command of the
-        // same batch knew better what is stored.
+        // same batch knew better what is stored: a lot it created is still new (a `nil` availability kept,
+        // hence `map`), though this command found it in the ledger (`LedgerWritesTests`).
         for lotID in changes.lotIDs {
             let stored = lots[lotID].map(\.storedAvailability) ?? changes.lotsBefore[lotID]?.availability
             lots[lotID] = LotWrite(lot: ledger.lots[lotID]!, accountID: accountID, storedAvailability: stored)
