@@ -11,6 +11,9 @@ public struct BenchFigure: Sendable, Codable {
     public var ratio: Double?
     public var ratioLabel: String?
     public var notes: String?
+    /// The process's CPU time per item while it was measured (all threads, the load generator's
+    /// included): steadier than the rate on a machine shared with others (``ProcessCPU``).
+    public var cpuMicrosecondsPerItem: Double?
 }
 
 /// The core's time for one operation of a hot path, without a database (``CoreBench``).
@@ -40,7 +43,9 @@ public struct BenchReport: Sendable, Codable {
             let ratio = figure.ratio.map { String(format: "%.2f x %@", $0, figure.ratioLabel ?? "") } ?? "-"
             let value =
                 figure.value >= 100 ? String(format: "%.0f", figure.value) : String(format: "%.2f", figure.value)
-            lines.append("| \(figure.number) | \(figure.name) | \(value) \(figure.unit) | \(figure.goal) | \(ratio) |")
+            let cpu = figure.cpuMicrosecondsPerItem.map { String(format: " (%.0f µs CPU each)", $0) } ?? ""
+            lines.append(
+                "| \(figure.number) | \(figure.name) | \(value) \(figure.unit)\(cpu) | \(figure.goal) | \(ratio) |")
         }
         if !core.isEmpty {
             lines += ["", "| core operation (no I/O) | time | share of its figure's time per item |", "|---|---|---|"]
