@@ -174,6 +174,7 @@ public enum Bench {
         let recorder = LatencyRecorder()
         let peakRSS = Shared(0.0)
         let started = ContinuousClock.now
+        let serverCPU = server.cpu()
         let deadline = started + .seconds(options.seconds)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -207,6 +208,8 @@ public enum Bench {
         }
         let elapsed = (ContinuousClock.now - started).seconds
         let proposalsPerSecond = Double(recorder.succeeded) / elapsed
+        // The server's own CPU (not the load generator's in this process, nor PostgreSQL's).
+        let serverCPUPerProposal = serverCPU?.microseconds(per: recorder.succeeded, until: server.cpu())
         let latencies = String(
             format: "p50 %.2f ms, p99 %.2f ms, %d ok, %d refused%@", recorder.percentileMilliseconds(0.5),
             recorder.percentileMilliseconds(0.99), recorder.succeeded, recorder.failed,
@@ -218,7 +221,7 @@ public enum Bench {
                     number: 3, name: "durable proposals/s over HTTP (PostgreSQL, one node)", value: proposalsPerSecond,
                     unit: "/s", goal: ">= 1.0 x anchors postgres (32 clients)",
                     ratio: anchor.map { proposalsPerSecond / $0 },
-                    ratioLabel: "postgres 32 clients", notes: latencies)
+                    ratioLabel: "postgres 32 clients", notes: latencies, cpuMicrosecondsPerItem: serverCPUPerProposal)
             )
             report.figures.append(
                 BenchFigure(
@@ -234,7 +237,8 @@ public enum Bench {
                 number: 1, name: "durable proposals/s over HTTP (SQLite, 20% boosted)", value: proposalsPerSecond,
                 unit: "/s",
                 goal: ">= 10,000/s, p99 <= 20 ms, >= 0.30 x /healthz", ratio: proposalsPerSecond / max(health, 1),
-                ratioLabel: "/healthz", notes: latencies + String(format: ", /healthz %.0f req/s", health)
+                ratioLabel: "/healthz", notes: latencies + String(format: ", /healthz %.0f req/s", health),
+                cpuMicrosecondsPerItem: serverCPUPerProposal
             )
         )
         report.figures.append(

@@ -11,8 +11,10 @@ public struct BenchFigure: Sendable, Codable {
     public var ratio: Double?
     public var ratioLabel: String?
     public var notes: String?
-    /// The process's CPU time per item while it was measured (all threads, the load generator's
-    /// included): steadier than the rate on a machine shared with others (``ProcessCPU``).
+    /// The CPU time per item while it was measured: of the bench's process for in-process figures
+    /// (all threads, the load generator's included), of the server's for figures 1 and 3 (not the load
+    /// generator's, nor PostgreSQL's). Steadier than the rate on a machine shared with others
+    /// (``ProcessCPU``).
     public var cpuMicrosecondsPerItem: Double?
 }
 

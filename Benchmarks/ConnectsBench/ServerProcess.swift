@@ -62,6 +62,11 @@ final class ServerProcess: Sendable {
         return 0
     }
 
+    /// The CPU time the server has used so far.
+    func cpu() -> ProcessCPU? {
+        ProcessCPU.of(processID: process.processIdentifier)
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()

@@ -80,24 +80,28 @@ extension LedgerStore {
         now: Instant,
         policy: LedgerPolicy
     ) throws -> OperationResult {
+        // One statement loads the job with every fact of the applicant (kind, invitation, agency
+        // membership): on PostgreSQL each statement is a round trip, a proposal's largest cost.
+        guard
+            let standing = try db.fetchOne(
+                """
+                SELECT *, (SELECT kind FROM accounts WHERE id = ?2) AS applicant_kind,
+                  EXISTS (SELECT 1 FROM invitations WHERE job_id = ?1 AND freelancer_id = ?2) AS applicant_invited,
+                  EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ?3 AND freelancer_id = ?2) AS applicant_member
+                FROM jobs WHERE id = ?1
+                """ + db.forUpdate,
+                [jobID, freelancerID, agencyID])
+        else { throw ConnectsError(.notFound, "no job \(jobID)") }
         // The bidders decide the auction; the freelancer's own proposal, if any, the once-per-job rule.
-        guard var book = try loadBook(db, jobID: jobID, scope: .biddersAndApplicant(freelancerID)) else {
-            throw ConnectsError(.notFound, "no job \(jobID)")
-        }
-        // One statement reads every fact of the applicant: kind, invitation, agency membership.
-        let standing = try db.fetchOne(
-            """
-            SELECT (SELECT kind FROM accounts WHERE id = ?2) AS kind,
-              EXISTS (SELECT 1 FROM invitations WHERE job_id = ?1 AND freelancer_id = ?2) AS invited,
-              EXISTS (SELECT 1 FROM agency_members WHERE agency_id = ?3 AND freelancer_id = ?2) AS member
-            """,
-            [jobID, freelancerID, agencyID])
+        var book = JobBook(
+            job: try Job(row: standing),
+            proposals: try loadProposals(db, jobID: jobID, scope: .biddersAndApplicant(freelancerID)))
         let applicant = Applicant(
             freelancerID: freelancerID,
-            isFreelancer: standing?["kind"] as String? == Account.Kind.freelancer.rawValue,
-            isInvited: standing?["invited"] as Bool? ?? false,
+            isFreelancer: standing["applicant_kind"] as String? == Account.Kind.freelancer.rawValue,
+            isInvited: standing["applicant_invited"],
             agencyID: agencyID,
-            isAgencyMember: standing?["member"] as Bool? ?? false)
+            isAgencyMember: standing["applicant_member"])
         try book.submit(id: proposalID, applicant: applicant, boost: boost, now: now, policy: policy.economy)
         try settle(&book, db: db, now: now, policy: policy)
         let submitted = book.proposals[proposalID]!
@@ -308,6 +312,10 @@ extension LedgerStore {
 
     static func loadBook(_ db: any SQLSession, jobID: String, scope: BookScope) throws -> JobBook? {
         guard let job = try loadJob(db, id: jobID) else { return nil }
+        return JobBook(job: job, proposals: try loadProposals(db, jobID: jobID, scope: scope))
+    }
+
+    static func loadProposals(_ db: any SQLSession, jobID: String, scope: BookScope) throws -> [Proposal] {
         let rows: [SQLRow]
         switch scope {
         case .all:
@@ -327,7 +335,7 @@ extension LedgerStore {
                 "SELECT * FROM proposals WHERE job_id = ? AND (boost_state IN ('held', 'captured') OR id = ?)",
                 [jobID, id])
         }
-        return JobBook(job: job, proposals: try rows.map(Proposal.init(row:)))
+        return try rows.map(Proposal.init(row:))
     }
 
     static func loadJob(_ db: any SQLSession, id: String) throws -> Job? {

@@ -15,7 +15,10 @@ extension LedgerStore {
         idempotency: IdempotencyClaim?
     ) async throws -> Performed {
         try await write { db in
-            if let idempotency,
+            // SQLite looks the key up first: a statement in the process costs next to nothing, and a used
+            // key found only by the insert below would have the whole batch run again to undo this
+            // write. On PostgreSQL, where every statement is a round trip, the insert finds it.
+            if let idempotency, db.dialect == .sqlite,
                 let record = try Self.idempotencyRecord(db, caller: idempotency.caller, key: idempotency.key)
             {
                 return .replayed(record)
@@ -30,17 +33,24 @@ extension LedgerStore {
             }
             guard let idempotency else { return .done(result, response: nil) }
             let response = idempotency.render(result)
-            try db.executeLater(
+            let recorded = try db.fetchAllWithLater(
                 """
                 INSERT INTO idempotency_records (caller, key, fingerprint, status, content_type, body, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (caller, key) DO NOTHING RETURNING 1
                 """,
                 [
                     idempotency.caller, idempotency.key, idempotency.fingerprint, response.status,
                     response.contentType, Data(response.body), now,
                 ]
             )
-            return .done(result, response: response)
+            guard recorded.isEmpty else { return .done(result, response: response) }
+            // Another request used the key first, and has committed: this one's work is undone, and its
+            // answer is that request's.
+            try db.discardChanges()
+            guard let record = try Self.idempotencyRecord(db, caller: idempotency.caller, key: idempotency.key) else {
+                throw StoreError.unavailable("the record of this Idempotency-Key was removed while the request ran")
+            }
+            return .replayed(record)
         }
     }
 

@@ -13,7 +13,8 @@ import Synchronization
 /// nodes are kept apart: each operation is its own transaction, the rows it loads are locked
 /// (`SELECT ... FOR UPDATE`, accounts of one job in id order), and a transaction that loses a race —
 /// a deadlock, or a unique index that another node's commit satisfied first — is rolled back and run
-/// again, where it then finds the other node's result (an idempotency record, an event key).
+/// again, where it then finds the other node's result (an event key). An idempotency key another
+/// request has used is found by the insert of its record (``LedgerStore/perform(_:now:policy:idempotency:)``).
 ///
 /// Durability: PostgreSQL's `synchronous_commit` is set `on` for every connection, so a write is
 /// answered only after its commit is flushed.

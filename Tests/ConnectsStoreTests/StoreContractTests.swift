@@ -239,6 +239,45 @@ struct StoreContractTests {
     }
 
     @Test(
+        "two writes under one key at once: one is carried out, the other answered with its record, once",
+        arguments: StoreKind.allCases)
+    func racingKeys(_ kind: StoreKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let store = database.store
+            let account = try await store.makeAccount()
+            try await store.grant(10, to: account)
+            // Each answer is unique, so the replayed one can only be the first's.
+            let claim = IdempotencyClaim(caller: "key_1", key: "k", fingerprint: "f") { _ in
+                StoredResponse(status: 201, contentType: "text/plain", body: Array(UUID().uuidString.utf8))
+            }
+            // On PostgreSQL each runs on a connection of its own, so the second finds the key taken by
+            // its insert (after the first commits) and undoes its own spend.
+            let outcomes = try await withThrowingTaskGroup(of: Performed.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        try await store.perform(
+                            .ledger(accountID: account, command: spend(3)), now: t0, policy: policy,
+                            idempotency: claim)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let done = outcomes.compactMap { outcome -> StoredResponse? in
+                guard case .done(.success, let response) = outcome else { return nil }
+                return response
+            }
+            let replayed = outcomes.compactMap { outcome -> StoredResponse? in
+                guard case .replayed(let record) = outcome else { return nil }
+                return record.response
+            }
+            #expect(done.count == 1 && replayed.count == 1)
+            #expect(done.first?.body == replayed.first?.body)
+            #expect(try await store.snapshot(accountID: account, now: t0)?.balance.total == 7)
+            #expect(try await store.entries(accountID: account, query: EntryQuery()).items.count == 2)
+        }
+    }
+
+    @Test(
         "an operation refused after it began writing leaves none of its writes, and its refusal is kept",
         arguments: StoreKind.allCases)
     func lateRefusalChangesNothing(_ kind: StoreKind) async throws {

@@ -36,6 +36,10 @@ struct GRDBSession: SQLSession {
         try execute(sql, arguments)
     }
 
+    func fetchAllWithLater(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        try fetchAll(sql, arguments)
+    }
+
     func countingChanges(_ sql: String, _ arguments: SQLArguments) throws -> Int {
         try execute(sql, arguments)
         return db.changesCount

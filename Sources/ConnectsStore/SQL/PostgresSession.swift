@@ -45,6 +45,16 @@ final class PostgresSession: SQLSession {
     }
 
     func executeLater(_ sql: String, _ arguments: SQLArguments, isSequenced: Bool) throws {
+        try joinLater(sql, arguments, isSequenced: isSequenced)
+    }
+
+    func fetchAllWithLater(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        try joinLater(sql, arguments, isSequenced: false)
+        return try runLater()
+    }
+
+    /// Adds a write to those waiting to run, first running them if it would not fit among them.
+    private func joinLater(_ sql: String, _ arguments: SQLArguments, isSequenced: Bool) throws {
         // Run together, the writes' placeholders are numbered in one sequence: only bare `?`s add up.
         assert(!sql.contains(/\?[0-9]/), "a write run later has numbered placeholders: \(sql)")
         if later.count == Self.laterCountMax || laterValues + arguments.values.count > Self.laterValuesMax
@@ -68,14 +78,16 @@ final class PostgresSession: SQLSession {
     }
 
     /// Runs the writes waiting to run: one alone, several as one statement, all but the last in a
-    /// `WITH` (PostgreSQL runs each of those to completion, whether or not anything reads it).
-    func runLater() throws {
-        guard !later.isEmpty else { return }
+    /// `WITH` (PostgreSQL runs each of those to completion, whether or not anything reads it). Returns
+    /// the last one's rows.
+    @discardableResult
+    func runLater() throws -> [SQLRow] {
+        guard !later.isEmpty else { return [] }
         let writes = later
         discardLater()
-        guard writes.count > 1 else { return _ = try run(writes[0].sql, writes[0].arguments) }
+        guard writes.count > 1 else { return try run(writes[0].sql, writes[0].arguments) }
         let parts = writes.dropLast().enumerated().map { "w\($0.offset) AS (\($0.element.sql))" }
-        try _ = run(
+        return try run(
             "WITH " + parts.joined(separator: ", ") + " " + writes[writes.count - 1].sql,
             SQLArguments(writes.flatMap(\.arguments.values)))
     }

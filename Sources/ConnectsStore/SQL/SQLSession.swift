@@ -44,6 +44,12 @@ public protocol SQLSession {
     /// Runs a statement and returns how many rows it changed.
     func countingChanges(_ sql: String, _ arguments: SQLArguments) throws -> Int
 
+    /// Runs a write that returns rows (`RETURNING`) together with the writes waiting to run
+    /// (``executeLater(_:_:isSequenced:)``), and returns its rows. It must not depend on them, as they
+    /// must not on each other: on PostgreSQL they all travel as one statement, so a request's last
+    /// write costs no round trip of its own.
+    func fetchAllWithLater(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow]
+
     /// Runs a query and returns every row.
     func fetchAll(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow]
 
