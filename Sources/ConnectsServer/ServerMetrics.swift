@@ -2,6 +2,7 @@ import ConnectsCore
 import HTTPTypes
 import Hummingbird
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics: requests and latency by route and status, ledger movements by kind.
 ///
@@ -23,9 +24,33 @@ final class ServerMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts a request and its latency. `route` is a route's pattern or "unmatched"; methods are those
+    /// the HTTP parser knows, so the series stay few.
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(
+        let key = RequestSeries(route: route, method: method, status: status)
+        let (requests, latency) = requestSeries.withLock { series in
+            if let known = series[key] { return known }
+            let made = makeSeries(key)
+            series[key] = made
+            return made
+        }
+        requests.increment()
+        latency.recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// The series of one route, method and status, made once: the registry builds a descriptor's name
+    /// and looks its labels up on every `make` (2.4% of the server's CPU in bench figure 1).
+    private struct RequestSeries: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    private let requestSeries = Mutex<[RequestSeries: (Counter, DurationHistogram)]>([:])
+
+    private func makeSeries(_ key: RequestSeries) -> (Counter, DurationHistogram) {
+        let labels = [("route", key.route), ("method", key.method), ("status", String(key.status))]
+        let requests = registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 namespace: "connects",
                 metricName: "http_requests",
@@ -33,8 +58,8 @@ final class ServerMetrics: Sendable {
                 helpText: "HTTP requests, by route, method and status"
             ),
             labels: labels
-        ).increment()
-        registry.makeDurationHistogram(
+        )
+        let latency = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(
                 namespace: "connects",
                 metricName: "http_request_duration",
@@ -43,7 +68,8 @@ final class ServerMetrics: Sendable {
             ),
             labels: labels,
             buckets: Self.latencyBuckets
-        ).recordNanoseconds(duration.nanoseconds)
+        )
+        return (requests, latency)
     }
 
     static let latencyBuckets: [Duration] = [

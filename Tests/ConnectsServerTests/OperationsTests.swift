@@ -21,6 +21,10 @@ struct OperationsTests {
                 ), "\(metrics)")
             #expect(metrics.contains(#"connects_ledger_movements_total{kind="adjustment"} 1"#))
             #expect(metrics.contains("connects_http_request_duration_seconds_bucket"))
+            // A series made by the first request counts the later ones.
+            #expect(try await api.send(.get, "/healthz", key: nil).status == 200)
+            let after = try await api.send(.get, "/metrics", key: nil).text
+            #expect(after.contains(#"connects_http_requests_total{route="/healthz",method="GET",status="200"} 2"#))
         }
     }
 
