@@ -24,8 +24,9 @@ final class ServerMetrics: Sendable {
         ).increment()
     }
 
-    /// Counts a request and its latency. `route` is a route's pattern or "unmatched"; methods are those
-    /// the HTTP parser knows, so the series stay few.
+    /// Counts a request and its latency. The series stay few: `route` is a pattern of the route table
+    /// (or Hummingbird's "NotFound"), and a method the HTTP parser does not know is refused with 400
+    /// before any middleware (`BREW`; `PURGE`, which it knows, is counted as 405).
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
         let key = RequestSeries(route: route, method: method, status: status)
         let (requests, latency) = requestSeries.withLock { series in
