@@ -27,6 +27,7 @@ enum CoreBench {
         let returnSpend = LedgerCommand.returnSpend(
             .init(original: spendEntry, rule: "returns.jobClosedWithoutHire", cause: Cause(type: "job", id: "j")))
         let cycleDue = now.adding(days: 32)
+        let proposalBody = Array(#"{"freelancerId":"acct_01KBJ5W2E7X9Q4M3N8P6R2T1VZ","boost":3}"#.utf8)
 
         let job = try JobBook.post(
             id: "job_bench", clientID: "acct_client", title: "popular", budget: nil, connectCost: nil,
@@ -83,6 +84,9 @@ enum CoreBench {
             },
             measure("serialize an event's data (JSON)", seconds: seconds) {
                 sink &+= JSONValue.object(event).serializedText.utf8.count
+            },
+            measure("read a boosted proposal's request body (JSON)", seconds: seconds) {
+                if case .object(let members) = try? JSONValue(parsing: proposalBody) { sink &+= members.count }
             },
         ]
         // What the bodies computed is used, so that none of their work is optimized away.

@@ -82,6 +82,6 @@ struct JSONObject {
 /// Reading ``JSONValue`` documents from bytes (``JSONValue/serialized`` writes them).
 enum JSONCoding {
     static func decode(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONValue(parsing: bytes)
     }
 }
