@@ -143,7 +143,7 @@ extension ConnectsApp {
     /// answers can be sent back to `PUT /v1/policy` unchanged, and says which options exist.
     static func encode(_ policy: Policy) -> JSONValue {
         let encoder = JSONEncoder()
-        guard let data = try? encoder.encode(policy), let value = try? JSONCoding.decode(Array(data)) else {
+        guard let data = try? encoder.encode(policy), let value = try? JSONValue(parsing: Array(data)) else {
             return .null
         }
         return withNulls(value, from: policy)

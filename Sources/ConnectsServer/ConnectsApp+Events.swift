@@ -15,7 +15,7 @@ extension ConnectsApp {
                 let event = notification.event
                 return .object([
                     "id": .string(event.id), "type": .string(event.type), "createdAt": .time(event.createdAt),
-                    "data": (try? JSONCoding.decode(Array(event.data.utf8))) ?? .null,
+                    "data": (try? JSONValue(parsing: Array(event.data.utf8))) ?? .null,
                     "readAt": notification.readAt.map(JSONValue.time) ?? .null,
                 ])
             }

@@ -19,7 +19,7 @@ struct JSONObject {
     init(bytes: [UInt8]) throws(ConnectsError) {
         let value: JSONValue
         do {
-            value = try JSONCoding.decode(bytes)
+            value = try JSONValue(parsing: bytes)
         } catch {
             throw ConnectsError(.malformedRequest, "the body is not valid JSON")
         }
@@ -76,12 +76,5 @@ struct JSONObject {
             throw ConnectsError.invalidField(field, "must be one of \(allowed)")
         }
         return value
-    }
-}
-
-/// Reading ``JSONValue`` documents from bytes (``JSONValue/serialized`` writes them).
-enum JSONCoding {
-    static func decode(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONValue(parsing: bytes)
     }
 }

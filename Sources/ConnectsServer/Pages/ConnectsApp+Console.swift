@@ -166,7 +166,7 @@ extension ConnectsApp {
             guard form["csrf"] == session.csrfToken else { return formOutOfDate(session) }
             let text = form["document"] ?? ""
             do {
-                guard let json = try? JSONCoding.decode(Array(text.utf8)) else {
+                guard let json = try? JSONValue(parsing: Array(text.utf8)) else {
                     throw ConnectsError.invalidField("policy", "is not JSON")
                 }
                 let document = try Self.decodePolicy(json)

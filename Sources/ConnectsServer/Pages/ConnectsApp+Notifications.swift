@@ -48,7 +48,7 @@ extension ConnectsApp {
 
     /// Each notification as the page shows it: a sentence, when, and whether it is new.
     func notificationValues(_ notifications: [ConnectsStore.Notification]) async throws -> [[String: Any]] {
-        let data = notifications.map { (try? JSONCoding.decode(Array($0.event.data.utf8))) ?? .null }
+        let data = notifications.map { (try? JSONValue(parsing: Array($0.event.data.utf8))) ?? .null }
         let entries = try await store.entries(ids: data.compactMap { $0["entryId"]?.text })
         var names = MovementSentence.Names()
         let jobIDs = data.compactMap { $0["jobId"]?.text }
