@@ -1,5 +1,4 @@
 import ConnectsCore
-import Foundation
 
 extension JSONValue {
     /// An RFC 3339 time, or `.null` for `nil`.
