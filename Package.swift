@@ -103,6 +103,7 @@ let package = Package(
                 "ConnectsCore",
                 "ConnectsStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/ConnectsBench",
             swiftSettings: swiftSettings
