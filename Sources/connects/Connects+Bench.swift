@@ -25,7 +25,7 @@ extension Connects {
 
         @Option(
             help:
-                "Measure only these figures (comma-separated numbers, e.g. 1,2; 8: the core micro-benchmarks; 10: writes to an account with many lots)."
+                "Measure only these figures (comma-separated numbers, e.g. 1,2; 8: the core micro-benchmarks; 10: writes to an account with many lots; 11: figure 4 and its floor, SQLite alone writing its rows)."
         )
         var only: String?
 
