@@ -66,6 +66,7 @@ extension Bench {
                     ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid
                     """)
             for statement in schema { try db.execute(sql: statement) }
+            let since = since.millisecondsSinceEpoch
             // The accounts as they were due: the grants moved each one's next cycle on from its start.
             try db.execute(sql: "INSERT INTO accounts SELECT * FROM granted.accounts")
             try db.execute(
@@ -73,9 +74,8 @@ extension Bench {
                     UPDATE accounts SET next_cycle_at = cycle_start
                     WHERE id IN (SELECT account_id FROM granted.entries WHERE created_at >= ?)
                     """,
-                arguments: [since.millisecondsSinceEpoch])
+                arguments: [since])
             let grants = db.changesCount
-            let since = since.millisecondsSinceEpoch
             let entries = try Int64.fetchAll(
                 db, sql: "SELECT rowid FROM granted.entries WHERE created_at >= ? ORDER BY rowid", arguments: [since])
             let lots = try Int64.fetchAll(
